@@ -1,0 +1,98 @@
+import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { type Principal, RolesClaim } from "../../schemas/auth.ts";
+import { SubjectId } from "../../schemas/common.ts";
+import type { Clock } from "../lib/clock.ts";
+import { API_TOKEN_TYP } from "../tokens/api-token.ts";
+import type { KeyRing } from "../tokens/keys.ts";
+
+/** Who the product trusts, read from the Worker's configuration. */
+export interface TrustConfig {
+  localIssuer: string;
+  localAudience: string;
+  external?: { issuer: string; audience: string; jwksUrl: string };
+}
+
+export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
+
+/** Tokens longer than this are refused before any parsing (header-stuffing defence). */
+export const MAX_TOKEN_CHARS = 4096;
+/** Allowed skew between our clock and an issuer's. */
+const CLOCK_TOLERANCE_S = 30;
+/** Asymmetric algorithms accepted from the external provider; never `none` nor HMAC. */
+const EXTERNAL_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
+
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+function remoteJwks(url: string): JWTVerifyGetKey {
+  let set = remoteSets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    remoteSets.set(url, set);
+  }
+  return set;
+}
+
+/**
+ * Verify a bearer token against the issuer it names, with that issuer's keys, algorithms and
+ * audience pinned. The reason is for the log only: every failure is the same 401 on the wire.
+ */
+export async function verifyBearer(
+  token: string,
+  trust: TrustConfig,
+  ring: () => Promise<KeyRing>,
+  clock: Clock,
+): Promise<VerifyResult> {
+  if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return { ok: false, reason: "length" };
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  const currentDate = new Date(clock.now());
+  try {
+    let payload: JWTPayload;
+    let issuer: Principal["issuer"];
+    if (unverified.iss === trust.localIssuer) {
+      const keys = await ring();
+      ({ payload } = await jwtVerify(token, keys.verifyKey, {
+        algorithms: ["EdDSA"],
+        issuer: trust.localIssuer,
+        audience: trust.localAudience,
+        typ: API_TOKEN_TYP,
+        requiredClaims: ["exp", "iat", "sub", "jti"],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        maxTokenAge: "24h",
+        currentDate,
+      }));
+      issuer = "local";
+    } else if (trust.external && unverified.iss === trust.external.issuer) {
+      ({ payload } = await jwtVerify(token, remoteJwks(trust.external.jwksUrl), {
+        algorithms: EXTERNAL_ALGS,
+        issuer: trust.external.issuer,
+        audience: trust.external.audience,
+        requiredClaims: ["exp", "iat", "sub"],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate,
+      }));
+      issuer = "external";
+    } else {
+      return { ok: false, reason: "unknown-issuer" };
+    }
+    return toPrincipal(payload, issuer);
+  } catch (err) {
+    if (err instanceof errors.JOSEError) return { ok: false, reason: err.code };
+    throw err;
+  }
+}
+
+function toPrincipal(payload: JWTPayload, issuer: Principal["issuer"]): VerifyResult {
+  const sub = SubjectId.safeParse(payload.sub);
+  if (!sub.success) return { ok: false, reason: "bad-sub" };
+  const roles = RolesClaim.safeParse(payload.roles);
+  if (!roles.success || roles.data.length === 0) return { ok: false, reason: "no-roles" };
+  const program = payload.program;
+  if (program !== undefined && (typeof program !== "string" || program.length > 64)) {
+    return { ok: false, reason: "bad-program" };
+  }
+  return { ok: true, principal: { sub: sub.data, roles: roles.data, program, issuer } };
+}

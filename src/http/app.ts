@@ -1,0 +1,112 @@
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { type Clock, systemClock } from "../lib/clock.ts";
+import { log } from "../lib/log.ts";
+import { allowedMethods } from "./method-not-allowed.ts";
+import { limitBody } from "./middleware/body-limit.ts";
+import { jsonOnly } from "./middleware/json-only.ts";
+import { services } from "./middleware/services.ts";
+import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
+import { newRouter } from "./router.ts";
+import { registerDocs } from "./routes/docs.ts";
+import { programRoutes } from "./routes/programs.ts";
+import { systemRoutes } from "./routes/system.ts";
+import type { AppEnv } from "./types.ts";
+
+export interface AppOptions {
+  /** Injected time; tests pass a manual clock. */
+  clock?: Clock;
+}
+
+const STATUS_TO_TYPE: Record<number, ProblemType> = {
+  400: "invalid-request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not-found",
+  405: "method-not-allowed",
+  409: "conflict",
+  410: "gone",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+  429: "rate-limited",
+  503: "unavailable",
+};
+
+/** The one app factory: middleware, every route, the OpenAPI document and the error mapping. */
+export function createApp(options: AppOptions = {}) {
+  const app = newRouter();
+  const clock = options.clock ?? systemClock;
+
+  app.use("*", requestId());
+  app.use("*", secureHeaders());
+  app.use(
+    "*",
+    cors({
+      origin: (origin, c) => {
+        const allowed = (c.env.CORS_ORIGINS ?? "").split(",").map((o: string) => o.trim());
+        return allowed.includes(origin) ? origin : null;
+      },
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
+  app.use("*", services(clock));
+  app.use("/v1/*", limitBody());
+  app.use("/v1/*", jsonOnly());
+
+  app.route("/", systemRoutes());
+  app.route("/", programRoutes());
+  registerDocs(app);
+
+  app.notFound((c) => {
+    const methods = allowedMethods(app.routes, c.req.path);
+    if (methods.length > 0) {
+      const allow = methods.join(", ");
+      return problem(c.var.requestId, "method-not-allowed", `Use ${allow}.`, {}, { allow });
+    }
+    return problem(c.var.requestId, "not-found", "No such resource.");
+  });
+
+  app.onError((err, c) => {
+    const rid = c.var.requestId;
+    if (err instanceof ApiError) {
+      return problem(rid, err.type, err.message, err.extras, err.headers);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      const type = STATUS_TO_TYPE[err.status] ?? "invalid-request";
+      const detail = err.status === 400 ? "The body is not valid JSON." : undefined;
+      return problem(rid, type, detail);
+    }
+    if (isOverloaded(err)) {
+      log("warn", "storage.unavailable", { requestId: rid, error: err.name });
+      return problem(rid, "unavailable", "Please retry shortly.", {}, { "retry-after": "2" });
+    }
+    log("error", "request.failed", { requestId: rid, error: err.name, message: err.message.slice(0, 200) });
+    return problem(rid, "internal", "Something went wrong on our side.");
+  });
+
+  return app;
+}
+
+/** Durable Object errors the runtime marks as retryable or overloaded: the client should retry, not see a 500. */
+function isOverloaded(err: Error): boolean {
+  const e = err as { retryable?: boolean; overloaded?: boolean; name?: string };
+  return e?.retryable === true || e?.overloaded === true || e?.name === "StorageUnavailableError";
+}
+
+/** problem+json carrying the request id in the body and header, so a report can be traced in the logs. */
+function problem(
+  rid: string | undefined,
+  type: ProblemType,
+  detail?: string,
+  extras: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  const ids = rid ? { requestId: rid } : {};
+  return problemResponse(type, detail, { ...extras, ...ids }, { ...headers, ...(rid ? { "x-request-id": rid } : {}) });
+}
+
+export type App = ReturnType<typeof createApp>;

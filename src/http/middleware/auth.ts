@@ -1,0 +1,62 @@
+import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../../../schemas/auth.ts";
+import type { Role } from "../../../schemas/common.ts";
+import { verifyBearer } from "../../auth/verify-bearer.ts";
+import { log } from "../../lib/log.ts";
+import { ApiError } from "../problem.ts";
+import type { AppEnv } from "../types.ts";
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** Verify the bearer token and set `c.var.principal`; any failure is the same vague 401. */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticate(c, next) {
+    const header = c.req.header("authorization") ?? "";
+    const match = BEARER.exec(header);
+    const { services } = c.var;
+    const result = match
+      ? await verifyBearer(match[1] as string, services.trust, services.keyRing, services.clock)
+      : ({ ok: false, reason: header ? "scheme" : "missing" } as const);
+    if (!result.ok) {
+      log("info", "auth.denied", { requestId: c.var.requestId, reason: result.reason });
+      throw new ApiError("unauthorized", "A valid bearer token is required.", {}, { "www-authenticate": "Bearer" });
+    }
+    c.set("principal", result.principal);
+    await next();
+  };
+}
+
+/** Allow only principals holding one of `roles`; runs after `authenticate()`. */
+export function requireRole(roles: readonly Role[]): MiddlewareHandler<AppEnv> {
+  return async function requireRole(c, next) {
+    if (!c.var.principal.roles.some((r) => roles.includes(r))) {
+      throw new ApiError("forbidden", "Your role does not allow this action.");
+    }
+    await next();
+  };
+}
+
+/** True when the principal may act inside `programId`: its token is scoped to it, or it is an unscoped admin. */
+export function inProgram(principal: Principal, programId: string): boolean {
+  if (principal.program === undefined) return principal.roles.includes("admin");
+  return principal.program === programId;
+}
+
+/** Throw 403 unless the principal belongs to the program. */
+export function assertInProgram(principal: Principal, programId: string): void {
+  if (!inProgram(principal, programId)) throw new ApiError("forbidden", "This token is not valid for that program.");
+}
+
+/** True when the principal is staff (admin or facilitator). */
+export function isStaff(principal: Principal): boolean {
+  return principal.roles.includes("admin") || principal.roles.includes("facilitator");
+}
+
+/** OpenAPI fields and middleware for a route open to `roles`; the security matrix test reads `x-roles`. */
+export function secured<const R extends readonly Role[]>(roles: R) {
+  return {
+    security: [{ bearer: [] }],
+    "x-roles": roles,
+    middleware: [authenticate(), requireRole(roles)],
+  };
+}

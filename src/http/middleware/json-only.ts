@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../problem.ts";
+import type { AppEnv } from "../types.ts";
+
+const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Refuse a request body that is not JSON with 415, before anything parses it. */
+export function jsonOnly(): MiddlewareHandler<AppEnv> {
+  return async function jsonOnly(c, next) {
+    if (WITH_BODY.has(c.req.method)) {
+      const type = c.req.header("content-type");
+      const length = Number(c.req.header("content-length") ?? "0");
+      if (type === undefined ? length > 0 : !JSON_TYPE.test(type)) {
+        throw new ApiError("unsupported-media-type", "Send the body as application/json.");
+      }
+    }
+    await next();
+  };
+}

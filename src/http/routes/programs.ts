@@ -1,0 +1,78 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Program, ProgramCreate, ProgramPatch } from "../../../schemas/program.ts";
+import { assertInProgram, secured } from "../middleware/auth.ts";
+import { ApiError } from "../problem.ts";
+import { json, jsonBody, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+
+const ProgramParams = z.object({ programId: z.string().meta({ description: "Opaque program id" }) });
+
+const createProgram = createRoute({
+  method: "post",
+  path: "/v1/programs",
+  tags: ["programs"],
+  summary: "Create a program",
+  ...secured(["admin"]),
+  request: jsonBody(ProgramCreate),
+  responses: { 201: json(Program, "The new program"), 400: problems[400], 401: problems[401], 403: problems[403] },
+});
+
+const getProgram = createRoute({
+  method: "get",
+  path: "/v1/programs/{programId}",
+  tags: ["programs"],
+  summary: "A program with its settings",
+  ...secured(["admin", "facilitator"]),
+  request: { params: ProgramParams },
+  responses: { 200: json(Program, "The program"), 401: problems[401], 403: problems[403], 404: problems[404] },
+});
+
+const patchProgram = createRoute({
+  method: "patch",
+  path: "/v1/programs/{programId}",
+  tags: ["programs"],
+  summary: "Change a program's name, time zone or settings",
+  ...secured(["admin"]),
+  request: { params: ProgramParams, ...jsonBody(ProgramPatch) },
+  responses: {
+    200: json(Program, "The updated program"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+  },
+});
+
+const notFound = () => new ApiError("not-found", "No such program.");
+
+/** Programs: creation by admins, reading by the program's staff, settings by its admins. */
+export function programRoutes() {
+  return newRouter()
+    .openapi(createProgram, async (c) => {
+      const { principal, services } = c.var;
+      if (principal.program !== undefined) {
+        throw new ApiError("forbidden", "Only an admin not scoped to a program can create programs.");
+      }
+      const result = await services.programs.create(c.req.valid("json"));
+      if (!result.ok)
+        throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
+      c.header("location", `/v1/programs/${result.program.id}`);
+      return c.json(result.program, 201);
+    })
+    .openapi(getProgram, async (c) => {
+      const { programId } = c.req.valid("param");
+      assertInProgram(c.var.principal, programId);
+      const program = await c.var.services.programs.get(programId);
+      if (!program) throw notFound();
+      return c.json(program, 200);
+    })
+    .openapi(patchProgram, async (c) => {
+      const { programId } = c.req.valid("param");
+      assertInProgram(c.var.principal, programId);
+      const result = await c.var.services.programs.update(programId, c.req.valid("json"));
+      if (!result) throw notFound();
+      if (!result.ok)
+        throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
+      return c.json(result.program, 200);
+    });
+}

@@ -1,0 +1,36 @@
+import { Id } from "../../schemas/common.ts";
+import type { Program, ProgramCreate, ProgramPatch } from "../../schemas/program.ts";
+import { type Clock, isoInstant } from "../lib/clock.ts";
+import { newId } from "../lib/ids.ts";
+import type { PatchResult } from "./settings.ts";
+
+/** Programs, each in its own `ProgramDirectory` Durable Object addressed by the program id. */
+export class ProgramService {
+  private readonly ns: Env["PROGRAMS"];
+  private readonly clock: Clock;
+
+  constructor(ns: Env["PROGRAMS"], clock: Clock) {
+    this.ns = ns;
+    this.clock = clock;
+  }
+
+  /** Create a program under a fresh opaque id. */
+  async create(input: ProgramCreate): Promise<PatchResult> {
+    const id = newId("prg");
+    const result = await this.ns.getByName(id).createProgram(id, input, isoInstant(this.clock.now()));
+    if (!result.ok && "exists" in result) throw new Error("program id collision");
+    return result as PatchResult;
+  }
+
+  /** The program, or null for an unknown or malformed id (no Durable Object is created for those). */
+  async get(programId: string): Promise<Program | null> {
+    if (!Id.safeParse(programId).success) return null;
+    return this.ns.getByName(programId).getProgram();
+  }
+
+  /** Patch settings; null when the program does not exist. */
+  async update(programId: string, patch: ProgramPatch): Promise<PatchResult | null> {
+    if (!Id.safeParse(programId).success) return null;
+    return this.ns.getByName(programId).updateProgram(patch, isoInstant(this.clock.now()));
+  }
+}

@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { generateSigningKeys } from "./src/tokens/dev-keys.ts";
+
+// A throwaway key for the test run; real keys live in `.dev.vars` or `wrangler secret`.
+const SIGNING_KEYS = await generateSigningKeys();
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: { SIGNING_KEYS },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**"],
+    testTimeout: 30_000,
+  },
+});
