@@ -12,7 +12,7 @@ export class ProgramDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => migrate(this.sql, MIGRATIONS));
+    ctx.blockConcurrencyWhile(async () => migrate(this.sql, "program", MIGRATIONS));
   }
 
   /** Create the program this object holds; a second call returns `exists` and changes nothing. */

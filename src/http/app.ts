@@ -13,7 +13,6 @@ import { newRouter } from "./router.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { programRoutes } from "./routes/programs.ts";
 import { systemRoutes } from "./routes/system.ts";
-import type { AppEnv } from "./types.ts";
 
 export interface AppOptions {
   /** Injected time; tests pass a manual clock. */

@@ -50,7 +50,7 @@ type DocShape = {
   paths: Record<string, Record<string, { summary?: string; tags?: string[]; "x-roles"?: string[] }>>;
 };
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch);
 
 /** Server-rendered index of operations; no script, no CDN, so it works offline and under a strict CSP. */
@@ -59,19 +59,19 @@ function renderDocs(doc: DocShape): string {
     .flatMap(([path, ops]) =>
       Object.entries(ops).map(
         ([method, op]) =>
-          `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(
+          `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(
             op.summary ?? "",
-          )}</td><td>${escape((op["x-roles"] ?? ["anyone"]).join(", "))}</td></tr>`,
+          )}</td><td>${escapeHtml((op["x-roles"] ?? ["anyone"]).join(", "))}</td></tr>`,
       ),
     )
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(doc.info.title)} API</title>
+<title>${escapeHtml(doc.info.title)} API</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
 code{font-size:.9em}</style></head>
-<body><main><h1>${escape(doc.info.title)} API</h1><p>${escape(doc.info.description ?? "")}</p>
+<body><main><h1>${escapeHtml(doc.info.title)} API</h1><p>${escapeHtml(doc.info.description ?? "")}</p>
 <p>The machine-readable contract is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Authenticate with
 <code>Authorization: Bearer &lt;JWT&gt;</code>. Every error is <code>application/problem+json</code> (RFC 9457).</p>
 <table><thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">What</th><th scope="col">Who</th></tr></thead>
