@@ -24,7 +24,13 @@ export function caller(app: ReturnType<typeof createApp>, _clock: Clock) {
   return async (
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit } = {},
+    opts: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: BodyInit;
+      env?: Partial<Env>;
+    } = {},
   ) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -33,7 +39,7 @@ export function caller(app: ReturnType<typeof createApp>, _clock: Clock) {
       body = JSON.stringify(opts.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await app.request(path, { method, headers, body }, env);
+    const res = await app.request(path, { method, headers, body }, { ...env, ...opts.env });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -52,11 +52,31 @@ export function isStaff(principal: Principal): boolean {
   return principal.roles.includes("admin") || principal.roles.includes("facilitator");
 }
 
+/**
+ * Where a route's principal must belong, checked before the body is validated:
+ * `program` — the `{programId}` path parameter; `global` — an admin token scoped to no program;
+ * `resource` — the handler checks it after loading the resource (sessions, enrollments).
+ */
+export type Scope = "program" | "global" | "resource";
+
+/** Check the scope of the principal against the route, before any validation. */
+export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+  return async function requireScope(c, next) {
+    const { principal } = c.var;
+    if (scope === "program") assertInProgram(principal, c.req.param("programId") ?? "");
+    if (scope === "global" && principal.program !== undefined) {
+      throw new ApiError("forbidden", "Only an admin not scoped to a program can do this.");
+    }
+    await next();
+  };
+}
+
 /** OpenAPI fields and middleware for a route open to `roles`; the security matrix test reads `x-roles`. */
-export function secured<const R extends readonly Role[]>(roles: R) {
+export function secured<const R extends readonly Role[]>(roles: R, scope: Scope) {
   return {
     security: [{ bearer: [] }],
     "x-roles": roles,
-    middleware: [authenticate(), requireRole(roles)],
+    "x-scope": scope,
+    middleware: [authenticate(), requireRole(roles), requireScope(scope)],
   };
 }

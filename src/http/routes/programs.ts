@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Program, ProgramCreate, ProgramPatch } from "../../../schemas/program.ts";
-import { assertInProgram, secured } from "../middleware/auth.ts";
+import { secured } from "../middleware/auth.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -12,7 +12,7 @@ const createProgram = createRoute({
   path: "/v1/programs",
   tags: ["programs"],
   summary: "Create a program",
-  ...secured(["admin"]),
+  ...secured(["admin"], "global"),
   request: jsonBody(ProgramCreate),
   responses: { 201: json(Program, "The new program"), 400: problems[400], 401: problems[401], 403: problems[403] },
 });
@@ -22,7 +22,7 @@ const getProgram = createRoute({
   path: "/v1/programs/{programId}",
   tags: ["programs"],
   summary: "A program with its settings",
-  ...secured(["admin", "facilitator"]),
+  ...secured(["admin", "facilitator"], "program"),
   request: { params: ProgramParams },
   responses: { 200: json(Program, "The program"), 401: problems[401], 403: problems[403], 404: problems[404] },
 });
@@ -32,7 +32,7 @@ const patchProgram = createRoute({
   path: "/v1/programs/{programId}",
   tags: ["programs"],
   summary: "Change a program's name, time zone or settings",
-  ...secured(["admin"]),
+  ...secured(["admin"], "program"),
   request: { params: ProgramParams, ...jsonBody(ProgramPatch) },
   responses: {
     200: json(Program, "The updated program"),
@@ -49,11 +49,7 @@ const notFound = () => new ApiError("not-found", "No such program.");
 export function programRoutes() {
   return newRouter()
     .openapi(createProgram, async (c) => {
-      const { principal, services } = c.var;
-      if (principal.program !== undefined) {
-        throw new ApiError("forbidden", "Only an admin not scoped to a program can create programs.");
-      }
-      const result = await services.programs.create(c.req.valid("json"));
+      const result = await c.var.services.programs.create(c.req.valid("json"));
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
       c.header("location", `/v1/programs/${result.program.id}`);
@@ -61,14 +57,12 @@ export function programRoutes() {
     })
     .openapi(getProgram, async (c) => {
       const { programId } = c.req.valid("param");
-      assertInProgram(c.var.principal, programId);
       const program = await c.var.services.programs.get(programId);
       if (!program) throw notFound();
       return c.json(program, 200);
     })
     .openapi(patchProgram, async (c) => {
       const { programId } = c.req.valid("param");
-      assertInProgram(c.var.principal, programId);
       const result = await c.var.services.programs.update(programId, c.req.valid("json"));
       if (!result) throw notFound();
       if (!result.ok)

@@ -1,0 +1,143 @@
+import { env } from "cloudflare:workers";
+import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { loadKeyRing } from "../../src/tokens/keys.ts";
+import { harness } from "../helpers.ts";
+
+const NOW = Date.parse("2026-11-23T17:00:00Z");
+const nowS = NOW / 1000;
+
+/** A correctly signed token whose claims and header the test overrides. */
+async function signed(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
+  const ring = await loadKeyRing(env.SIGNING_KEYS);
+  const base = {
+    iss: env.TOKEN_ISSUER,
+    aud: env.TOKEN_AUDIENCE,
+    sub: "adm_attack",
+    roles: ["admin"],
+    iat: nowS,
+    exp: nowS + 600,
+    jti: crypto.randomUUID(),
+  };
+  const payload = Object.fromEntries(Object.entries({ ...base, ...claims }).filter(([, v]) => v !== undefined));
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "EdDSA", kid: ring.kid, typ: "at+jwt", ...header } as never)
+    .sign(ring.privateKey);
+}
+
+const enc = (o: unknown) => base64url.encode(JSON.stringify(o));
+
+async function expect401(token: string) {
+  const { call } = harness(NOW);
+  const res = await call("GET", "/v1/programs/prg_0000000000000000000a", { token });
+  expect(res.status).toBe(401);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  expect(res.body).toMatchObject({
+    type: "/problems/unauthorized",
+    status: 401,
+    detail: "A valid bearer token is required.",
+  });
+  return res.body;
+}
+
+describe("bearer token attacks: each is the same 401, never a 500", () => {
+  it("accepts the genuine token (so the refusals below mean something)", async () => {
+    const { call } = harness(NOW);
+    const res = await call("GET", "/v1/programs/prg_0000000000000000000a", { token: await signed({}) });
+    expect(res.status).toBe(404);
+  });
+
+  it("refuses alg none in its spellings", async () => {
+    const payload = enc({
+      iss: env.TOKEN_ISSUER,
+      aud: env.TOKEN_AUDIENCE,
+      sub: "x",
+      roles: ["admin"],
+      iat: nowS,
+      exp: nowS + 60,
+      jti: "j",
+    });
+    for (const alg of ["none", "None", "NONE", "nOnE"]) {
+      await expect401(`${enc({ alg, typ: "at+jwt" })}.${payload}.`);
+    }
+  });
+
+  it("refuses HS256 signed with the public key's bytes", async () => {
+    const ring = await loadKeyRing(env.SIGNING_KEYS);
+    const pub = ring.publicJwks.keys[0] as { x: string };
+    for (const secret of [base64url.decode(pub.x), new TextEncoder().encode(JSON.stringify(pub))]) {
+      const token = await new SignJWT({ roles: ["admin"] })
+        .setProtectedHeader({ alg: "HS256", kid: ring.kid, typ: "at+jwt" })
+        .setIssuer(env.TOKEN_ISSUER)
+        .setAudience(env.TOKEN_AUDIENCE)
+        .setSubject("adm_x")
+        .setIssuedAt(nowS)
+        .setExpirationTime(nowS + 60)
+        .setJti("j1")
+        .sign(secret);
+      await expect401(token);
+    }
+  });
+
+  it("refuses an unlisted algorithm and a foreign key with our kid", async () => {
+    const ring = await loadKeyRing(env.SIGNING_KEYS);
+    const { privateKey } = await generateKeyPair("ES256");
+    const token = await new SignJWT({ roles: ["admin"] })
+      .setProtectedHeader({ alg: "ES256", kid: ring.kid, typ: "at+jwt" })
+      .setIssuer(env.TOKEN_ISSUER)
+      .setAudience(env.TOKEN_AUDIENCE)
+      .setSubject("adm_x")
+      .setIssuedAt(nowS)
+      .setExpirationTime(nowS + 60)
+      .setJti("j2")
+      .sign(privateKey);
+    await expect401(token);
+    const { privateKey: ed } = await generateKeyPair("EdDSA", { extractable: true });
+    expect((await exportJWK(ed)).kty).toBe("OKP");
+    await expect401(
+      await new SignJWT({ roles: ["admin"] })
+        .setProtectedHeader({ alg: "EdDSA", kid: ring.kid, typ: "at+jwt" })
+        .setIssuer(env.TOKEN_ISSUER)
+        .setAudience(env.TOKEN_AUDIENCE)
+        .setSubject("adm_x")
+        .setIssuedAt(nowS)
+        .setExpirationTime(nowS + 60)
+        .setJti("j3")
+        .sign(ed),
+    );
+  });
+
+  it("refuses missing exp, iat or jti, a wrong aud or iss, and a wrong typ", async () => {
+    await expect401(await signed({ exp: undefined }));
+    await expect401(await signed({ iat: undefined }));
+    await expect401(await signed({ jti: undefined }));
+    await expect401(await signed({ aud: "urn:someone-else" }));
+    await expect401(await signed({ iss: "urn:someone-else" }));
+    await expect401(await signed({}, { typ: "iop-join+jwt" }));
+  });
+
+  it("refuses expired and not-yet-valid tokens under a moved clock", async () => {
+    await expect401(await signed({ iat: nowS - 7200, exp: nowS - 3600 }));
+    await expect401(await signed({ iat: nowS + 3600, exp: nowS + 7200 }));
+  });
+
+  it("refuses an unknown kid, a tampered payload, and junk", async () => {
+    await expect401(await signed({}, { kid: "nobody" }));
+    const [h, , s] = (await signed({})).split(".");
+    await expect401(
+      `${h}.${enc({ iss: env.TOKEN_ISSUER, aud: env.TOKEN_AUDIENCE, sub: "adm_evil", roles: ["admin"], iat: nowS, exp: nowS + 60, jti: "x" })}.${s}`,
+    );
+    for (const junk of ["x", "a.b.c", "....", "eyJ.eyJ.", `${"a".repeat(8192)}.b.c`]) await expect401(junk);
+  });
+
+  it("refuses an 8 KB token, a non-Bearer scheme and roles it does not know", async () => {
+    await expect401(await signed({ pad: "p".repeat(8192) }));
+    const { call } = harness(NOW);
+    const basic = await call("GET", "/v1/programs/prg_0000000000000000000a", {
+      headers: { authorization: "Basic YWRtaW46YWRtaW4=" },
+    });
+    expect(basic.status).toBe(401);
+    await expect401(await signed({ roles: ["superuser"] }));
+    await expect401(await signed({ sub: "jane.doe@example.com" }));
+  });
+});
