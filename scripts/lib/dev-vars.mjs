@@ -1,0 +1,44 @@
+// Reads and writes `.dev.vars`, the git-ignored file wrangler dev loads secrets from.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
+
+export const DEV_VARS = new URL("../../.dev.vars", import.meta.url);
+
+/** Parse KEY=VALUE lines (values may be single-quoted JSON). */
+export function readDevVars() {
+  if (!existsSync(DEV_VARS)) return {};
+  const vars = {};
+  for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    let value = m[2];
+    if ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"'))) {
+      value = value.slice(1, -1);
+    }
+    vars[m[1]] = value;
+  }
+  return vars;
+}
+
+/** Make sure `.dev.vars` holds a signing key (and dev LiveKit credentials); returns the variables. */
+export async function ensureDevVars() {
+  const vars = readDevVars();
+  let changed = false;
+  if (!vars.SIGNING_KEYS) {
+    vars.SIGNING_KEYS = await generateSigningKeys();
+    changed = true;
+    console.log("Generated a new Ed25519 signing key in .dev.vars");
+  }
+  if (!vars.LIVEKIT_API_KEY) {
+    vars.LIVEKIT_API_KEY = `devkey${crypto.randomUUID().slice(0, 8)}`;
+    vars.LIVEKIT_API_SECRET = crypto.randomUUID().replaceAll("-", "") + crypto.randomUUID().replaceAll("-", "");
+    changed = true;
+  }
+  if (changed) {
+    const body = Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n");
+    writeFileSync(DEV_VARS, `${body}\n`, { mode: 0o600 });
+  }
+  return vars;
+}

@@ -1,0 +1,83 @@
+// Seeds the demo program through the public API, once: ids are kept in .wrangler/demo.json and re-used.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { newId } from "../../src/lib/ids.ts";
+
+const STATE = new URL("../../.wrangler/demo.json", import.meta.url);
+
+/** Call the running Worker as an admin; throws with the problem body on any non-2xx. */
+function client(base, token) {
+  return async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+/** Create (or find again) the demo program; returns the ids to print. */
+export async function seedDemo(base, adminToken) {
+  const api = client(base, adminToken);
+  if (existsSync(STATE)) {
+    const demo = JSON.parse(readFileSync(STATE, "utf8"));
+    try {
+      await api("GET", `/v1/programs/${demo.programId}`);
+      return { ...demo, created: false };
+    } catch {
+      // The local state was wiped: seed again.
+    }
+  }
+  const program = await api("POST", "/v1/programs", {
+    name: "Demo IOP",
+    timezone: "America/Los_Angeles",
+    settings: { groupCapDefault: 12 },
+  });
+  const demo = {
+    programId: program.id,
+    facilitatorId: newId("fac"),
+    clientIds: [newId("clt"), newId("clt"), newId("clt"), newId("clt")],
+    trackIds: {},
+  };
+  demo.trackIds = await seedTracks(api, demo);
+  mkdirSync(new URL(".", STATE), { recursive: true });
+  writeFileSync(STATE, JSON.stringify(demo, null, 2));
+  return { ...demo, created: true };
+}
+
+/** The morning and evening tracks with the clients enrolled; skipped while the API has no tracks yet. */
+async function seedTracks(api, demo) {
+  const doc = await api("GET", "/openapi.json");
+  if (!doc.paths["/v1/programs/{programId}/tracks"]) return {};
+  const startsOn = new Date().toISOString().slice(0, 10);
+  const morning = await api("POST", `/v1/programs/${demo.programId}/tracks`, {
+    name: "Morning",
+    days: ["MO", "WE", "FR"],
+    startTime: "09:00",
+    endTime: "12:00",
+    startsOn,
+    groupCap: 12,
+    facilitatorIds: [demo.facilitatorId],
+  });
+  const evening = await api("POST", `/v1/programs/${demo.programId}/tracks`, {
+    name: "Evening",
+    days: ["MO", "TU", "TH"],
+    startTime: "18:00",
+    endTime: "21:00",
+    startsOn,
+    groupCap: 12,
+    facilitatorIds: [demo.facilitatorId],
+  });
+  const [a, b, c, d] = demo.clientIds;
+  for (const [clientId, trackId] of [
+    [a, morning.id],
+    [b, morning.id],
+    [c, evening.id],
+    [d, evening.id],
+  ]) {
+    await api("POST", `/v1/programs/${demo.programId}/enrollments`, { clientId, trackId, startsOn });
+  }
+  return { morning: morning.id, evening: evening.id };
+}
