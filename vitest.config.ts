@@ -10,7 +10,12 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { SIGNING_KEYS },
+        bindings: {
+          SIGNING_KEYS,
+          ROOM_SECRET: "test-room-secret",
+          LIVEKIT_API_KEY: "test-livekit-key",
+          LIVEKIT_API_SECRET: "test-livekit-secret-0123456789abcdef0123456789",
+        },
       },
     }),
   ],

@@ -4,6 +4,14 @@ import { Id, Instant, TimeZone } from "./common";
 /** SAMHSA guidance: a therapy group never exceeds 15 clients. */
 export const MAX_GROUP_CAP = 15;
 
+/** Where the video platform's page takes a token: `{room}` and `{token}` are substituted, URL-encoded. */
+const JoinUrlTemplate = z
+  .string()
+  .max(300)
+  .regex(/^https:\/\/[^\s]+$/, "must be an https URL")
+  .refine((t) => t.includes("{token}"), "must contain {token}")
+  .meta({ example: "https://meet.livekit.io/custom?liveKitUrl=wss://clinic.livekit.cloud&token={token}" });
+
 const GroupCap = z.number().int().min(1).max(MAX_GROUP_CAP);
 
 /** Program policy; every field has a clinical default so a new program works at once. */
@@ -43,6 +51,7 @@ export const ProgramSettings = z
       .boolean()
       .default(false)
       .meta({ description: "Clients may attend another track's group when a seat is free" }),
+    joinUrlTemplate: JoinUrlTemplate.nullable().default(null),
   })
   .refine((s) => s.groupCapDefault <= s.groupCapMax, {
     path: ["groupCapDefault"],
@@ -63,6 +72,7 @@ export const ProgramSettingsInput = z
     admissionPolicy: z.enum(["auto", "manual"]).optional(),
     videoProvider: z.enum(["native", "livekit"]).optional(),
     allowMakeUp: z.boolean().optional(),
+    joinUrlTemplate: JoinUrlTemplate.nullable().optional(),
   })
   .meta({ id: "ProgramSettingsInput" });
 export type ProgramSettingsInput = z.infer<typeof ProgramSettingsInput>;

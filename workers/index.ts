@@ -1,3 +1,4 @@
+import { materializeAll } from "../src/directory/cron.ts";
 import { createApp } from "../src/http/app.ts";
 
 export { ProgramDirectory } from "./program-directory.ts";
@@ -5,7 +6,10 @@ export { SessionRoom } from "./session-room.ts";
 
 const app = createApp();
 
-/** The Worker: the Hono app for HTTP; the cron arrives with the schedules issue. */
+/** The Worker: the Hono app for HTTP, and the cron that rolls every program's sessions forward. */
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(materializeAll(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

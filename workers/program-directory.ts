@@ -1,52 +1,303 @@
 import { DurableObject } from "cloudflare:workers";
-import { Program, type ProgramCreate, type ProgramPatch } from "../schemas/program.ts";
+import type { EnrollmentCreate, EnrollmentPatch } from "../schemas/enrollment.ts";
+import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
+import type { Session, SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
+import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
+import { eligibility } from "../src/directory/eligibility.ts";
+import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
+import { changeEnrollment, enroll, type TrackFacts } from "../src/directory/enrollments.ts";
+import { PROGRAM_MIGRATIONS, ProgramStore } from "../src/directory/program-store.ts";
+import { fail, type Result } from "../src/directory/result.ts";
+import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store.ts";
+import { adhocSession, cancelSession, clientView, moveSession } from "../src/directory/sessions.ts";
+import { TrackBook } from "../src/directory/track-book.ts";
+import { TRACK_MIGRATIONS, TrackStore } from "../src/directory/track-store.ts";
 import { applyProgramPatch, newProgram, type PatchResult } from "../src/programs/settings.ts";
-import { type Migration, migrate } from "../src/storage/migrations.ts";
+import type { RoomBinding } from "../src/rooms/binding.ts";
+import { weeklyPlan } from "../src/schedule/hours.ts";
+import { migrate } from "../src/storage/migrations.ts";
 
-const MIGRATIONS: Migration[] = [{ id: 1, sql: "CREATE TABLE program (id TEXT PRIMARY KEY, body TEXT NOT NULL)" }];
+/** A caller as the directory needs to know them. */
+export interface Viewer {
+  sub: string;
+  roles: string[];
+}
 
-/** One per program, addressed by the program's opaque id: its settings and, later, tracks and enrollments. */
+/**
+ * One per program, addressed by the program id: settings, tracks, session occurrences and
+ * enrollments, in SQLite. Each method validates and writes in one synchronous step, so caps on
+ * enrollment and double-booking checks hold under concurrency.
+ */
 export class ProgramDirectory extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  private readonly programs: ProgramStore;
+  private readonly sessions: SessionStore;
+  private readonly enrollments: EnrollmentStore;
+  private readonly tracks: TrackStore;
+  private readonly book: TrackBook;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => migrate(this.sql, "program", MIGRATIONS));
+    const sql = ctx.storage.sql;
+    this.programs = new ProgramStore(sql);
+    this.sessions = new SessionStore(sql);
+    this.enrollments = new EnrollmentStore(sql);
+    this.tracks = new TrackStore(sql);
+    this.book = new TrackBook(this.tracks, this.sessions, this.enrollments);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(sql, "program", PROGRAM_MIGRATIONS);
+      migrate(sql, "tracks", TRACK_MIGRATIONS);
+      migrate(sql, "sessions", SESSION_MIGRATIONS);
+      migrate(sql, "enrollments", ENROLLMENT_MIGRATIONS);
+    });
   }
+
+  // ── programs ────────────────────────────────────────────────────────────
 
   /** Create the program this object holds; a second call returns `exists` and changes nothing. */
   createProgram(id: string, input: ProgramCreate, now: string): PatchResult | { ok: false; exists: true } {
-    if (this.read()) return { ok: false, exists: true };
+    if (this.programs.get()) return { ok: false, exists: true };
     const result = newProgram(id, input, now);
-    if (result.ok) this.write(result.program);
+    if (result.ok) this.programs.put(result.program);
     return result;
   }
 
   /** The program, or null when this id was never created. */
-  getProgram(): Program | null {
-    return this.read();
+  getProgram() {
+    return this.programs.get();
   }
 
   /** Apply a patch; null when the program does not exist. */
   updateProgram(patch: ProgramPatch, now: string): PatchResult | null {
-    const current = this.read();
+    const current = this.programs.get();
     if (!current) return null;
     const result = applyProgramPatch(current, patch, now);
-    if (result.ok) this.write(result.program);
+    if (result.ok) this.programs.put(result.program);
     return result;
   }
 
-  private read(): Program | null {
-    const row = this.sql.exec<{ body: string }>("SELECT body FROM program LIMIT 1").toArray()[0];
-    return row ? Program.parse(JSON.parse(row.body)) : null;
+  // ── tracks ──────────────────────────────────────────────────────────────
+
+  /** Create a track and materialise its sessions for the horizon. */
+  createTrack(id: string, input: TrackCreate, now: number) {
+    const program = this.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    return this.book.create(id, input, program, now);
   }
 
-  private write(program: Program): void {
-    this.sql.exec(
-      "INSERT INTO program (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-      program.id,
-      JSON.stringify(program),
+  /** Change a track; its future sessions follow. */
+  updateTrack(id: string, patch: TrackPatch, now: number) {
+    const program = this.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    return this.book.update(id, patch, program, now);
+  }
+
+  /** End a track: its future sessions are cancelled. */
+  endTrack(id: string, now: number) {
+    const program = this.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    return this.book.end(id, program, now);
+  }
+
+  /** One track with its weekly plan. */
+  getTrack(id: string) {
+    const program = this.programs.get();
+    const track = this.tracks.get(id);
+    return program && track ? { track, plan: this.book.plan(track, program) } : null;
+  }
+
+  /** Every track of the program. */
+  listTracks() {
+    return this.tracks.all();
+  }
+
+  /** Roll every active track's sessions forward (the cron calls this; running it twice creates nothing twice). */
+  materialize(now: number) {
+    const program = this.programs.get();
+    const totals = { created: 0, moved: 0, cancelled: 0 };
+    if (!program) return totals;
+    for (const track of this.tracks.all()) {
+      if (track.status !== "active") continue;
+      const c = this.book.sync(track, program, now);
+      totals.created += c.created;
+      totals.moved += c.moved;
+      totals.cancelled += c.cancelled;
+    }
+    return totals;
+  }
+
+  /** A client's scheduled week: their track plus individual and family sessions, against the minimum. */
+  clientPlan(clientId: string, week: { start: number; end: number }) {
+    const program = this.programs.get();
+    if (!program) return null;
+    const enrollment = this.enrollments.current(clientId);
+    const track = enrollment?.status === "active" ? this.tracks.get(enrollment.trackId) : null;
+    const individualMinutes = this.sessions
+      .rangeForClient(clientId, week.start, week.end, 500)
+      .filter((s) => s.kind !== "group" && s.status === "scheduled")
+      .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
+    return weeklyPlan({ tracks: track ? [track] : [], individualMinutes }, program.settings.minimumWeeklyHours);
+  }
+
+  // ── sessions ────────────────────────────────────────────────────────────
+
+  /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
+  createSession(id: string, input: SessionCreate, now: string): Result<{ session: Session }> {
+    const program = this.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    const track = input.trackId ? this.tracks.get(input.trackId) : null;
+    const result = adhocSession(input, {
+      id,
+      programId: program.id,
+      now,
+      timezone: program.timezone,
+      settings: program.settings,
+      track,
+    });
+    if (!result.ok) return result;
+    const clash = this.sessions.facilitatorClash(
+      result.session.facilitatorIds,
+      Date.parse(result.session.startsAt),
+      Date.parse(result.session.endsAt),
     );
+    if (clash)
+      return fail("conflict", "A facilitator already leads a session at that time.", { extras: { sessionId: clash } });
+    this.sessions.put(result.session);
+    return result;
+  }
+
+  /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
+  listSessions(range: SessionRange, viewer: Viewer): Session[] {
+    const from = Date.parse(range.from);
+    const to = Date.parse(range.to);
+    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) {
+      return this.sessions.range(from, to, { trackId: range.trackId, limit: range.limit });
+    }
+    return this.sessions
+      .rangeForClient(viewer.sub, from, to, range.limit)
+      .filter((s) => !range.trackId || s.trackId === range.trackId)
+      .map((s) => clientView(s, viewer.sub));
+  }
+
+  /** One session as the viewer may see it; null when absent or not theirs. */
+  viewSession(id: string, viewer: Viewer): Session | null {
+    const session = this.sessions.get(id);
+    const program = this.programs.get();
+    if (!session || !program) return null;
+    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) return session;
+    const ok = eligibility(session, viewer, {
+      enrollment: this.enrollments.current(viewer.sub),
+      settings: program.settings,
+    });
+    return ok.ok && !ok.makeUp ? clientView(session, viewer.sub) : null;
+  }
+
+  /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */
+  moveSession(id: string, move: SessionMove, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
+    return this.changeSession(id, viewer, (s, program) => {
+      const moved = moveSession(s, move, { now, timezone: program.timezone });
+      if (!moved.ok) return moved;
+      const clash = this.sessions.facilitatorClash(
+        moved.session.facilitatorIds,
+        Date.parse(move.startsAt),
+        Date.parse(move.endsAt),
+        id,
+      );
+      if (clash)
+        return fail("conflict", "A facilitator already leads a session at that time.", {
+          extras: { sessionId: clash },
+        });
+      return moved;
+    });
+  }
+
+  /** Cancel a session (idempotent). */
+  cancelSession(id: string, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
+    return this.changeSession(id, viewer, (s) => ({ ok: true, session: cancelSession(s, now) }));
+  }
+
+  /**
+   * What the room needs for a staff action or a join: the session, the settings and, for a join,
+   * the caller's role in it. Checked fresh on every call, so a discharge takes effect at once.
+   */
+  authorize(
+    sessionId: string,
+    viewer: Viewer,
+    action: "join" | "manage",
+  ): Result<{ binding: RoomBinding; role: "client" | "facilitator" | "observer" | "family"; makeUp: boolean }> {
+    const program = this.programs.get();
+    const session = this.sessions.get(sessionId);
+    if (!program || !session) return fail("not-found", "No such session.");
+    const binding: RoomBinding = { programId: program.id, session, settings: program.settings };
+    if (action === "manage") {
+      const ok = viewer.roles.includes("admin") || session.facilitatorIds.includes(viewer.sub);
+      return ok
+        ? { ok: true, binding, role: "facilitator", makeUp: false }
+        : fail("forbidden", "Only this session's facilitators may do that.");
+    }
+    const who = eligibility(session, viewer, {
+      enrollment: this.enrollments.current(viewer.sub),
+      settings: program.settings,
+    });
+    if (!who.ok) return fail("forbidden", "You are not a participant of this session.");
+    return { ok: true, binding, role: who.role, makeUp: who.makeUp };
+  }
+
+  // ── enrollments ─────────────────────────────────────────────────────────
+
+  /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
+  createEnrollment(id: string, input: EnrollmentCreate, now: string) {
+    const program = this.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    const result = enroll(input, {
+      id,
+      programId: program.id,
+      now,
+      track: this.trackFacts(input.trackId),
+      current: this.enrollments.current(input.clientId),
+    });
+    if (result.ok) this.enrollments.put(result.enrollment);
+    return result;
+  }
+
+  /** Change an enrollment's status or track. Discharge takes effect for every later check at once. */
+  updateEnrollment(id: string, patch: EnrollmentPatch, now: string) {
+    const current = this.enrollments.get(id);
+    if (!current) return fail("not-found", "No such enrollment.");
+    const result = changeEnrollment(current, patch, { now, target: this.trackFacts(patch.trackId ?? current.trackId) });
+    if (result.ok) this.enrollments.put(result.enrollment);
+    return result;
+  }
+
+  /** One enrollment. */
+  getEnrollment(id: string) {
+    return this.enrollments.get(id);
+  }
+
+  private trackFacts(trackId: string): TrackFacts | null {
+    const track = this.tracks.get(trackId);
+    if (!track) return null;
+    return {
+      id: track.id,
+      cap: track.groupCap,
+      status: track.status,
+      activeCount: this.enrollments.activeCount(trackId),
+    };
+  }
+
+  private changeSession(
+    id: string,
+    viewer: Viewer,
+    change: (s: Session, program: NonNullable<ReturnType<ProgramStore["get"]>>) => Result<{ session: Session }>,
+  ): Result<{ binding: RoomBinding }> {
+    const program = this.programs.get();
+    const session = this.sessions.get(id);
+    if (!program || !session) return fail("not-found", "No such session.");
+    if (!viewer.roles.includes("admin") && !session.facilitatorIds.includes(viewer.sub)) {
+      return fail("forbidden", "Only an admin or this session's facilitator may change it.");
+    }
+    const result = change(session, program);
+    if (!result.ok) return result;
+    this.sessions.put(result.session);
+    return { ok: true, binding: { programId: program.id, session: result.session, settings: program.settings } };
   }
 }

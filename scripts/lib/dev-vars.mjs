@@ -29,6 +29,10 @@ export async function ensureDevVars() {
     changed = true;
     console.log("Generated a new Ed25519 signing key in .dev.vars");
   }
+  if (!vars.ROOM_SECRET) {
+    vars.ROOM_SECRET = crypto.randomUUID().replaceAll("-", "");
+    changed = true;
+  }
   if (!vars.LIVEKIT_API_KEY) {
     vars.LIVEKIT_API_KEY = `devkey${crypto.randomUUID().slice(0, 8)}`;
     vars.LIVEKIT_API_SECRET = crypto.randomUUID().replaceAll("-", "") + crypto.randomUUID().replaceAll("-", "");

@@ -11,8 +11,14 @@ import { services } from "./middleware/services.ts";
 import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
 import { newRouter } from "./router.ts";
 import { registerDocs } from "./routes/docs.ts";
+import { enrollmentRoutes } from "./routes/enrollments.ts";
+import { introspectRoutes } from "./routes/introspect.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { programRoutes } from "./routes/programs.ts";
+import { roomRoutes } from "./routes/rooms.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { trackRoutes } from "./routes/tracks.ts";
 
 export interface AppOptions {
   /** Injected time; tests pass a manual clock. */
@@ -58,6 +64,12 @@ export function createApp(options: AppOptions = {}) {
 
   app.route("/", systemRoutes());
   app.route("/", programRoutes());
+  app.route("/", trackRoutes());
+  app.route("/", sessionRoutes());
+  app.route("/", enrollmentRoutes());
+  app.route("/", roomRoutes());
+  app.route("/", introspectRoutes());
+  app.route("/", liveRoutes());
   registerDocs(app);
 
   app.notFound((c) => {

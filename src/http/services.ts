@@ -1,6 +1,8 @@
 import type { TrustConfig } from "../auth/verify-bearer.ts";
+import { DirectoryClient } from "../directory/client.ts";
 import type { Clock } from "../lib/clock.ts";
 import { ProgramService } from "../programs/service.ts";
+import type { JoinDeps } from "../rooms/join-service.ts";
 import { type KeyRing, loadKeyRing } from "../tokens/keys.ts";
 
 /** Everything a handler may use, built once per request; handlers never touch bindings directly. */
@@ -9,7 +11,14 @@ export interface Services {
   trust: TrustConfig;
   keyRing(): Promise<KeyRing>;
   programs: ProgramService;
+  directory: DirectoryClient;
+  rooms: Env["ROOMS"];
+  join: JoinDeps;
+  /** Issuer and audience of native join tokens. */
+  joinToken: { issuer: string; audience: string };
 }
+
+const configured = (v: string | undefined) => (v && v !== "unused" ? v : undefined);
 
 /** Wire the services for one request from the Worker's environment. */
 export function buildServices(env: Env, clock: Clock): Services {
@@ -17,10 +26,23 @@ export function buildServices(env: Env, clock: Clock): Services {
     env.AUTH_ISSUER && env.AUTH_AUDIENCE && env.AUTH_JWKS_URL
       ? { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwksUrl: env.AUTH_JWKS_URL }
       : undefined;
+  const keyRing = () => loadKeyRing(env.SIGNING_KEYS);
+  const apiKey = configured(env.LIVEKIT_API_KEY);
+  const apiSecret = configured(env.LIVEKIT_API_SECRET);
+  const livekit = apiKey && apiSecret ? { apiKey, apiSecret } : undefined;
   return {
     clock,
     trust: { localIssuer: env.TOKEN_ISSUER, localAudience: env.TOKEN_AUDIENCE, external },
-    keyRing: () => loadKeyRing(env.SIGNING_KEYS),
-    programs: new ProgramService(env.PROGRAMS, clock),
+    keyRing,
+    programs: new ProgramService(env.PROGRAMS, env.ATTENDANCE, clock),
+    directory: new DirectoryClient(env.PROGRAMS),
+    rooms: env.ROOMS,
+    joinToken: { issuer: env.TOKEN_ISSUER, audience: env.JOIN_AUDIENCE },
+    join: {
+      rooms: env.ROOMS,
+      clock,
+      roomSecret: env.ROOM_SECRET,
+      provider: async () => ({ ring: await keyRing(), livekit, issuer: env.TOKEN_ISSUER, audience: env.JOIN_AUDIENCE }),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { Id } from "../../schemas/common.ts";
 import type { Program, ProgramCreate, ProgramPatch } from "../../schemas/program.ts";
+import { registerProgram } from "../directory/cron.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { newId } from "../lib/ids.ts";
 import type { PatchResult } from "./settings.ts";
@@ -8,9 +9,11 @@ import type { PatchResult } from "./settings.ts";
 export class ProgramService {
   private readonly ns: Env["PROGRAMS"];
   private readonly clock: Clock;
+  private readonly kv: KVNamespace;
 
-  constructor(ns: Env["PROGRAMS"], clock: Clock) {
+  constructor(ns: Env["PROGRAMS"], kv: KVNamespace, clock: Clock) {
     this.ns = ns;
+    this.kv = kv;
     this.clock = clock;
   }
 
@@ -19,6 +22,7 @@ export class ProgramService {
     const id = newId("prg");
     const result = await this.ns.getByName(id).createProgram(id, input, isoInstant(this.clock.now()));
     if (!result.ok && "exists" in result) throw new Error("program id collision");
+    if (result.ok) await registerProgram(this.kv, id);
     return result as PatchResult;
   }
 

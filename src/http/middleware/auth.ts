@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Principal } from "../../../schemas/auth.ts";
 import type { Role } from "../../../schemas/common.ts";
 import { verifyBearer } from "../../auth/verify-bearer.ts";
+import { programIdOf } from "../../lib/ids.ts";
 import { log } from "../../lib/log.ts";
 import { ApiError } from "../problem.ts";
 import type { AppEnv } from "../types.ts";
@@ -11,7 +12,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 /** Verify the bearer token and set `c.var.principal`; any failure is the same vague 401. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
-    const header = c.req.header("authorization") ?? "";
+    const header = c.req.header("authorization") ?? webSocketBearer(c.req.header("sec-websocket-protocol")) ?? "";
     const match = BEARER.exec(header);
     const { services } = c.var;
     const result = match
@@ -24,6 +25,15 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     c.set("principal", result.principal);
     await next();
   };
+}
+
+/** Browsers cannot set headers on a WebSocket, so the live channel takes `bearer.<JWT>` as a subprotocol. */
+function webSocketBearer(protocols: string | undefined): string | undefined {
+  const bearer = protocols
+    ?.split(",")
+    .map((p) => p.trim())
+    .find((p) => p.startsWith("bearer."));
+  return bearer ? `Bearer ${bearer.slice("bearer.".length)}` : undefined;
 }
 
 /** Allow only principals holding one of `roles`; runs after `authenticate()`. */
@@ -55,7 +65,7 @@ export function isStaff(principal: Principal): boolean {
 /**
  * Where a route's principal must belong, checked before the body is validated:
  * `program` — the `{programId}` path parameter; `global` — an admin token scoped to no program;
- * `resource` — the handler checks it after loading the resource (sessions, enrollments).
+ * `resource` — the program a `{sessionId}`, `{enrollmentId}` or `{trackId}` belongs to (the id carries it).
  */
 export type Scope = "program" | "global" | "resource";
 
@@ -66,6 +76,13 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     if (scope === "program") assertInProgram(principal, c.req.param("programId") ?? "");
     if (scope === "global" && principal.program !== undefined) {
       throw new ApiError("forbidden", "Only an admin not scoped to a program can do this.");
+    }
+    if (scope === "resource") {
+      const params = c.req.param() as Record<string, string>;
+      const id = params.sessionId ?? params.enrollmentId ?? params.trackId ?? "";
+      const programId = programIdOf(id);
+      if (!programId) throw new ApiError("not-found", "No such resource.");
+      assertInProgram(principal, programId);
     }
     await next();
   };

@@ -1,0 +1,138 @@
+import { Session } from "../../schemas/session.ts";
+import type { Migration } from "../storage/migrations.ts";
+
+/** Tables of the sessions store. `origin_key` makes materialisation and calendar upserts idempotent. */
+export const SESSION_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    sql: `CREATE TABLE sessions (
+      id TEXT PRIMARY KEY, track_id TEXT, origin_key TEXT UNIQUE, status TEXT NOT NULL,
+      starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX sessions_by_start ON sessions (starts_at);
+    CREATE INDEX sessions_by_track ON sessions (track_id, starts_at);
+    CREATE TABLE session_people (
+      session_id TEXT NOT NULL, person_id TEXT NOT NULL, role TEXT NOT NULL,
+      starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, PRIMARY KEY (session_id, person_id));
+    CREATE INDEX people_by_person ON session_people (person_id, starts_at);`,
+  },
+];
+
+/** The origin key of a session: one row per track date or per calendar event, never two. */
+export function originKey(session: Pick<Session, "origin">): string | null {
+  const o = session.origin;
+  if (o.type === "track") return `track:${o.occurrenceKey}`;
+  if (o.type === "calendar") return `cal:${o.source}:${o.externalId}`;
+  return null;
+}
+
+/** Session occurrences of one program, in its Durable Object's SQLite. */
+export class SessionStore {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  /** Insert or replace a session and its people index. */
+  put(session: Session): void {
+    const start = Date.parse(session.startsAt);
+    const end = Date.parse(session.endsAt);
+    this.sql.exec(
+      `INSERT INTO sessions (id, track_id, origin_key, status, starts_at, ends_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, starts_at = excluded.starts_at,
+         ends_at = excluded.ends_at, body = excluded.body, origin_key = excluded.origin_key`,
+      session.id,
+      session.trackId,
+      originKey(session),
+      session.status,
+      start,
+      end,
+      JSON.stringify(session),
+    );
+    this.sql.exec("DELETE FROM session_people WHERE session_id = ?", session.id);
+    const people: [string, string][] = [
+      ...session.facilitatorIds.map((p): [string, string] => [p, "facilitator"]),
+      ...session.clientIds.map((p): [string, string] => [p, "client"]),
+      ...session.familyIds.map((p): [string, string] => [p, "family"]),
+      ...session.observerIds.map((p): [string, string] => [p, "observer"]),
+    ];
+    for (const [person, role] of people) {
+      this.sql.exec(
+        "INSERT OR IGNORE INTO session_people (session_id, person_id, role, starts_at, ends_at) VALUES (?, ?, ?, ?, ?)",
+        session.id,
+        person,
+        role,
+        start,
+        end,
+      );
+    }
+  }
+
+  /** One session by id. */
+  get(id: string): Session | null {
+    const row = this.sql.exec<{ body: string }>("SELECT body FROM sessions WHERE id = ?", id).toArray()[0];
+    return row ? Session.parse(JSON.parse(row.body)) : null;
+  }
+
+  /** The session materialised for an origin key, if any. */
+  byOrigin(key: string): Session | null {
+    const row = this.sql.exec<{ body: string }>("SELECT body FROM sessions WHERE origin_key = ?", key).toArray()[0];
+    return row ? Session.parse(JSON.parse(row.body)) : null;
+  }
+
+  /** Sessions starting in [from, to), optionally of one track, in start order (index range scan). */
+  range(from: number, to: number, opts: { trackId?: string; limit: number }): Session[] {
+    const rows = opts.trackId
+      ? this.sql.exec<{ body: string }>(
+          "SELECT body FROM sessions WHERE track_id = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id LIMIT ?",
+          opts.trackId,
+          from,
+          to,
+          opts.limit,
+        )
+      : this.sql.exec<{ body: string }>(
+          "SELECT body FROM sessions WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at, id LIMIT ?",
+          from,
+          to,
+          opts.limit,
+        );
+    return rows.toArray().map((r) => Session.parse(JSON.parse(r.body)));
+  }
+
+  /** Sessions a client may see in [from, to): listed on it, or a group of a track they are actively enrolled in. */
+  rangeForClient(clientId: string, from: number, to: number, limit: number): Session[] {
+    return this.sql
+      .exec<{ body: string }>(
+        `SELECT body FROM sessions WHERE starts_at >= ? AND starts_at < ? AND (
+           id IN (SELECT session_id FROM session_people WHERE person_id = ?)
+           OR track_id IN (SELECT track_id FROM enrollments WHERE client_id = ? AND status = 'active'))
+         ORDER BY starts_at, id LIMIT ?`,
+        from,
+        to,
+        clientId,
+        clientId,
+        limit,
+      )
+      .toArray()
+      .map((r) => Session.parse(JSON.parse(r.body)));
+  }
+
+  /** Scheduled sessions where one of `facilitatorIds` already leads at an overlapping time. */
+  facilitatorClash(facilitatorIds: string[], start: number, end: number, exceptSessionId?: string): string | null {
+    for (const person of facilitatorIds) {
+      const row = this.sql
+        .exec<{ id: string }>(
+          `SELECT s.id AS id FROM session_people p JOIN sessions s ON s.id = p.session_id
+           WHERE p.person_id = ? AND p.role = 'facilitator' AND s.status = 'scheduled'
+             AND p.starts_at < ? AND p.ends_at > ? AND s.id IS NOT ? LIMIT 1`,
+          person,
+          end,
+          start,
+          exceptSessionId ?? null,
+        )
+        .toArray()[0];
+      if (row) return row.id;
+    }
+    return null;
+  }
+}

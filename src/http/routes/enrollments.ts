@@ -1,0 +1,84 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Enrollment, EnrollmentCreate, EnrollmentPatch } from "../../../schemas/enrollment.ts";
+import { isoInstant } from "../../lib/clock.ts";
+import { newChildId } from "../../lib/ids.ts";
+import { secured } from "../middleware/auth.ts";
+import { ApiError } from "../problem.ts";
+import { json, jsonBody, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+import { unwrap } from "../unwrap.ts";
+
+const ProgramParams = z.object({ programId: z.string() });
+const EnrollmentParams = z.object({ enrollmentId: z.string() });
+
+const createEnrollment = createRoute({
+  method: "post",
+  path: "/v1/programs/{programId}/enrollments",
+  tags: ["enrollments"],
+  summary: "Enroll a client in a track; 409 group-full when the track holds its cap",
+  ...secured(["admin"], "program"),
+  request: { params: ProgramParams, ...jsonBody(EnrollmentCreate) },
+  responses: {
+    201: json(Enrollment, "The enrollment"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+    409: problems[409],
+  },
+});
+
+const getEnrollment = createRoute({
+  method: "get",
+  path: "/v1/enrollments/{enrollmentId}",
+  tags: ["enrollments"],
+  summary: "One enrollment",
+  ...secured(["admin", "facilitator"], "resource"),
+  request: { params: EnrollmentParams },
+  responses: { 200: json(Enrollment, "The enrollment"), 401: problems[401], 403: problems[403], 404: problems[404] },
+});
+
+const patchEnrollment = createRoute({
+  method: "patch",
+  path: "/v1/enrollments/{enrollmentId}",
+  tags: ["enrollments"],
+  summary: "Step down, step up, discharge or transfer; discharge takes effect at once",
+  ...secured(["admin"], "resource"),
+  request: { params: EnrollmentParams, ...jsonBody(EnrollmentPatch) },
+  responses: {
+    200: json(Enrollment, "The enrollment"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+    409: problems[409],
+  },
+});
+
+/** Enrollments: a client's place in a track and its lifecycle. */
+export function enrollmentRoutes() {
+  return newRouter()
+    .openapi(createEnrollment, async (c) => {
+      const { programId } = c.req.valid("param");
+      const dir = c.var.services.directory.program(programId);
+      if (!dir) throw new ApiError("not-found", "No such program.");
+      const now = isoInstant(c.var.services.clock.now());
+      const { enrollment } = unwrap(await dir.createEnrollment(newChildId("enr", programId), c.req.valid("json"), now));
+      c.header("location", `/v1/enrollments/${enrollment.id}`);
+      return c.json(enrollment, 201);
+    })
+    .openapi(getEnrollment, async (c) => {
+      const { enrollmentId } = c.req.valid("param");
+      const enrollment = await c.var.services.directory.ofChild(enrollmentId)?.stub.getEnrollment(enrollmentId);
+      if (!enrollment) throw new ApiError("not-found", "No such enrollment.");
+      return c.json(enrollment, 200);
+    })
+    .openapi(patchEnrollment, async (c) => {
+      const { enrollmentId } = c.req.valid("param");
+      const dir = c.var.services.directory.ofChild(enrollmentId);
+      if (!dir) throw new ApiError("not-found", "No such enrollment.");
+      const now = isoInstant(c.var.services.clock.now());
+      const { enrollment } = unwrap(await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now));
+      return c.json(enrollment, 200);
+    });
+}

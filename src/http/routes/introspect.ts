@@ -1,0 +1,49 @@
+import { createRoute } from "@hono/zod-openapi";
+import { IntrospectRequest, IntrospectResponse } from "../../../schemas/room.ts";
+import { verifyJoinToken } from "../../tokens/join-token.ts";
+import { secured } from "../middleware/auth.ts";
+import { json, jsonBody, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+
+const introspect = createRoute({
+  method: "post",
+  path: "/v1/tokens/introspect",
+  tags: ["tokens"],
+  summary: "Is a native join token still good? (RFC 7662 style, for a media gateway)",
+  ...secured(["admin"], "global"),
+  request: jsonBody(IntrospectRequest),
+  responses: {
+    200: json(IntrospectResponse, "active, or not"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+  },
+});
+
+/**
+ * Token introspection: the signature and times first, then the room, after handing it the
+ * directory's current view so a move or cancel revokes even if the room had not heard yet.
+ */
+export function introspectRoutes() {
+  return newRouter().openapi(introspect, async (c) => {
+    const { services } = c.var;
+    const now = services.clock.now();
+    const verified = await verifyJoinToken(c.req.valid("json").token, await services.keyRing(), {
+      ...services.joinToken,
+      now: Math.floor(now / 1000),
+    });
+    if (!verified.ok) return c.json({ active: false as const }, 200);
+    const { claims } = verified;
+    const dir = services.directory.ofChild(claims.sid);
+    const auth = dir
+      ? await dir.stub.authorize(claims.sid, { sub: "introspection", roles: ["admin"] }, "manage")
+      : null;
+    if (!auth?.ok) return c.json({ active: false as const }, 200);
+    const room = services.rooms.getByName(claims.sid);
+    await room.bind(auth.binding, now);
+    const state = await room.introspect(claims.jti, now);
+    if (!state.active || state.participantId !== claims.sub) return c.json({ active: false as const }, 200);
+    const { sub, sid, role, room: roomName, exp, jti } = claims;
+    return c.json({ active: true as const, sub, sid, role, room: roomName, exp, jti }, 200);
+  });
+}

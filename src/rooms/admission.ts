@@ -1,0 +1,70 @@
+import type { ProgramSettings } from "../../schemas/program.ts";
+import type { Session } from "../../schemas/session.ts";
+
+/** Who is joining, as the directory resolved them. Facilitators and observers take no client seat. */
+export type JoinRole = "client" | "facilitator" | "observer" | "family";
+
+/** A room's lifecycle. `closed` is final: the session is over. */
+export type RoomState = "scheduled" | "open" | "closed" | "cancelled";
+
+/** A participant's place in the room. Only `admitted` clients and family members hold a seat. */
+export type ParticipantStatus = "waiting" | "admitted" | "left" | "removed";
+
+const MINUTE = 60_000;
+
+/** When a session can be joined, from the program's settings. */
+export function joinBounds(session: Pick<Session, "startsAt" | "endsAt">, settings: ProgramSettings) {
+  const start = Date.parse(session.startsAt);
+  const end = Date.parse(session.endsAt);
+  return {
+    opensAt: start - settings.joinWindowMinutes * MINUTE,
+    lateAfter: settings.lateJoinMinutes === null ? end : start + settings.lateJoinMinutes * MINUTE,
+    endsAt: end,
+    closesAt: end + settings.graceMinutes * MINUTE,
+  };
+}
+
+export type JoinDecision =
+  | { kind: "admit"; takesSeat: boolean }
+  | { kind: "rejoin" }
+  | { kind: "wait" }
+  | { kind: "full"; cap: number }
+  | { kind: "too-early"; opensAt: number }
+  | { kind: "too-late" }
+  | { kind: "ended" }
+  | { kind: "cancelled" }
+  | { kind: "removed" };
+
+/**
+ * The whole admission rule as one pure decision, so the Durable Object can check and write in a
+ * single synchronous step. Order matters: cancellation and removal beat everything; a client who
+ * already holds a seat keeps it (reconnects never take a second one).
+ */
+export function decideJoin(input: {
+  now: number;
+  role: JoinRole;
+  session: Pick<Session, "startsAt" | "endsAt" | "status" | "cap">;
+  settings: ProgramSettings;
+  roomState: RoomState;
+  current: ParticipantStatus | null;
+  seated: number;
+}): JoinDecision {
+  const { now, role, session, settings, roomState, current } = input;
+  if (session.status === "cancelled" || roomState === "cancelled") return { kind: "cancelled" };
+  if (current === "removed") return { kind: "removed" };
+  const bounds = joinBounds(session, settings);
+  if (roomState === "closed" || now >= bounds.closesAt) return { kind: "ended" };
+  if (now < bounds.opensAt) return { kind: "too-early", opensAt: bounds.opensAt };
+  const staff = role === "facilitator" || role === "observer";
+  if (staff) return { kind: "admit", takesSeat: false };
+  if (current === "admitted") return { kind: "rejoin" };
+  if (now > bounds.lateAfter) return { kind: "too-late" };
+  if (roomState !== "open" || (settings.admissionPolicy === "manual" && current !== "left")) return { kind: "wait" };
+  return seatOrFull(session.cap, input.seated);
+}
+
+/** Admit into a seat when one is free; a session without a cap (individual, family) always has room. */
+export function seatOrFull(cap: number | null, seated: number): JoinDecision {
+  if (cap !== null && seated >= cap) return { kind: "full", cap };
+  return { kind: "admit", takesSeat: true };
+}

@@ -1,0 +1,161 @@
+import type { Migration } from "../storage/migrations.ts";
+import type { JoinRole, ParticipantStatus, RoomState } from "./admission.ts";
+
+/** Tables of a SessionRoom. Presence events are kept raw; minutes are derived from them, never counted. */
+export const ROOM_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    sql: `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE participants (
+      id TEXT PRIMARY KEY, role TEXT NOT NULL, status TEXT NOT NULL, seat INTEGER NOT NULL DEFAULT 0,
+      first_seen INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+    CREATE TABLE tokens (
+      jti TEXT PRIMARY KEY, participant_id TEXT NOT NULL, version INTEGER NOT NULL,
+      exp INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX tokens_by_participant ON tokens (participant_id);
+    CREATE TABLE presence (
+      event_id TEXT PRIMARY KEY, participant_id TEXT NOT NULL, type TEXT NOT NULL, at INTEGER NOT NULL, source TEXT NOT NULL);`,
+  },
+];
+
+export type ParticipantRow = {
+  id: string;
+  role: JoinRole;
+  status: ParticipantStatus;
+  seat: number;
+  first_seen: number;
+  updated_at: number;
+};
+
+/** SQL access for one SessionRoom. Every method is synchronous, so a caller can check and write with no await between. */
+export class RoomStore {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  getMeta<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      JSON.stringify(value),
+    );
+  }
+
+  roomState(): RoomState {
+    return this.getMeta<RoomState>("state") ?? "scheduled";
+  }
+
+  participant(id: string): ParticipantRow | null {
+    return this.sql.exec<ParticipantRow>("SELECT * FROM participants WHERE id = ?", id).toArray()[0] ?? null;
+  }
+
+  participants(): ParticipantRow[] {
+    return this.sql.exec<ParticipantRow>("SELECT * FROM participants ORDER BY first_seen, id").toArray();
+  }
+
+  /** Clients and family members holding a seat right now. */
+  seated(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM participants WHERE seat = 1").one().n;
+  }
+
+  upsertParticipant(id: string, role: JoinRole, status: ParticipantStatus, seat: boolean, now: number): void {
+    this.sql.exec(
+      `INSERT INTO participants (id, role, status, seat, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET role = excluded.role, status = excluded.status, seat = excluded.seat,
+         updated_at = excluded.updated_at`,
+      id,
+      role,
+      status,
+      seat ? 1 : 0,
+      now,
+      now,
+    );
+  }
+
+  /** Participants waiting to be admitted, first come first served. */
+  waiting(): ParticipantRow[] {
+    return this.sql
+      .exec<ParticipantRow>("SELECT * FROM participants WHERE status = 'waiting' ORDER BY updated_at, id")
+      .toArray();
+  }
+
+  addToken(jti: string, participantId: string, version: number, exp: number): void {
+    this.sql.exec(
+      "INSERT INTO tokens (jti, participant_id, version, exp) VALUES (?, ?, ?, ?)",
+      jti,
+      participantId,
+      version,
+      exp,
+    );
+  }
+
+  token(jti: string): { jti: string; participant_id: string; version: number; exp: number; revoked: number } | null {
+    return (
+      this.sql
+        .exec<{ jti: string; participant_id: string; version: number; exp: number; revoked: number }>(
+          "SELECT * FROM tokens WHERE jti = ?",
+          jti,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  /** Revoke a participant's tokens, or every token when no participant is given. */
+  revokeTokens(participantId?: string): number {
+    const cursor = participantId
+      ? this.sql.exec("UPDATE tokens SET revoked = 1 WHERE participant_id = ? AND revoked = 0", participantId)
+      : this.sql.exec("UPDATE tokens SET revoked = 1 WHERE revoked = 0");
+    return cursor.rowsWritten;
+  }
+
+  /** Record a presence fact once; a repeated event id changes nothing. */
+  addPresence(
+    eventId: string,
+    participantId: string,
+    type: "connect" | "disconnect",
+    at: number,
+    source: string,
+  ): boolean {
+    const cursor = this.sql.exec(
+      "INSERT OR IGNORE INTO presence (event_id, participant_id, type, at, source) VALUES (?, ?, ?, ?, ?)",
+      eventId,
+      participantId,
+      type,
+      at,
+      source,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  presence(): {
+    event_id: string;
+    participant_id: string;
+    type: "connect" | "disconnect";
+    at: number;
+    source: string;
+  }[] {
+    return this.sql
+      .exec<{ event_id: string; participant_id: string; type: "connect" | "disconnect"; at: number; source: string }>(
+        "SELECT * FROM presence ORDER BY at, event_id",
+      )
+      .toArray();
+  }
+
+  /** Whether the participant's last presence fact is a connect. */
+  connected(participantId: string): boolean {
+    const row = this.sql
+      .exec<{ type: string }>(
+        "SELECT type FROM presence WHERE participant_id = ? ORDER BY at DESC, event_id DESC LIMIT 1",
+        participantId,
+      )
+      .toArray()[0];
+    return row?.type === "connect";
+  }
+}
