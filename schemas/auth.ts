@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Role, SubjectId } from "./common";
+import { Role, SubjectId } from "./common.ts";
 
 /** Verified claims of a bearer token, whichever trusted issuer signed it. */
 export const Principal = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, Instant, TimeZone } from "./common";
+import { Id, Instant, TimeZone } from "./common.ts";
 
 /** SAMHSA guidance: a therapy group never exceeds 15 clients. */
 export const MAX_GROUP_CAP = 15;

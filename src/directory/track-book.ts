@@ -146,6 +146,16 @@ export class TrackBook {
         errors: [{ path: "groupCap", message: `must not exceed ${program.settings.groupCapMax}` }],
       });
     }
+    if (f.endTime <= f.startTime) {
+      return fail("invalid-request", "The track ends before it starts.", {
+        errors: [{ path: "endTime", message: "must be after startTime on the same day" }],
+      });
+    }
+    if (f.endsOn !== undefined && f.endsOn < f.startsOn) {
+      return fail("invalid-request", "The track ends before it starts.", {
+        errors: [{ path: "endsOn", message: "must not be before startsOn" }],
+      });
+    }
     const pattern = trackPattern({ ...f, days: f.days.length ? f.days : undefined });
     if (!pattern.ok) {
       return fail("invalid-request", "The schedule is invalid.", {

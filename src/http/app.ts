@@ -102,10 +102,14 @@ export function createApp(options: AppOptions = {}) {
   return app;
 }
 
-/** Durable Object errors the runtime marks as retryable or overloaded: the client should retry, not see a 500. */
+/**
+ * A Durable Object that threw (`remote`), is overloaded or asks for a retry: the client should
+ * retry, not see a 500. Its methods check and write in one synchronous step, so a throw leaves
+ * nothing half-written and no seat or token was handed out.
+ */
 function isOverloaded(err: Error): boolean {
-  const e = err as { retryable?: boolean; overloaded?: boolean; name?: string };
-  return e?.retryable === true || e?.overloaded === true || e?.name === "StorageUnavailableError";
+  const e = err as { retryable?: boolean; overloaded?: boolean; remote?: boolean };
+  return e.retryable === true || e.overloaded === true || e.remote === true;
 }
 
 /** problem+json carrying the request id in the body and header, so a report can be traced in the logs. */

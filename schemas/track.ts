@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { parseExdate } from "../src/schedule/exdate.ts";
+import { parseRrule } from "../src/schedule/rrule.ts";
+import { Id, Instant, LocalDate, LocalTime, SubjectId } from "./common.ts";
+import { MAX_GROUP_CAP } from "./program.ts";
+
+/** RFC 5545 weekday code. */
+export const Weekday = z.enum(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]).meta({ id: "Weekday" });
+export type Weekday = z.infer<typeof Weekday>;
+
+/** Staff-facing only: never put in tokens, room names, keys or logs (it may reveal treatment). */
+const TrackName = z.string().trim().min(1).max(80);
+
+const Days = z
+  .array(Weekday)
+  .min(1, "give at least one weekday")
+  .refine((d) => new Set(d).size === d.length, "weekdays must not repeat")
+  .meta({ example: ["MO", "WE", "TH"] });
+
+const Rrule = z
+  .string()
+  .max(500)
+  .superRefine((text, ctx) => {
+    const parsed = parseRrule(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
+  })
+  .meta({
+    description: "RFC 5545 weekly rule (FREQ=WEEKLY; INTERVAL, UNTIL or COUNT, BYDAY, WKST); instead of days",
+    example: "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
+  });
+
+const Exdate = z
+  .string()
+  .max(2000)
+  .superRefine((text, ctx) => {
+    const parsed = parseExdate(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
+  })
+  .meta({ description: "RFC 5545 EXDATE value or line, or a local date", example: "EXDATE;VALUE=DATE:20261126" });
+
+const GroupCap = z.number().int().min(1).max(MAX_GROUP_CAP);
+const SkipDates = z.array(LocalDate).max(366).meta({ description: "Local dates with no session (holidays)" });
+const FacilitatorIds = z
+  .array(SubjectId)
+  .max(20)
+  .refine((ids) => new Set(ids).size === ids.length, "facilitators must not repeat");
+
+type Shape = {
+  days?: readonly string[] | undefined;
+  rrule?: string | undefined;
+  startTime?: string | undefined;
+  endTime?: string | undefined;
+  startsOn?: string | undefined;
+  endsOn?: string | null | undefined;
+};
+
+/** Cross-field rules, checked wherever both fields of a pair are present. */
+function checkPairs(v: Shape, ctx: z.RefinementCtx): void {
+  if (v.days !== undefined && v.rrule !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["rrule"], message: "give either days or rrule, not both" });
+  }
+  // Zero-padded HH:MM and YYYY-MM-DD compare correctly as strings.
+  if (v.startTime !== undefined && v.endTime !== undefined && v.endTime <= v.startTime) {
+    ctx.addIssue({ code: "custom", path: ["endTime"], message: "must be after startTime on the same day" });
+  }
+  if (v.startsOn !== undefined && typeof v.endsOn === "string" && v.endsOn < v.startsOn) {
+    ctx.addIssue({ code: "custom", path: ["endsOn"], message: "must not be before startsOn" });
+  }
+}
+
+/** `POST /v1/programs/{programId}/tracks`: a recurring group in the program's time zone. */
+export const TrackCreate = z
+  .strictObject({
+    name: TrackName,
+    days: Days.optional(),
+    rrule: Rrule.optional(),
+    startTime: LocalTime,
+    endTime: LocalTime.meta({ example: "12:00" }),
+    startsOn: LocalDate,
+    endsOn: LocalDate.optional(),
+    groupCap: GroupCap.optional().meta({ description: "Defaults to the program's groupCapDefault" }),
+    facilitatorIds: FacilitatorIds.default([]),
+    skipDates: SkipDates.optional(),
+    exdates: z.array(Exdate).max(366).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.days === undefined && v.rrule === undefined) {
+      ctx.addIssue({ code: "custom", path: ["days"], message: "give days or an rrule" });
+    }
+    checkPairs(v, ctx);
+  })
+  .meta({ id: "TrackCreate" });
+export type TrackCreate = z.infer<typeof TrackCreate>;
+
+/** `PATCH` of a track: any subset; `endsOn: null` removes the end date. */
+export const TrackPatch = z
+  .strictObject({
+    name: TrackName.optional(),
+    days: Days.optional(),
+    rrule: Rrule.optional(),
+    startTime: LocalTime.optional(),
+    endTime: LocalTime.optional(),
+    startsOn: LocalDate.optional(),
+    endsOn: LocalDate.nullable().optional(),
+    groupCap: GroupCap.optional(),
+    facilitatorIds: FacilitatorIds.optional(),
+    skipDates: SkipDates.optional(),
+    exdates: z.array(Exdate).max(366).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Object.keys(v).length === 0) ctx.addIssue({ code: "custom", path: [], message: "send at least one field" });
+    checkPairs(v, ctx);
+  })
+  .meta({ id: "TrackPatch" });
+export type TrackPatch = z.infer<typeof TrackPatch>;
+
+/** Lifecycle of a track: an ended track materializes no new occurrences. */
+export const TrackStatus = z.enum(["active", "ended"]);
+export type TrackStatus = z.infer<typeof TrackStatus>;
+
+/** A track as stored by the program's directory and returned by the API. */
+export const Track = z
+  .strictObject({
+    id: Id,
+    programId: Id,
+    name: z.string(),
+    days: z.array(Weekday).meta({ description: "Weekdays; for an RRULE track, its BYDAY" }),
+    rrule: z.string().optional(),
+    startTime: LocalTime,
+    endTime: LocalTime,
+    startsOn: LocalDate,
+    endsOn: LocalDate.optional(),
+    groupCap: GroupCap,
+    facilitatorIds: z.array(SubjectId),
+    skipDates: z.array(LocalDate),
+    exdates: z.array(z.string()).optional().meta({ description: "EXDATEs as received" }),
+    status: TrackStatus,
+    scheduledWeeklyMinutes: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: "Wall-clock minutes a week; the average week when INTERVAL > 1" }),
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .meta({ id: "Track" });
+export type Track = z.infer<typeof Track>;
