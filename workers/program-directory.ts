@@ -6,6 +6,7 @@ import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
 import { eligibility } from "../src/directory/eligibility.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
 import { changeEnrollment, enroll, type TrackFacts } from "../src/directory/enrollments.ts";
+import { INVITE_MIGRATIONS, InviteStore } from "../src/directory/invite-store.ts";
 import { PROGRAM_MIGRATIONS, ProgramStore } from "../src/directory/program-store.ts";
 import { fail, type Result } from "../src/directory/result.ts";
 import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store.ts";
@@ -34,6 +35,7 @@ export class ProgramDirectory extends DurableObject<Env> {
   private readonly enrollments: EnrollmentStore;
   private readonly tracks: TrackStore;
   private readonly book: TrackBook;
+  private readonly invites: InviteStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,11 +45,13 @@ export class ProgramDirectory extends DurableObject<Env> {
     this.enrollments = new EnrollmentStore(sql);
     this.tracks = new TrackStore(sql);
     this.book = new TrackBook(this.tracks, this.sessions, this.enrollments);
+    this.invites = new InviteStore(sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(sql, "program", PROGRAM_MIGRATIONS);
       migrate(sql, "tracks", TRACK_MIGRATIONS);
       migrate(sql, "sessions", SESSION_MIGRATIONS);
       migrate(sql, "enrollments", ENROLLMENT_MIGRATIONS);
+      migrate(sql, "invites", INVITE_MIGRATIONS);
     });
   }
 
@@ -264,8 +268,36 @@ export class ProgramDirectory extends DurableObject<Env> {
     const current = this.enrollments.get(id);
     if (!current) return fail("not-found", "No such enrollment.");
     const result = changeEnrollment(current, patch, { now, target: this.trackFacts(patch.trackId ?? current.trackId) });
-    if (result.ok) this.enrollments.put(result.enrollment);
+    if (result.ok) {
+      this.enrollments.put(result.enrollment);
+      if (result.enrollment.status === "discharged") this.invites.revokeAll(id);
+    }
     return result;
+  }
+
+  /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
+  createInvite(enrollmentId: string, hash: string, now: number): Result<{ expiresAt: number }> {
+    const e = this.enrollments.get(enrollmentId);
+    if (!e) return fail("not-found", "No such enrollment.");
+    if (e.status === "discharged") return fail("conflict", "The client was discharged.");
+    const cap = now + 16 * 7 * 86_400_000;
+    const end = e.endsOn ? Date.parse(`${e.endsOn}T23:59:59Z`) + 86_400_000 : cap;
+    const expiresAt = Math.min(cap, end);
+    if (expiresAt <= now) return fail("conflict", "The enrollment has ended.");
+    this.invites.add(hash, enrollmentId, expiresAt, now);
+    return { ok: true, expiresAt };
+  }
+
+  /** The client an invite admits, while the link is live and the enrollment not discharged. */
+  redeemInvite(enrollmentId: string, hash: string, now: number): { clientId: string; programId: string } | null {
+    const found = this.invites.find(hash, now);
+    const e = found === enrollmentId ? this.enrollments.get(enrollmentId) : null;
+    return e && e.status !== "discharged" ? { clientId: e.clientId, programId: e.programId } : null;
+  }
+
+  /** Revoke an enrollment's invite links. */
+  revokeInvites(enrollmentId: string): number {
+    return this.invites.revokeAll(enrollmentId);
   }
 
   /** One enrollment. */

@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
+import { webRoutes } from "../web/routes.tsx";
 import { allowedMethods } from "./method-not-allowed.ts";
 import { limitBody } from "./middleware/body-limit.ts";
 import { jsonOnly } from "./middleware/json-only.ts";
@@ -13,6 +14,7 @@ import { newRouter } from "./router.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
+import { inviteRoutes } from "./routes/invites.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { programRoutes } from "./routes/programs.ts";
 import { roomRoutes } from "./routes/rooms.ts";
@@ -69,8 +71,10 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", enrollmentRoutes());
   app.route("/", roomRoutes());
   app.route("/", introspectRoutes());
+  app.route("/", inviteRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);
+  app.route("/", webRoutes());
 
   app.notFound((c) => {
     const methods = allowedMethods(app.routes, c.req.path);

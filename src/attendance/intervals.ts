@@ -1,0 +1,125 @@
+/**
+ * Presence events to attendance intervals and minutes. Pure: the same events in any order,
+ * with any duplicates, give the same intervals, so at-least-once webhooks and reconnects
+ * can never make a client's minutes grow or shrink by accident.
+ */
+import type { Interval, PresenceEvent } from "../../schemas/attendance.ts";
+import { isoInstant } from "../lib/clock.ts";
+
+export type { PresenceEvent };
+
+/** A span of presence `[start, end)` in epoch milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Milliseconds in a minute; minutes are the unit of attendance and billing. */
+export const MINUTE_MS = 60_000;
+
+/** Whole minutes in a duration, rounded down (a started minute is not an attended minute). */
+export function wholeMinutes(ms: number): number {
+  return ms > 0 ? Math.floor(ms / MINUTE_MS) : 0;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A total order on events, so the pick among duplicates and the walk below never depend on arrival order. */
+function compareEvents(a: PresenceEvent, b: PresenceEvent): number {
+  return (
+    a.at - b.at ||
+    cmp(a.eventId, b.eventId) ||
+    cmp(a.type, b.type) ||
+    cmp(a.participantId, b.participantId) ||
+    cmp(a.source, b.source)
+  );
+}
+
+/**
+ * Each participant's merged presence, participants in id order.
+ * - Events are sorted by time; a repeated `eventId` is ignored (the first in that order is kept).
+ * - A connect while connected and a disconnect while disconnected are no-ops, so reconnects never
+ *   double count.
+ * - Events of one participant at the same millisecond cannot be ordered: if they all agree the
+ *   state becomes theirs, if they disagree (a connect and a disconnect) the state is left as it was.
+ * - An interval still open is closed at `sessionEnd` (the actual end, or "now" for a live roster),
+ *   and nothing after `sessionEnd` counts.
+ */
+export function presenceIntervals(events: readonly PresenceEvent[], opts: { sessionEnd: number }): Map<string, Span[]> {
+  const seen = new Set<string>();
+  const byParticipant = new Map<string, PresenceEvent[]>();
+  for (const e of [...events].sort(compareEvents)) {
+    if (seen.has(e.eventId)) continue;
+    seen.add(e.eventId);
+    const list = byParticipant.get(e.participantId);
+    if (list) list.push(e);
+    else byParticipant.set(e.participantId, [e]);
+  }
+  const out = new Map<string, Span[]>();
+  for (const id of [...byParticipant.keys()].sort(cmp)) {
+    out.set(id, walk(byParticipant.get(id) ?? [], opts.sessionEnd));
+  }
+  return out;
+}
+
+/** One participant's time-ordered events to merged spans ending no later than `sessionEnd`. */
+function walk(events: readonly PresenceEvent[], sessionEnd: number): Span[] {
+  const spans: Span[] = [];
+  let connected = false;
+  let openedAt = 0;
+  for (let i = 0; i < events.length; ) {
+    const at = (events[i] as PresenceEvent).at;
+    let connects = false;
+    let disconnects = false;
+    for (; i < events.length && (events[i] as PresenceEvent).at === at; i++) {
+      if ((events[i] as PresenceEvent).type === "connect") connects = true;
+      else disconnects = true;
+    }
+    const next: boolean = connects && disconnects ? connected : connects;
+    if (!connected && next) openedAt = at;
+    if (connected && !next) spans.push({ start: openedAt, end: at });
+    connected = next;
+  }
+  if (connected) spans.push({ start: openedAt, end: sessionEnd });
+  return mergeIntervals(spans.map((s) => ({ start: s.start, end: Math.min(s.end, sessionEnd) })));
+}
+
+/** Sorted, disjoint spans covering exactly the union of the input; overlapping and touching spans merge, empty ones vanish. */
+export function mergeIntervals(intervals: readonly Span[]): Span[] {
+  const sorted = intervals.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else out.push({ start: s.start, end: s.end });
+  }
+  return out;
+}
+
+/** The counted window: the scheduled time widened by the allowance on both sides (a negative allowance counts as 0). */
+export function countedWindow(scheduled: Span, allowanceMinutes: number): Span {
+  const pad = Math.max(0, allowanceMinutes) * MINUTE_MS;
+  return { start: scheduled.start - pad, end: scheduled.end + pad };
+}
+
+/** Merged spans cut to `window`; spans wholly outside it are dropped. */
+export function clipIntervals(intervals: readonly Span[], window: Span): Span[] {
+  return mergeIntervals(
+    intervals.map((s) => ({ start: Math.max(s.start, window.start), end: Math.min(s.end, window.end) })),
+  );
+}
+
+/**
+ * Whole minutes attended within `[start − allowance, end + allowance]`.
+ * Rounding: the spans are merged and clipped first, their milliseconds summed, and only the
+ * total is floored to minutes — per-span rounding would lose up to a minute at every reconnect.
+ */
+export function clipMinutes(intervals: readonly Span[], scheduled: Span, allowanceMinutes: number): number {
+  const clipped = clipIntervals(intervals, countedWindow(scheduled, allowanceMinutes));
+  return wholeMinutes(clipped.reduce((sum, s) => sum + (s.end - s.start), 0));
+}
+
+/** Spans as wire intervals (ISO instants, second precision). */
+export function toWireIntervals(intervals: readonly Span[]): Interval[] {
+  return intervals.map((s) => ({ start: isoInstant(s.start), end: isoInstant(s.end) }));
+}
