@@ -246,6 +246,21 @@ export class ProgramDirectory extends DurableObject<Env> {
     return { ok: true, binding, role: who.role, makeUp: who.makeUp };
   }
 
+  /** The clients expected at a session (listed ones, or the track's active clients that day): no-shows are counted against it. */
+  expectedClients(sessionId: string): string[] | null {
+    const session = this.sessions.get(sessionId);
+    if (!session) return null;
+    const expected = new Set([...session.clientIds, ...session.familyIds]);
+    if (session.kind === "group" && session.trackId) {
+      for (const e of this.enrollments.activeInTrack(session.trackId)) {
+        if (e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate)) expected.add(e.clientId);
+      }
+    }
+    return [...expected].sort();
+  }
+
+  // ── calendar integrations (owned by src/calendar/; keep this section's methods thin) ──
+
   // ── enrollments ─────────────────────────────────────────────────────────
 
   /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
