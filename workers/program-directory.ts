@@ -231,7 +231,12 @@ export class ProgramDirectory extends DurableObject<Env> {
     const program = this.programs.get();
     const session = this.sessions.get(sessionId);
     if (!program || !session) return fail("not-found", "No such session.");
-    const binding: RoomBinding = { programId: program.id, session, settings: program.settings };
+    const binding: RoomBinding = {
+      programId: program.id,
+      timezone: program.timezone,
+      session,
+      settings: program.settings,
+    };
     if (action === "manage") {
       const ok = viewer.roles.includes("admin") || session.facilitatorIds.includes(viewer.sub);
       return ok
@@ -253,10 +258,25 @@ export class ProgramDirectory extends DurableObject<Env> {
     const expected = new Set([...session.clientIds, ...session.familyIds]);
     if (session.kind === "group" && session.trackId) {
       for (const e of this.enrollments.activeInTrack(session.trackId)) {
-        if (e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate)) expected.add(e.clientId);
+        if (e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate))
+          expected.add(e.clientId);
       }
     }
     return [...expected].sort();
+  }
+
+  /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */
+  scheduledMinutes(clientId: string, from: number, to: number): number {
+    if (to <= from) return 0;
+    return this.sessions
+      .rangeForClient(clientId, from, to, 500)
+      .filter((s) => s.status === "scheduled")
+      .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
+  }
+
+  /** Clients holding an active place, for the week's at-risk report. */
+  activeClients(): string[] {
+    return this.enrollments.allActive().map((e) => e.clientId);
   }
 
   // ── calendar integrations (owned by src/calendar/; keep this section's methods thin) ──
@@ -345,6 +365,14 @@ export class ProgramDirectory extends DurableObject<Env> {
     const result = change(session, program);
     if (!result.ok) return result;
     this.sessions.put(result.session);
-    return { ok: true, binding: { programId: program.id, session: result.session, settings: program.settings } };
+    return {
+      ok: true,
+      binding: {
+        programId: program.id,
+        timezone: program.timezone,
+        session: result.session,
+        settings: program.settings,
+      },
+    };
   }
 }

@@ -1,8 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
+import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
 import type { LiveMessage } from "../schemas/live.ts";
+import { applyCorrection } from "../src/attendance/record.ts";
+import { sessionRoster } from "../src/attendance/roster.ts";
+import { DEFAULT_ATTENDANCE_POLICY } from "../src/attendance/status.ts";
 import { isoInstant } from "../src/lib/clock.ts";
+import { log } from "../src/lib/log.ts";
 import { decideJoin, type JoinRole, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
 import type { ActionOutcome, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
+import { finalRecords, toPresenceEvents } from "../src/rooms/finalize.ts";
+import { flushOutbox, LedgerStore } from "../src/rooms/ledger-store.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { migrate } from "../src/storage/migrations.ts";
 import { tokenValidity } from "../src/tokens/window.ts";
@@ -16,10 +23,12 @@ const S = 1000;
  */
 export class SessionRoom extends DurableObject<Env> {
   private readonly store: RoomStore;
+  private readonly ledger: LedgerStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.ledger = new LedgerStore(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
 
@@ -118,14 +127,92 @@ export class SessionRoom extends DurableObject<Env> {
     return { ok: true };
   }
 
-  /** Close the room for good: every presence ends and every token is revoked. */
-  async close(binding: RoomBinding, now: number): Promise<ActionOutcome> {
+  /**
+   * Close the room for good: every presence ends, every token is revoked, and each expected or
+   * present client's attendance record is written (no-shows included) and sent to KV.
+   */
+  async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (this.store.roomState() === "cancelled") return { ok: false, reason: "ended" };
     this.endAll(now, "close");
     this.store.setMeta("state", "closed");
     this.broadcast({ type: "room", state: "closed" });
+    this.finalize(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now);
+    await this.deliver(now);
     return { ok: true };
+  }
+
+  /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
+  roster(binding: RoomBinding, expected: string[], now: number): SessionRoster {
+    const finalAt = this.store.getMeta<number>("finalizedAt");
+    const excuses = this.ledger.excuses();
+    const known = new Map(this.store.participants().map((p) => [p.id, p.role]));
+    for (const id of expected) if (!known.has(id)) known.set(id, "client");
+    return sessionRoster({
+      sessionId: binding.session.id,
+      scheduledStart: Date.parse(binding.session.startsAt),
+      scheduledEnd: Date.parse(binding.session.endsAt),
+      participants: [...known].map(([participantId, role]) => ({
+        participantId,
+        role,
+        expected: expected.includes(participantId),
+        excused: excuses.has(participantId) || this.ledger.record(participantId)?.status === "excused",
+      })),
+      events: toPresenceEvents(this.store.presence()),
+      policy: DEFAULT_ATTENDANCE_POLICY,
+      final: finalAt !== null,
+      asOf: finalAt ?? now,
+    });
+  }
+
+  /** The attendance records written at the end (the authoritative copy of what KV holds). */
+  records(): AttendanceRecord[] {
+    return this.ledger.records();
+  }
+
+  /**
+   * A staff correction. Before the end only an excuse can be recorded; afterwards the record gets
+   * a new version that keeps the original values and who changed them, and goes to KV again.
+   */
+  async correct(
+    binding: RoomBinding,
+    clientId: string,
+    change: AttendanceCorrection,
+    by: string,
+    now: number,
+  ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
+    await this.bind(binding, now);
+    if (this.store.getMeta<number>("finalizedAt") === null) {
+      if (change.status !== "excused" || change.attendedMinutes !== undefined)
+        return { ok: false, reason: "not-ended" };
+      this.ledger.excuse(clientId, change.reasonCode, by, now);
+      return { ok: true, record: null };
+    }
+    const current = this.ledger.record(clientId);
+    if (!current) return { ok: false, reason: "not-found" };
+    const next = applyCorrection(current, change, { by, at: now });
+    if (!next.ok) return next;
+    this.ledger.save(next.record);
+    await this.deliver(now);
+    return { ok: true, record: next.record };
+  }
+
+  /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
+  providerPresence(
+    binding: RoomBinding,
+    fact: { eventId: string; identity: string; type: "connect" | "disconnect"; at: number },
+  ): boolean {
+    const p = this.store.participant(fact.identity);
+    if (!p || this.store.getMeta<number>("finalizedAt") !== null) return false;
+    const fresh = this.store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
+    if (fresh) {
+      const message: LiveMessage =
+        fact.type === "connect"
+          ? { type: "arrived", participantId: fact.identity, role: p.role, at: isoInstant(fact.at) }
+          : { type: "left", participantId: fact.identity, at: isoInstant(fact.at) };
+      this.broadcast(message);
+    }
+    return fresh;
   }
 
   /** Admit a waiting participant into a free seat. */
@@ -193,22 +280,88 @@ export class SessionRoom extends DurableObject<Env> {
     } else if (!known && binding.session.status === "cancelled") {
       this.store.setMeta("state", "cancelled");
     }
-    const closesAt = joinBounds(binding.session, binding.settings).closesAt;
-    if ((await this.ctx.storage.getAlarm()) !== closesAt) await this.ctx.storage.setAlarm(closesAt);
+    await this.rearm(now);
   }
 
-  /** End of session + grace: every open presence ends. Safe to run twice. */
+  /**
+   * End of session + grace, or an outbox retry. Every open presence ends, the records are written
+   * once and delivered. At-least-once safe: a second run finds nothing left to do. An alarm fires
+   * at or after the time it was set for, so that time (not a test's wall clock) is its "now".
+   */
   override async alarm(): Promise<void> {
     const binding = this.store.getMeta<RoomBinding>("binding");
     if (!binding) return;
+    const now = Math.max(Date.now(), this.store.getMeta<number>("alarmAt") ?? 0);
     const closesAt = joinBounds(binding.session, binding.settings).closesAt;
-    const now = Date.now();
-    if (now < closesAt) {
-      await this.ctx.storage.setAlarm(closesAt);
+    if (now >= closesAt && this.store.getMeta<number>("finalizedAt") === null) {
+      this.endAll(closesAt, "end");
+      if (this.store.roomState() !== "cancelled") {
+        this.store.setMeta("state", "closed");
+        const expected =
+          (await this.env.PROGRAMS.getByName(binding.programId).expectedClients(binding.session.id)) ?? [];
+        this.finalize(binding, expected, closesAt, now);
+      } else {
+        this.store.setMeta("finalizedAt", closesAt);
+      }
+    }
+    await this.deliver(now);
+  }
+
+  /** Next wake-up: an outbox retry with backoff, else the end of session + grace while not finalised. */
+  private async rearm(now: number): Promise<void> {
+    const binding = this.store.getMeta<RoomBinding>("binding");
+    if (!binding) return;
+    const attempts = this.store.getMeta<number>("deliveryAttempts") ?? 0;
+    const retryAt =
+      this.ledger.pending(1).length > 0 ? now + Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1)) : null;
+    const endAt =
+      this.store.getMeta<number>("finalizedAt") === null
+        ? joinBounds(binding.session, binding.settings).closesAt
+        : null;
+    const next = [retryAt, endAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
+    if (next === undefined) {
+      await this.ctx.storage.deleteAlarm();
+      this.store.setMeta("alarmAt", null);
       return;
     }
-    this.endAll(closesAt, "end");
-    if (this.store.roomState() !== "cancelled") this.store.setMeta("state", "closed");
+    if (this.store.getMeta<number>("alarmAt") !== next) {
+      this.store.setMeta("alarmAt", next);
+      await this.ctx.storage.setAlarm(next);
+    }
+  }
+
+  /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
+  private finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
+    if (this.store.getMeta<number>("finalizedAt") !== null) return;
+    const attendees = this.store
+      .participants()
+      .filter((p) => p.role === "client" || p.role === "family")
+      .map((p) => p.id);
+    const records = finalRecords({
+      binding,
+      expected,
+      attendees,
+      events: toPresenceEvents(this.store.presence()),
+      excuses: this.ledger.excuses(),
+      endedAt,
+      now,
+    });
+    for (const record of records) this.ledger.save(record);
+    this.store.setMeta("finalizedAt", endedAt);
+  }
+
+  /** Send queued records to KV; on failure, retry from the alarm with backoff so nothing is lost. */
+  private async deliver(now: number): Promise<void> {
+    const remaining = await flushOutbox(this.ledger, this.kv());
+    const attempts = remaining > 0 ? (this.store.getMeta<number>("deliveryAttempts") ?? 0) + 1 : 0;
+    this.store.setMeta("deliveryAttempts", attempts);
+    if (remaining > 0) log("warn", "attendance.outbox.retry", { remaining, attempts });
+    await this.rearm(now);
+  }
+
+  /** The ledger's KV namespace; tests may wrap it to inject failures (see test/attendance). */
+  protected kv(): Pick<KVNamespace, "put"> {
+    return this.env.ATTENDANCE;
   }
 
   /** The live channel: the Worker has authenticated the caller and passes their id and role in headers. */

@@ -64,4 +64,12 @@ export class EnrollmentStore {
       .toArray()
       .map((r) => Enrollment.parse(JSON.parse(r.body)));
   }
+
+  /** Every active enrollment of the program. */
+  allActive(): Enrollment[] {
+    return this.sql
+      .exec<{ body: string }>("SELECT body FROM enrollments WHERE status = 'active' ORDER BY client_id")
+      .toArray()
+      .map((r) => Enrollment.parse(JSON.parse(r.body)));
+  }
 }

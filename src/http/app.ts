@@ -11,6 +11,7 @@ import { jsonOnly } from "./middleware/json-only.ts";
 import { services } from "./middleware/services.ts";
 import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
 import { newRouter } from "./router.ts";
+import { attendanceRoutes } from "./routes/attendance.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
@@ -21,6 +22,7 @@ import { roomRoutes } from "./routes/rooms.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { trackRoutes } from "./routes/tracks.ts";
+import { videoWebhookRoutes } from "./routes/video-webhooks.ts";
 
 export interface AppOptions {
   /** Injected time; tests pass a manual clock. */
@@ -70,7 +72,9 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", sessionRoutes());
   app.route("/", enrollmentRoutes());
   app.route("/", roomRoutes());
+  app.route("/", attendanceRoutes());
   app.route("/", introspectRoutes());
+  app.route("/", videoWebhookRoutes());
   app.route("/", inviteRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);

@@ -58,7 +58,8 @@ export function decideJoin(input: {
   const staff = role === "facilitator" || role === "observer";
   if (staff) return { kind: "admit", takesSeat: false };
   if (current === "admitted") return { kind: "rejoin" };
-  if (now > bounds.lateAfter) return { kind: "too-late" };
+  // The late-join cut-off is for first arrivals: someone who was here and dropped may come back.
+  if (now > bounds.lateAfter && current === null) return { kind: "too-late" };
   if (roomState !== "open" || (settings.admissionPolicy === "manual" && current !== "left")) return { kind: "wait" };
   return seatOrFull(session.cap, input.seated);
 }

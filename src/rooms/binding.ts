@@ -4,6 +4,8 @@ import type { Session } from "../../schemas/session.ts";
 /** What a SessionRoom knows of its occurrence: handed over by the Worker from the program's directory on every call. */
 export interface RoomBinding {
   programId: string;
+  /** The program's IANA zone: attendance dates and ISO weeks are counted there. */
+  timezone: string;
   session: Session;
   settings: ProgramSettings;
 }

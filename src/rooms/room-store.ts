@@ -16,6 +16,12 @@ export const ROOM_MIGRATIONS: Migration[] = [
     CREATE TABLE presence (
       event_id TEXT PRIMARY KEY, participant_id TEXT NOT NULL, type TEXT NOT NULL, at INTEGER NOT NULL, source TEXT NOT NULL);`,
   },
+  {
+    id: 2,
+    sql: `CREATE TABLE records (client_id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);
+    CREATE TABLE outbox (key TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE excuses (client_id TEXT PRIMARY KEY, reason_code TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);`,
+  },
 ];
 
 export type ParticipantRow = {

@@ -133,7 +133,8 @@ export function roomRoutes() {
     .openapi(action("/v1/sessions/{sessionId}/close", "Close the room for good", staff, SessionParams), async (c) => {
       const { sessionId } = c.req.valid("param");
       const { binding } = await authorize(c, sessionId, "manage");
-      check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now()));
+      const expected = (await c.var.services.directory.ofChild(sessionId)?.stub.expectedClients(sessionId)) ?? [];
+      check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now(), expected));
       return c.json({ ok: true as const }, 200);
     })
     .openapi(

@@ -1,0 +1,252 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import {
+  AttendanceCorrection,
+  AttendanceLedger,
+  AttendanceRecord,
+  SessionRoster,
+  WeeklyAttendance,
+} from "../../../schemas/attendance.ts";
+import { LocalDate } from "../../../schemas/common.ts";
+import { attendanceCsv } from "../../attendance/csv.ts";
+import { weeklyAttendance } from "../../attendance/weekly.ts";
+import { LedgerReader } from "../../ledger/reader.ts";
+import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
+import { secured } from "../middleware/auth.ts";
+import { ApiError } from "../problem.ts";
+import { json, jsonBody, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+import type { AppEnv } from "../types.ts";
+import { unwrap } from "../unwrap.ts";
+
+const staff = ["admin", "facilitator"] as const;
+const Week = z.object({
+  week: z.string().optional().meta({ description: "ISO week, e.g. 2026-W48; default: this week" }),
+});
+const AtRisk = z
+  .object({
+    week: z.string(),
+    clients: z.array(
+      z.object({ clientId: z.string(), minutesAttended: z.number(), minutesRequired: z.number(), atRisk: z.boolean() }),
+    ),
+  })
+  .meta({ id: "AtRiskClients" });
+const MAX_LEDGER_DAYS = 62;
+
+const roster = createRoute({
+  method: "get",
+  path: "/v1/sessions/{sessionId}/attendance",
+  tags: ["attendance"],
+  summary: "Roster: each participant's intervals, minutes and status",
+  ...secured(staff, "resource"),
+  request: { params: z.object({ sessionId: z.string() }) },
+  responses: { 200: json(SessionRoster, "The roster"), 401: problems[401], 403: problems[403], 404: problems[404] },
+});
+
+const correct = createRoute({
+  method: "patch",
+  path: "/v1/sessions/{sessionId}/attendance/{clientId}",
+  tags: ["attendance"],
+  summary: "Staff correction (excuse, status, minutes); the original and who changed it are kept",
+  ...secured(staff, "resource"),
+  request: {
+    params: z.object({ sessionId: z.string(), clientId: z.string().max(128) }),
+    ...jsonBody(AttendanceCorrection),
+  },
+  responses: {
+    200: json(
+      z.object({ record: AttendanceRecord.nullable() }),
+      "The corrected record (null: excuse noted for the end)",
+    ),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+    409: problems[409],
+  },
+});
+
+const week = createRoute({
+  method: "get",
+  path: "/v1/programs/{programId}/clients/{clientId}/attendance",
+  tags: ["attendance"],
+  summary: "A client's week against the program minimum (a client may read only their own)",
+  ...secured(["admin", "facilitator", "client"], "program"),
+  request: { params: z.object({ programId: z.string(), clientId: z.string().max(128) }), query: Week },
+  responses: {
+    200: json(WeeklyAttendance, "The week"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+  },
+});
+
+const ledger = createRoute({
+  method: "get",
+  path: "/v1/programs/{programId}/attendance",
+  tags: ["attendance"],
+  summary: "The ledger for a date range; CSV with Accept: text/csv",
+  ...secured(staff, "program"),
+  request: { params: z.object({ programId: z.string() }), query: z.object({ from: LocalDate, to: LocalDate }) },
+  responses: {
+    200: {
+      description: "Records by local date",
+      content: { "application/json": { schema: AttendanceLedger }, "text/csv": { schema: z.string() } },
+    },
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+  },
+});
+
+const atRisk = createRoute({
+  method: "get",
+  path: "/v1/programs/{programId}/attendance/at-risk",
+  tags: ["attendance"],
+  summary: "Active clients below the weekly minimum this week",
+  ...secured(staff, "program"),
+  request: { params: z.object({ programId: z.string() }), query: Week },
+  responses: {
+    200: json(AtRisk, "Clients below the minimum"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+  },
+});
+
+async function program(c: Context<AppEnv>, programId: string) {
+  const dir = c.var.services.directory.program(programId);
+  const found = dir ? await dir.getProgram() : null;
+  if (!dir || !found) throw new ApiError("not-found", "No such program.");
+  return { dir, program: found };
+}
+
+function resolveWeek(requested: string | undefined, now: number, timezone: string): string {
+  const week = requested ?? isoWeekOf(now, timezone);
+  const parsed = parseIsoWeek(week);
+  if (!parsed.ok)
+    throw new ApiError("invalid-request", "Not an ISO week.", { errors: [{ path: "week", message: parsed.reason }] });
+  return week;
+}
+
+/** Attendance: live rosters from the rooms, corrections, and reports from the KV ledger. */
+export function attendanceRoutes() {
+  return newRouter()
+    .openapi(roster, async (c) => {
+      const { sessionId } = c.req.valid("param");
+      const dir = c.var.services.directory.ofChild(sessionId);
+      const auth = dir
+        ? await dir.stub.authorize(sessionId, { sub: c.var.principal.sub, roles: ["admin"] }, "manage")
+        : null;
+      if (!dir || !auth?.ok) throw new ApiError("not-found", "No such session.");
+      const expected = (await dir.stub.expectedClients(sessionId)) ?? [];
+      return c.json(
+        await c.var.services.rooms.getByName(sessionId).roster(auth.binding, expected, c.var.services.clock.now()),
+        200,
+      );
+    })
+    .openapi(correct, async (c) => {
+      const { sessionId, clientId } = c.req.valid("param");
+      const dir = c.var.services.directory.ofChild(sessionId);
+      if (!dir) throw new ApiError("not-found", "No such session.");
+      const { binding } = unwrap(await dir.stub.authorize(sessionId, c.var.principal, "manage"));
+      const result = await c.var.services.rooms
+        .getByName(sessionId)
+        .correct(binding, clientId, c.req.valid("json"), c.var.principal.sub, c.var.services.clock.now());
+      if (!result.ok) {
+        if (result.reason === "not-found") throw new ApiError("not-found", "No attendance record for that client.");
+        if (result.reason === "not-ended")
+          throw new ApiError("conflict", "Before the session ends only an excuse can be recorded.");
+        throw new ApiError("invalid-request", "The correction is invalid.", {
+          errors: [{ path: "attendedMinutes", message: result.reason }],
+        });
+      }
+      return c.json({ record: result.record }, 200);
+    })
+    .openapi(week, async (c) => {
+      const { programId, clientId } = c.req.valid("param");
+      const { principal, services } = c.var;
+      if (!principal.roles.some((r) => r !== "client") && principal.sub !== clientId) {
+        throw new ApiError("forbidden", "A client may read only their own attendance.");
+      }
+      const { dir, program: p } = await program(c, programId);
+      const now = services.clock.now();
+      const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
+      const bounds = isoWeekBounds(isoWeek, p.timezone);
+      const [records, remaining] = await Promise.all([
+        new LedgerReader(c.env.ATTENDANCE).week(programId, clientId, isoWeek),
+        dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
+      ]);
+      return c.json(
+        weeklyAttendance({
+          week: isoWeek,
+          clientId,
+          records,
+          minimumWeeklyHours: p.settings.minimumWeeklyHours,
+          remaining: { scheduledMinutes: remaining },
+        }),
+        200,
+      );
+    })
+    .openapi(ledger, async (c) => {
+      const { programId } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      await program(c, programId);
+      const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+      if (days < 1 || days > MAX_LEDGER_DAYS) {
+        throw new ApiError("invalid-request", "Invalid range.", {
+          errors: [{ path: "to", message: `from…to spans 1 to ${MAX_LEDGER_DAYS} days` }],
+        });
+      }
+      const dates = Array.from({ length: days }, (_, i) =>
+        new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10),
+      );
+      const records = await new LedgerReader(c.env.ATTENDANCE).days(programId, dates);
+      records.sort(
+        (a, b) =>
+          a.localDate.localeCompare(b.localDate) ||
+          a.sessionId.localeCompare(b.sessionId) ||
+          a.clientId.localeCompare(b.clientId),
+      );
+      if ((c.req.header("accept") ?? "").includes("text/csv")) {
+        c.header("content-disposition", `attachment; filename="attendance-${from}-${to}.csv"`);
+        return c.body(attendanceCsv(records), 200, { "content-type": "text/csv; charset=utf-8" }) as never;
+      }
+      return c.json({ programId, from, to, records }, 200);
+    })
+    .openapi(atRisk, async (c) => {
+      const { programId } = c.req.valid("param");
+      const { dir, program: p } = await program(c, programId);
+      const now = c.var.services.clock.now();
+      const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
+      const bounds = isoWeekBounds(isoWeek, p.timezone);
+      const reader = new LedgerReader(c.env.ATTENDANCE);
+      const clients = await Promise.all(
+        (await dir.activeClients()).map(async (clientId) => {
+          const [records, remaining] = await Promise.all([
+            reader.week(programId, clientId, isoWeek),
+            dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
+          ]);
+          const w = weeklyAttendance({
+            week: isoWeek,
+            clientId,
+            records,
+            minimumWeeklyHours: p.settings.minimumWeeklyHours,
+            remaining: { scheduledMinutes: remaining },
+          });
+          return {
+            clientId,
+            minutesAttended: w.minutesAttended,
+            minutesRequired: w.minutesRequired,
+            atRisk: w.atRisk,
+            meets: w.meetsMinimum,
+          };
+        }),
+      );
+      const below = clients.filter((x) => !x.meets).map(({ meets: _m, ...rest }) => rest);
+      return c.json({ week: isoWeek, clients: below }, 200);
+    });
+}

@@ -1,0 +1,76 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { log } from "../../lib/log.ts";
+import { roomName } from "../../tokens/window.ts";
+import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
+import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
+import { ApiError } from "../problem.ts";
+import { json, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+
+const HALF_DAY = 12 * 3600_000;
+
+const livekit = createRoute({
+  method: "post",
+  path: "/v1/webhooks/video/{programId}/livekit",
+  tags: ["webhooks"],
+  summary: "LiveKit webhooks: participant joined, left or aborted become presence facts",
+  description:
+    "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
+  request: { params: z.object({ programId: z.string() }) },
+  responses: {
+    200: json(z.object({ accepted: z.number() }), "Facts recorded (repeats are ignored)"),
+    400: problems[400],
+    401: problems[401],
+    404: problems[404],
+    413: problems[413],
+  },
+});
+
+/** Video-platform webhooks: real connect and disconnect times from LiveKit. */
+export function videoWebhookRoutes() {
+  return newRouter().openapi(livekit, async (c) => {
+    const { programId } = c.req.valid("param");
+    const { services } = c.var;
+    const dir = services.directory.program(programId);
+    const program = dir ? await dir.getProgram() : null;
+    if (!dir || !program) throw new ApiError("not-found", "No such program.");
+    const apiKey = c.env.LIVEKIT_API_KEY;
+    const apiSecret = c.env.LIVEKIT_API_SECRET;
+    if (!apiKey || !apiSecret || apiKey === "unused") throw new ApiError("not-found", "LiveKit is not configured.");
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const now = services.clock.now();
+    const verified = await verifyLivekit({ rawBody, headers: c.req.raw.headers, keys: [{ apiKey, apiSecret }], now });
+    if (!verified.ok) {
+      log("info", "webhook.livekit.refused", { programId, reason: verified.reason });
+      if (verified.status === 400) throw new ApiError("invalid-request", "The webhook is malformed.");
+      throw new ApiError("unauthorized", "The webhook signature is not valid.");
+    }
+    const normalized = normalizeLivekit(verified.payload);
+    if (!normalized.ok) throw new ApiError("invalid-request", "The webhook payload is not a LiveKit event.");
+    let accepted = 0;
+    for (const fact of normalized.facts) {
+      const sessions = await dir.listSessions(
+        {
+          from: new Date(fact.at - HALF_DAY).toISOString(),
+          to: new Date(fact.at + HALF_DAY).toISOString(),
+          limit: 500,
+        },
+        { sub: "livekit", roles: ["admin"] },
+      );
+      for (const session of sessions) {
+        if ((await roomName(session.id, c.env.ROOM_SECRET)) !== fact.room) continue;
+        const auth = await dir.authorize(session.id, { sub: "livekit", roles: ["admin"] }, "manage");
+        if (!auth.ok) break;
+        if (await services.rooms.getByName(session.id).providerPresence(auth.binding, fact)) accepted++;
+        break;
+      }
+    }
+    log("info", "webhook.livekit.accepted", {
+      programId,
+      facts: normalized.facts.length,
+      accepted,
+      deliveryId: verified.deliveryId,
+    });
+    return c.json({ accepted }, 200);
+  });
+}
