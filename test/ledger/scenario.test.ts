@@ -132,9 +132,10 @@ describe("a scripted three-hour group", () => {
     const { s } = await scriptedGroup();
     const room = env.ROOMS.getByName(s.sessionId);
     let failures = 5;
-    await runInDurableObject(room, (instance: { kv: () => Pick<KVNamespace, "put"> }) => {
+    await runInDurableObject(room, (instance) => {
       const real = env.ATTENDANCE;
-      instance.kv = () => ({
+      // Reach into this one instance: its KV writer fails five times, then behaves.
+      (instance as unknown as { kv: () => Pick<KVNamespace, "put"> }).kv = () => ({
         put: async (...args: Parameters<KVNamespace["put"]>) => {
           if (failures-- > 0) throw new Error("KV PUT failed: 503");
           return real.put(...args);
