@@ -89,11 +89,15 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
 }
 
 /** OpenAPI fields and middleware for a route open to `roles`; the security matrix test reads `x-roles`. */
-export function secured<const R extends readonly Role[]>(roles: R, scope: Scope) {
+export function secured<const R extends readonly Role[]>(
+  roles: R,
+  scope: Scope,
+  ...after: MiddlewareHandler<AppEnv>[]
+) {
   return {
     security: [{ bearer: [] }],
     "x-roles": roles,
     "x-scope": scope,
-    middleware: [authenticate(), requireRole(roles), requireScope(scope)],
+    middleware: [authenticate(), requireRole(roles), requireScope(scope), ...after],
   };
 }

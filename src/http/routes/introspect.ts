@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { IntrospectRequest, IntrospectResponse } from "../../../schemas/room.ts";
 import { verifyJoinToken } from "../../tokens/join-token.ts";
 import { secured } from "../middleware/auth.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 
@@ -10,7 +11,7 @@ const introspect = createRoute({
   path: "/v1/tokens/introspect",
   tags: ["tokens"],
   summary: "Is a native join token still good? (RFC 7662 style, for a media gateway)",
-  ...secured(["admin"], "global"),
+  ...secured(["admin"], "global", rateLimit("TOKEN_LIMITER")),
   request: jsonBody(IntrospectRequest),
   responses: {
     200: json(IntrospectResponse, "active, or not"),

@@ -4,6 +4,7 @@ import { hashInviteSecret, newInviteCode, parseInviteCode } from "../../director
 import { isoInstant } from "../../lib/clock.ts";
 import { mintApiToken } from "../../tokens/api-token.ts";
 import { secured } from "../middleware/auth.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -63,8 +64,14 @@ const exchange = createRoute({
   path: "/v1/invites/exchange",
   tags: ["invites"],
   summary: "Trade an invite code for a short-lived client token",
+  middleware: [rateLimit("INVITE_LIMITER")],
   request: jsonBody(Exchange),
-  responses: { 200: json(ExchangeResult, "A client bearer token"), 400: problems[400], 401: problems[401] },
+  responses: {
+    200: json(ExchangeResult, "A client bearer token"),
+    400: problems[400],
+    401: problems[401],
+    429: problems[429],
+  },
 });
 
 const refused = () => new ApiError("unauthorized", "This invite link is not valid.");

@@ -5,6 +5,7 @@ import { isoInstant } from "../../lib/clock.ts";
 import type { ActionOutcome } from "../../rooms/binding.ts";
 import { joinRoom } from "../../rooms/join-service.ts";
 import { secured } from "../middleware/auth.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -44,7 +45,7 @@ const joinRoute = createRoute({
   path: "/v1/sessions/{sessionId}/join",
   tags: ["rooms"],
   summary: "Ask to enter the room: a token, a place in the waiting room, or the reason not",
-  ...secured(everyone, "resource"),
+  ...secured(everyone, "resource", rateLimit("JOIN_LIMITER")),
   request: { params: SessionParams },
   responses: {
     200: json(JoinAdmitted, "Admitted: the provider token"),
@@ -54,6 +55,7 @@ const joinRoute = createRoute({
     404: problems[404],
     409: problems[409],
     410: problems[410],
+    429: problems[429],
     503: problems[503],
   },
 });

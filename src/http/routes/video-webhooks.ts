@@ -3,6 +3,7 @@ import { log } from "../../lib/log.ts";
 import { roomName } from "../../tokens/window.ts";
 import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
 import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -16,8 +17,10 @@ const livekit = createRoute({
   summary: "LiveKit webhooks: participant joined, left or aborted become presence facts",
   description:
     "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
+  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}`)],
   request: { params: z.object({ programId: z.string() }) },
   responses: {
+    429: problems[429],
     200: json(z.object({ accepted: z.number() }), "Facts recorded (repeats are ignored)"),
     400: problems[400],
     401: problems[401],

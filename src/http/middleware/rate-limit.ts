@@ -1,0 +1,46 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { log } from "../../lib/log.ts";
+import { ApiError } from "../problem.ts";
+import type { AppEnv } from "../types.ts";
+
+type Limiter = "JOIN_LIMITER" | "INVITE_LIMITER" | "WEBHOOK_LIMITER" | "TOKEN_LIMITER";
+
+/** Seconds a caller waits after a 429, matching each limiter's period in wrangler.toml. */
+const PERIOD: Record<Limiter, number> = {
+  JOIN_LIMITER: 10,
+  INVITE_LIMITER: 60,
+  WEBHOOK_LIMITER: 60,
+  TOKEN_LIMITER: 10,
+};
+
+/** The caller: the token's subject when authenticated, else the client address. Opaque either way. */
+export function callerKey(c: Context<AppEnv>): string {
+  const sub = c.get("principal")?.sub;
+  return sub ? `sub:${sub}` : `ip:${c.req.header("cf-connecting-ip") ?? "local"}`;
+}
+
+/**
+ * Throttle with a Workers rate limiting binding. The binding is eventually consistent per
+ * location, so it is a brake on abuse, never a cap: caps live in Durable Objects.
+ */
+export function rateLimit(
+  limiter: Limiter,
+  key: (c: Context<AppEnv>) => string = callerKey,
+): MiddlewareHandler<AppEnv> {
+  return async function rateLimit(c, next) {
+    const binding = c.env[limiter] as RateLimit | undefined;
+    if (binding) {
+      const { success } = await binding.limit({ key: `${c.req.path}|${key(c)}` });
+      if (!success) {
+        log("warn", "rate.limited", { requestId: c.var.requestId, limiter });
+        throw new ApiError(
+          "rate-limited",
+          "Too many requests; please wait a moment.",
+          {},
+          { "retry-after": String(PERIOD[limiter]) },
+        );
+      }
+    }
+    await next();
+  };
+}

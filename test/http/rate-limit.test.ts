@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { groupSession } from "../rooms/fixtures.ts";
+
+describe("rate limits", () => {
+  it("throttles one caller hammering join with 429 and Retry-After; others are unaffected", async () => {
+    const s = await groupSession({ clients: 2 });
+    await s.open();
+    const token = await s.clientToken(s.clients[0] as string);
+    const results = [];
+    for (let i = 0; i < 40; i++) results.push(await s.call("POST", `/v1/sessions/${s.sessionId}/join`, { token }));
+    const limited = results.filter((r) => r.status === 429);
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(30);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.headers.get("retry-after")).toBe("10");
+    expect(limited[0]?.body.type).toBe("/problems/rate-limited");
+    expect((await s.join(s.clients[1] as string)).status).toBe(200);
+  });
+
+  it("throttles invite-code guessing per address", async () => {
+    const s = await groupSession({ clients: 1 });
+    const statuses = [];
+    for (let i = 0; i < 25; i++) {
+      const res = await s.call("POST", "/v1/invites/exchange", {
+        body: { code: "guess" },
+        headers: { "cf-connecting-ip": "203.0.113.9" },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((x) => x === 401).length).toBe(20);
+    expect(statuses.filter((x) => x === 429).length).toBe(5);
+  });
+});
