@@ -1,8 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
+import type { AuditEvent } from "../schemas/audit.ts";
+import type { CalendarConfigInput } from "../schemas/calendar.ts";
 import type { EnrollmentCreate, EnrollmentPatch } from "../schemas/enrollment.ts";
 import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
 import type { Session, SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
+import { verifyChain } from "../src/audit/chain.ts";
+import { CalendarBook, type CalendarDelivery } from "../src/calendar/book.ts";
+import { CALENDAR_MIGRATIONS } from "../src/calendar/migrations.ts";
+import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
+import { AUDIT_MIGRATIONS, AuditStore } from "../src/directory/audit-store.ts";
 import { eligibility } from "../src/directory/eligibility.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
 import { changeEnrollment, enroll, type TrackFacts } from "../src/directory/enrollments.ts";
@@ -36,6 +43,8 @@ export class ProgramDirectory extends DurableObject<Env> {
   private readonly tracks: TrackStore;
   private readonly book: TrackBook;
   private readonly invites: InviteStore;
+  private readonly audit: AuditStore;
+  private readonly calendar: CalendarBook;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -46,12 +55,21 @@ export class ProgramDirectory extends DurableObject<Env> {
     this.tracks = new TrackStore(sql);
     this.book = new TrackBook(this.tracks, this.sessions, this.enrollments);
     this.invites = new InviteStore(sql);
+    this.audit = new AuditStore(sql);
+    this.calendar = new CalendarBook(sql, {
+      programs: this.programs,
+      sessions: this.sessions,
+      tracks: this.tracks,
+      enrollments: this.enrollments,
+    });
     ctx.blockConcurrencyWhile(async () => {
       migrate(sql, "program", PROGRAM_MIGRATIONS);
       migrate(sql, "tracks", TRACK_MIGRATIONS);
       migrate(sql, "sessions", SESSION_MIGRATIONS);
       migrate(sql, "enrollments", ENROLLMENT_MIGRATIONS);
       migrate(sql, "invites", INVITE_MIGRATIONS);
+      migrate(sql, "audit", AUDIT_MIGRATIONS);
+      migrate(sql, "calendar", CALENDAR_MIGRATIONS);
     });
   }
 
@@ -279,7 +297,62 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.enrollments.allActive().map((e) => e.clientId);
   }
 
+  // ── audit trail ─────────────────────────────────────────────────────────
+
+  /** Append audit events to the program's hash chain; appends are serialised so links never fork. */
+  appendAudit(events: AuditEvent[], now: string): Promise<number> {
+    return this.ctx.blockConcurrencyWhile(() => this.audit.append(events, now));
+  }
+
+  /** A page of the audit trail and whether the whole chain still verifies. */
+  async auditPage(after: number, limit: number) {
+    const entries = this.audit.page(after, limit);
+    const all = this.audit.page(0, Number.MAX_SAFE_INTEGER);
+    const brokenAt = await verifyChain(all);
+    const last = entries.at(-1);
+    return {
+      entries,
+      next: last && entries.length === limit ? last.seq : null,
+      chain: { valid: brokenAt === null, length: all.length, brokenAt },
+    };
+  }
+
   // ── calendar integrations (owned by src/calendar/; keep this section's methods thin) ──
+
+  /** The calendar configuration as staff see it (the e-mail hash key only as a fingerprint); null without a program. */
+  calendarConfig(now: number) {
+    return this.calendar.view(now);
+  }
+
+  /** Replace the calendar configuration. */
+  putCalendarConfig(input: CalendarConfigInput, now: number) {
+    return this.calendar.put(input, now);
+  }
+
+  /** Keep only the keyed hash of an enrollment's e-mail, for calendar sources that name attendees by e-mail. */
+  setEnrollmentEmail(enrollmentId: string, email: string, now: number) {
+    return this.calendar.setEmail(enrollmentId, email, now);
+  }
+
+  /** What the Worker needs to normalise a delivery: the e-mail hash key, the channels and subscriptions owned. */
+  calendarContext(now: number) {
+    return this.calendar.context(now);
+  }
+
+  /** Apply a verified calendar delivery once (dedupe, ordering, occurrences) and queue its follow-up work. */
+  ingestCalendar(delivery: CalendarDelivery, now: number) {
+    return this.calendar.ingest(delivery, now);
+  }
+
+  /** Lease due calendar work (syncs, fetches, renewals); the cron passes `reconcile` to schedule the periodic ones. */
+  claimCalendarWork(now: number, filter: WorkFilter) {
+    return this.calendar.claim(now, filter);
+  }
+
+  /** Record what a Worker did with its lease: changes to apply, sync tokens, renewed channels and subscriptions. */
+  completeCalendarWork(results: WorkResult[], now: number) {
+    return this.calendar.complete(results, now);
+  }
 
   // ── enrollments ─────────────────────────────────────────────────────────
 

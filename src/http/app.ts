@@ -12,6 +12,7 @@ import { services } from "./middleware/services.ts";
 import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
 import { newRouter } from "./router.ts";
 import { attendanceRoutes } from "./routes/attendance.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", enrollmentRoutes());
   app.route("/", roomRoutes());
   app.route("/", attendanceRoutes());
+  app.route("/", auditRoutes());
   app.route("/", introspectRoutes());
   app.route("/", videoWebhookRoutes());
   app.route("/", inviteRoutes());

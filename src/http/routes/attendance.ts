@@ -12,6 +12,7 @@ import { attendanceCsv } from "../../attendance/csv.ts";
 import { weeklyAttendance } from "../../attendance/weekly.ts";
 import { LedgerReader } from "../../ledger/reader.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
@@ -164,6 +165,13 @@ export function attendanceRoutes() {
           errors: [{ path: "attendedMinutes", message: result.reason }],
         });
       }
+      await audit(c, sessionId, [
+        {
+          action: "attendance.correct",
+          object: clientId,
+          outcome: result.record ? `v${result.record.version}` : "excuse-noted",
+        },
+      ]);
       return c.json({ record: result.record }, 200);
     })
     .openapi(week, async (c) => {
@@ -211,6 +219,9 @@ export function attendanceRoutes() {
           a.sessionId.localeCompare(b.sessionId) ||
           a.clientId.localeCompare(b.clientId),
       );
+      await audit(c, programId, [
+        { action: "attendance.export", object: programId, outcome: `records:${records.length}` },
+      ]);
       if ((c.req.header("accept") ?? "").includes("text/csv")) {
         c.header("content-disposition", `attachment; filename="attendance-${from}-${to}.csv"`);
         return c.body(attendanceCsv(records), 200, { "content-type": "text/csv; charset=utf-8" }) as never;

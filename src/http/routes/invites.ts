@@ -3,6 +3,7 @@ import { Instant } from "../../../schemas/common.ts";
 import { hashInviteSecret, newInviteCode, parseInviteCode } from "../../directory/invite-code.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { mintApiToken } from "../../tokens/api-token.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
@@ -87,6 +88,7 @@ export function inviteRoutes() {
       const { expiresAt } = unwrap(
         await dir.stub.createInvite(enrollmentId, await hashInviteSecret(secret), c.var.services.clock.now()),
       );
+      await audit(c, enrollmentId, [{ action: "invite.create", object: enrollmentId, outcome: "ok" }]);
       const inviteUrl = `${new URL(c.req.url).origin}/join#invite=${code}`;
       return c.json({ code, inviteUrl, expiresAt: isoInstant(expiresAt) }, 201);
     })
@@ -105,7 +107,12 @@ export function inviteRoutes() {
       const who = dir
         ? await dir.stub.redeemInvite(parsed.enrollmentId, await hashInviteSecret(parsed.secret), now)
         : null;
-      if (!who) throw refused();
+      if (!who) {
+        await audit(c, parsed.enrollmentId, [
+          { action: "invite.exchange", object: parsed.enrollmentId, outcome: "denied" },
+        ]);
+        throw refused();
+      }
       const nowS = Math.floor(now / 1000);
       const token = await mintApiToken(await services.keyRing(), {
         sub: who.clientId,
@@ -116,6 +123,9 @@ export function inviteRoutes() {
         now: nowS,
         ttlSeconds: INVITE_SESSION_SECONDS,
       });
+      await audit(c, who.programId, [
+        { actor: who.clientId, action: "token.issue", object: parsed.enrollmentId, outcome: "invite" },
+      ]);
       return c.json({ token, expiresAt: isoInstant((nowS + INVITE_SESSION_SECONDS) * 1000), ...who }, 200);
     });
 }

@@ -4,6 +4,7 @@ import { JoinAdmitted, JoinWaiting, RoomActionResult } from "../../../schemas/ro
 import { isoInstant } from "../../lib/clock.ts";
 import type { ActionOutcome } from "../../rooms/binding.ts";
 import { joinRoom } from "../../rooms/join-service.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
@@ -74,7 +75,15 @@ const removeRoute = createRoute({
 async function authorize(c: Context<AppEnv>, sessionId: string, what: "join" | "manage") {
   const dir = c.var.services.directory.ofChild(sessionId);
   if (!dir) throw new ApiError("not-found", "No such session.");
-  return unwrap(await dir.stub.authorize(sessionId, c.var.principal, what));
+  const result = await dir.stub.authorize(sessionId, c.var.principal, what);
+  if (result.ok === false)
+    await audit(c, sessionId, [{ action: `room.${what}`, object: sessionId, outcome: `denied:${result.reason}` }]);
+  return unwrap(result);
+}
+
+/** Record a staff action on a room. */
+function recorded(c: Context<AppEnv>, sessionId: string, action: string, object = sessionId) {
+  return audit(c, sessionId, [{ action, object, outcome: "ok" }]);
 }
 
 /** Map a room's refusal of a staff action to a problem. */
@@ -93,6 +102,12 @@ export function roomRoutes() {
       const { sessionId } = c.req.valid("param");
       const auth = await authorize(c, sessionId, "join");
       const answer = await joinRoom(c.var.services.join, auth.binding, c.var.principal, auth.role);
+      await audit(c, sessionId, [
+        { action: "room.join", object: sessionId, outcome: answer.status },
+        ...(answer.status === "admitted"
+          ? [{ action: "token.issue", object: sessionId, outcome: answer.provider }]
+          : []),
+      ]);
       switch (answer.status) {
         case "admitted":
           return c.json(answer, 200);
@@ -123,6 +138,7 @@ export function roomRoutes() {
         const { binding } = await authorize(c, sessionId, "join");
         const now = c.var.services.clock.now();
         check(await c.var.services.rooms.getByName(sessionId).leave(binding, c.var.principal.sub, now));
+        await recorded(c, sessionId, "room.leave");
         return c.json({ ok: true as const }, 200);
       },
     )
@@ -130,6 +146,7 @@ export function roomRoutes() {
       const { sessionId } = c.req.valid("param");
       const { binding } = await authorize(c, sessionId, "manage");
       check(await c.var.services.rooms.getByName(sessionId).open(binding, c.var.services.clock.now()));
+      await recorded(c, sessionId, "room.open");
       return c.json({ ok: true as const }, 200);
     })
     .openapi(action("/v1/sessions/{sessionId}/close", "Close the room for good", staff, SessionParams), async (c) => {
@@ -137,6 +154,7 @@ export function roomRoutes() {
       const { binding } = await authorize(c, sessionId, "manage");
       const expected = (await c.var.services.directory.ofChild(sessionId)?.stub.expectedClients(sessionId)) ?? [];
       check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now(), expected));
+      await recorded(c, sessionId, "room.close");
       return c.json({ ok: true as const }, 200);
     })
     .openapi(
@@ -159,6 +177,7 @@ export function roomRoutes() {
       const { sessionId, participantId } = c.req.valid("param");
       const { binding } = await authorize(c, sessionId, "manage");
       check(await c.var.services.rooms.getByName(sessionId).remove(binding, participantId, c.var.services.clock.now()));
+      await recorded(c, sessionId, "room.remove", participantId);
       return c.json({ ok: true as const }, 200);
     });
 }

@@ -3,6 +3,7 @@ import { log } from "../../lib/log.ts";
 import { roomName } from "../../tokens/window.ts";
 import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
 import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
+import { audit } from "../audit.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
@@ -68,6 +69,9 @@ export function videoWebhookRoutes() {
         break;
       }
     }
+    await audit(c, programId, [
+      { actor: "livekit", action: "webhook.livekit", object: programId, outcome: `accepted:${accepted}` },
+    ]);
     log("info", "webhook.livekit.accepted", {
       programId,
       facts: normalized.facts.length,

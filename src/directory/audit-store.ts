@@ -1,0 +1,64 @@
+import { AuditEntry, type AuditEvent } from "../../schemas/audit.ts";
+import { entryHash, GENESIS } from "../audit/chain.ts";
+import type { Migration } from "../storage/migrations.ts";
+
+/** The program's audit trail: append-only, hash-chained. There is no update or delete path. */
+export const AUDIT_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    sql: `CREATE TABLE audit (
+      seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+      object TEXT NOT NULL, outcome TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)`,
+  },
+];
+
+/** Append and read audit entries of one program. */
+export class AuditStore {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  /** Append events in order. The caller serialises appends, since hashing is asynchronous. */
+  async append(events: readonly AuditEvent[], at: string): Promise<number> {
+    const last = this.sql
+      .exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    let seq = last?.seq ?? 0;
+    let prev = last?.hash ?? GENESIS;
+    const rows: AuditEntry[] = [];
+    for (const e of events) {
+      seq++;
+      const hash = await entryHash(prev, seq, at, e);
+      rows.push({ ...e, seq, at, prev, hash });
+      prev = hash;
+    }
+    for (const r of rows) {
+      this.sql.exec(
+        "INSERT INTO audit (seq, at, actor, action, object, outcome, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        r.seq,
+        r.at,
+        r.actor,
+        r.action,
+        r.object,
+        r.outcome,
+        r.prev,
+        r.hash,
+      );
+    }
+    return seq;
+  }
+
+  /** Entries after `after`, in order. */
+  page(after: number, limit: number): AuditEntry[] {
+    return this.sql
+      .exec<AuditEntry & Record<string, string | number>>(
+        "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+        after,
+        limit,
+      )
+      .toArray()
+      .map((r) => AuditEntry.parse({ ...r }));
+  }
+}
