@@ -76,8 +76,11 @@ async function authorize(c: Context<AppEnv>, sessionId: string, what: "join" | "
   const dir = c.var.services.directory.ofChild(sessionId);
   if (!dir) throw new ApiError("not-found", "No such session.");
   const result = await dir.stub.authorize(sessionId, c.var.principal, what);
-  if (result.ok === false)
-    await audit(c, sessionId, [{ action: `room.${what}`, object: sessionId, outcome: `denied:${result.reason}` }]);
+  // The RPC stub's type drops the failure branch of the union; the value still carries it.
+  const outcome = result as { ok: boolean; reason?: string };
+  if (!outcome.ok) {
+    await audit(c, sessionId, [{ action: `room.${what}`, object: sessionId, outcome: `denied:${outcome.reason}` }]);
+  }
   return unwrap(result);
 }
 
