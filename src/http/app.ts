@@ -8,13 +8,16 @@ import { webRoutes } from "../web/routes.tsx";
 import { allowedMethods } from "./method-not-allowed.ts";
 import { limitBody } from "./middleware/body-limit.ts";
 import { jsonOnly } from "./middleware/json-only.ts";
+import { requestLog } from "./middleware/request-log.ts";
 import { services } from "./middleware/services.ts";
 import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
 import { newRouter } from "./router.ts";
 import { attendanceRoutes } from "./routes/attendance.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { calendarWebhookRoutes } from "./routes/calendar-webhooks.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
+import { integrationRoutes } from "./routes/integrations.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { liveRoutes } from "./routes/live.ts";
@@ -51,6 +54,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.use("*", requestId());
   app.use("*", secureHeaders());
+  app.use("*", requestLog());
   app.use(
     "*",
     cors({
@@ -77,6 +81,8 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", auditRoutes());
   app.route("/", introspectRoutes());
   app.route("/", videoWebhookRoutes());
+  app.route("/", calendarWebhookRoutes());
+  app.route("/", integrationRoutes());
   app.route("/", inviteRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);

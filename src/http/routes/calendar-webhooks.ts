@@ -1,0 +1,84 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { WebhookReceipt } from "../../../schemas/calendar.ts";
+import { receiveCalendarWebhook } from "../../calendar/receive.ts";
+import { runProgramCalendarWork } from "../../calendar/wiring.ts";
+import { ApiError } from "../problem.ts";
+import { json, problems } from "../responses.ts";
+import { newRouter } from "../router.ts";
+import type { AppEnv } from "../types.ts";
+
+const WebhookParams = z.object({
+  programId: z.string().meta({ description: "Opaque program id" }),
+  source: z.string().meta({ description: "standard, calcom, calendly, google or microsoft", example: "calcom" }),
+});
+
+const receive = createRoute({
+  method: "post",
+  path: "/v1/webhooks/calendar/{programId}/{source}",
+  tags: ["webhooks"],
+  summary: "Bookings, moves and cancellations from a calendar system",
+  description:
+    "No bearer token: each source's signature is the authentication (Standard Webhooks, X-Cal-Signature-256, " +
+    "Calendly-Webhook-Signature, Graph clientState, X-Goog-Channel-Token), checked over the raw body before it is " +
+    "parsed. Graph's subscription handshake (`?validationToken=`) is echoed as text/plain. Deliveries are deduplicated " +
+    "and applied in order of their own versions; the answer comes once the effect is stored. See docs/calendar.md.",
+  security: [],
+  request: { params: WebhookParams },
+  responses: {
+    200: {
+      description: "Applied, a duplicate, or knowingly ignored; or, for Graph's handshake, the validation token",
+      content: { "application/json": { schema: WebhookReceipt }, "text/plain": { schema: z.string() } },
+    },
+    202: json(WebhookReceipt, "Graph and Google: accepted; the changed events are fetched afterwards"),
+    400: problems[400],
+    401: { ...problems[401], description: "The delivery could not be verified" },
+    404: problems[404],
+    413: problems[413],
+    415: problems[415],
+    503: problems[503],
+  },
+});
+
+/** Hand slow work to the runtime after the answer; without an execution context (a bare unit test) it just runs. */
+function defer(c: Context<AppEnv>, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No ExecutionContext: the promise is already running.
+  }
+}
+
+/** `POST /v1/webhooks/calendar/{programId}/{source}`: the calendar systems' door, authenticated by signature. */
+export function calendarWebhookRoutes() {
+  return newRouter().openapi(receive, async (c) => {
+    const { programId, source } = c.req.valid("param");
+    const { services } = c.var;
+    const result = await receiveCalendarWebhook(
+      {
+        programId,
+        source,
+        url: new URL(c.req.url),
+        headers: c.req.raw.headers,
+        body: async () => new Uint8Array(await c.req.arrayBuffer()),
+      },
+      {
+        secrets: c.env.WEBHOOK_SECRETS,
+        directory: services.directory,
+        rooms: services.rooms,
+        now: services.clock.now(),
+        defer: (id, filter) =>
+          defer(
+            c,
+            runProgramCalendarWork(c.env, id, filter, () => services.clock.now()),
+          ),
+      },
+    );
+    if (!result.ok) throw new ApiError(result.problem, result.detail);
+    if ("response" in result) {
+      // Graph's handshake: the token exactly as Graph sent it, never rendered as HTML.
+      return c.text(await result.response.text(), 200, { "x-content-type-options": "nosniff" });
+    }
+    return c.json(result.receipt, result.status);
+  });
+}
