@@ -65,10 +65,25 @@ export const SessionCreate = z
   .meta({ id: "SessionCreate" });
 export type SessionCreate = z.infer<typeof SessionCreate>;
 
-/** `PATCH /v1/sessions/{sessionId}`: move to a new time. */
+/**
+ * `PATCH /v1/sessions/{sessionId}`: move to a new time (both ends together) and/or change the cap.
+ * A lower cap stops new joins and evicts nobody.
+ */
 export const SessionMove = z
-  .strictObject({ startsAt: Instant, endsAt: Instant })
-  .superRefine(checkInterval)
+  .strictObject({
+    startsAt: Instant.optional(),
+    endsAt: Instant.optional(),
+    cap: z.number().int().min(1).max(MAX_GROUP_CAP).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.startsAt === undefined) !== (v.endsAt === undefined)) {
+      ctx.addIssue({ code: "custom", path: [v.startsAt ? "endsAt" : "startsAt"], message: "move both ends together" });
+    } else if (v.startsAt !== undefined && v.endsAt !== undefined) {
+      checkInterval({ startsAt: v.startsAt, endsAt: v.endsAt }, ctx);
+    } else if (v.cap === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "send startsAt and endsAt, or cap" });
+    }
+  })
   .meta({ id: "SessionMove" });
 export type SessionMove = z.infer<typeof SessionMove>;
 

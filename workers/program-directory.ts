@@ -216,12 +216,17 @@ export class ProgramDirectory extends DurableObject<Env> {
   /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */
   moveSession(id: string, move: SessionMove, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
     return this.changeSession(id, viewer, (s, program) => {
-      const moved = moveSession(s, move, { now, timezone: program.timezone });
+      const moved = moveSession(s, move, {
+        now,
+        timezone: program.timezone,
+        groupCapMax: program.settings.groupCapMax,
+      });
       if (!moved.ok) return moved;
+      const { startsAt, endsAt } = moved.session;
       const clash = this.sessions.facilitatorClash(
         moved.session.facilitatorIds,
-        Date.parse(move.startsAt),
-        Date.parse(move.endsAt),
+        Date.parse(startsAt),
+        Date.parse(endsAt),
         id,
       );
       if (clash)

@@ -1,3 +1,4 @@
+import { reconcileCalendars } from "../calendar/wiring.ts";
 import { log } from "../lib/log.ts";
 
 /** KV prefix listing every program id, written once at creation (no value is ever rewritten). */
@@ -23,6 +24,7 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
       try {
         const counts = await env.PROGRAMS.getByName(programId).materialize(now);
         log("info", "cron.materialize", { programId, ...counts });
+        await reconcileCalendars(env, programId, now);
         programs++;
       } catch (err) {
         log("error", "cron.materialize.failed", { programId, error: (err as Error).name });

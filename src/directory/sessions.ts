@@ -64,21 +64,37 @@ export function adhocSession(
   };
 }
 
-/** Move a session; a cancelled one cannot move. The version grows so rooms revoke old tokens. */
+/**
+ * Move a session and/or change its cap; a cancelled one cannot change. A move raises the version so
+ * rooms revoke outstanding tokens; a cap change alone does not (nobody is evicted).
+ */
 export function moveSession(
   session: Session,
   move: SessionMove,
-  ctx: { now: string; timezone: string },
+  ctx: { now: string; timezone: string; groupCapMax: number },
 ): Result<{ session: Session }> {
   if (session.status === "cancelled") return fail("gone", "The session was cancelled.");
+  if (move.cap !== undefined && (session.kind !== "group" || move.cap > ctx.groupCapMax)) {
+    return fail("invalid-request", "That cap is not allowed.", {
+      errors: [
+        {
+          path: "cap",
+          message: session.kind !== "group" ? "only group sessions have a cap" : `must not exceed ${ctx.groupCapMax}`,
+        },
+      ],
+    });
+  }
+  const moved = move.startsAt !== undefined && move.endsAt !== undefined;
+  const startsAt = move.startsAt ?? session.startsAt;
   return {
     ok: true,
     session: {
       ...session,
-      startsAt: move.startsAt,
-      endsAt: move.endsAt,
-      localDate: localDateOf(Date.parse(move.startsAt), ctx.timezone),
-      version: session.version + 1,
+      startsAt,
+      endsAt: move.endsAt ?? session.endsAt,
+      localDate: localDateOf(Date.parse(startsAt), ctx.timezone),
+      cap: move.cap ?? session.cap,
+      version: moved ? session.version + 1 : session.version,
       updatedAt: ctx.now,
     },
   };
