@@ -378,6 +378,13 @@ export class SessionRoom extends DurableObject<Env> {
       participantId,
       status: p?.status ?? "none",
       roomState: this.store.roomState(),
+      ...(audience === "staff"
+        ? {
+            participants: this.store
+              .participants()
+              .map((x) => ({ participantId: x.id, role: x.role, status: x.status })),
+          }
+        : {}),
     };
     server.send(JSON.stringify(hello));
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": "iop.v1" } });

@@ -90,7 +90,8 @@ export function createApp(options: AppOptions = {}) {
 
   app.notFound((c) => {
     const methods = allowedMethods(app.routes, c.req.path);
-    if (methods.length > 0) {
+    // A route of this method exists for the path's shape but did not match (e.g. a handler's own 404): not a 405.
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
       const allow = methods.join(", ");
       return problem(c.var.requestId, "method-not-allowed", `Use ${allow}.`, {}, { allow });
     }

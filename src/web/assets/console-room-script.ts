@@ -1,0 +1,245 @@
+/**
+ * `/assets/console-room.js`: the room of the session a facilitator selected. Open and close, the
+ * waiting list with admit and remove, the live roster with arrival times (from the live channel,
+ * seeded from the attendance roster when the API has it) and the attendance summary.
+ */
+export const CONSOLE_ROOM_JS = `
+import { api, el, formatDay, formatTime, formatTimeRange, KIND_LABEL, openLive, show } from "/assets/common.js";
+import { ROLE_LABEL, summary } from "/assets/console-summary.js";
+
+const $ = (id) => document.getElementById(id);
+const STATE_LABEL = { scheduled: "Not open yet", open: "Open", closed: "Closed", cancelled: "Cancelled" };
+const SEATED = new Set(["admitted", "in-room"]);
+const STATUS_LABEL = { waiting: "Waiting", admitted: "Admitted, not connected yet", "in-room": "In the room",
+  left: "Left", removed: "Removed" };
+
+export function roomPanel({ getToken, announce, onExpired }) {
+  let session = null;
+  let live = null;
+  let roomState = "scheduled";
+  let people = new Map();
+  let closeArmed = false;
+
+  const path = (suffix) => "/v1/sessions/" + encodeURIComponent(session.id) + suffix;
+  const person = (id) => people.get(id) ?? people.set(id, { id, role: "client", status: "waiting" }).get(id);
+  const error = (text) => { $("room-error").textContent = text ?? ""; };
+
+  async function act(method, suffix, done) {
+    error("");
+    const res = await api(method, path(suffix), getToken());
+    if (res.status === 401) return onExpired();
+    if (res.status === 200) return done?.();
+    const type = String(res.body?.type ?? "");
+    if (type.endsWith("/group-full")) error("The group is full (" + (res.body.cap ?? session.cap) + " seats).");
+    else if (res.status === 410) error("This session has ended or was cancelled.");
+    else if (res.status === 409) error(res.body?.detail ?? "That can't be done right now.");
+    else error("That didn't work (" + (res.status || "offline") + "). Please try again.");
+  }
+
+  function confirmButton(label, confirmLabel, run) {
+    let armed = false;
+    let timer = null;
+    const button = el("button", { type: "button", class: "button danger small" }, label);
+    button.addEventListener("click", () => {
+      if (armed) { clearTimeout(timer); run(); return; }
+      armed = true;
+      button.textContent = confirmLabel;
+      button.classList.add("confirm");
+      // Removal cannot be undone, so it takes a second, deliberate press; the arm lapses after 5 s.
+      timer = setTimeout(() => { armed = false; button.textContent = label; button.classList.remove("confirm"); }, 5000);
+    });
+    return button;
+  }
+
+  const removeButton = (id) =>
+    confirmButton("Remove", "Confirm remove", () => act("DELETE", "/participants/" + encodeURIComponent(id)));
+
+  // Rows are kept per participant and updated in place, never rebuilt: a rebuild would drop the
+  // keyboard focus and disarm a half-confirmed removal each time someone else arrives.
+  function waitingRow(p) {
+    if (p.li) return p.li;
+    const remove = removeButton(p.id);
+    const admit = el("button", { type: "button", class: "button primary small" }, "Admit",
+      el("span", { class: "visually-hidden" }, " " + p.id));
+    admit.addEventListener("click", () => act("POST", "/participants/" + encodeURIComponent(p.id) + "/admit"));
+    p.since_ = el("span", { class: "muted" });
+    p.li = el("li", { "data-participant": p.id }, el("span", null, el("span", { class: "who" }, p.id), p.since_),
+      el("span", { class: "row-actions" }, admit, remove));
+    return p.li;
+  }
+
+  function rosterRow(p) {
+    if (!p.tr) {
+      p.cells = { role: el("td", { "data-label": "Role" }), arrived: el("td", { class: "num", "data-label": "Arrived" }),
+        status: el("td", { "data-label": "Status" }), action: el("td", { class: "action" }) };
+      p.tr = el("tr", { "data-participant": p.id }, el("td", { class: "id" }, p.id), p.cells.role, p.cells.arrived,
+        p.cells.status, p.cells.action);
+    }
+    return p.tr;
+  }
+
+  function render() {
+    const over = roomState === "closed" || roomState === "cancelled";
+    $("room-state").textContent = STATE_LABEL[roomState] ?? roomState;
+    $("room-state").dataset.state = roomState;
+    $("open-room").disabled = roomState !== "scheduled";
+    $("close-room").disabled = roomState === "closed" || roomState === "cancelled";
+    let waiting = 0;
+    let inRoster = 0;
+    let seated = 0;
+    // A row about to leave the page may hold the focus: hand it to the list's heading, not to <body>.
+    const holdsFocus = (node) => node?.isConnected && node.contains(document.activeElement);
+    let refocus = null;
+    for (const p of people.values()) {
+      if (p.status === "waiting") {
+        waiting += 1;
+        if (holdsFocus(p.tr)) refocus = $("waiting-h");
+        p.tr?.remove();
+        if (!p.li?.isConnected) $("waiting").append(waitingRow(p));
+        p.since_.textContent = p.since ? " · since " + formatTime(new Date(p.since)) : "";
+        continue;
+      }
+      inRoster += 1;
+      if (SEATED.has(p.status) && p.role === "client") seated += 1;
+      if (holdsFocus(p.li)) refocus = $("roster-h");
+      p.li?.remove();
+      const tr = rosterRow(p);
+      if (!tr.isConnected) $("roster-body").append(tr);
+      tr.dataset.status = p.status;
+      p.cells.role.textContent = ROLE_LABEL[p.role] ?? p.role;
+      p.cells.arrived.textContent = p.arrivedAt ? formatTime(new Date(p.arrivedAt)) : "—";
+      const label = over && p.status === "admitted" ? "Admitted, never connected" : STATUS_LABEL[p.status];
+      const leftAt = p.status === "left" && p.leftAt ? " at " + formatTime(new Date(p.leftAt)) : "";
+      p.cells.status.textContent = label + leftAt;
+      const removable = p.role === "client" && p.status !== "removed" && !over;
+      if (removable && !p.cells.action.firstChild) {
+        p.cells.action.append(removeButton(p.id));
+      } else if (!removable) {
+        if (holdsFocus(p.cells.action)) refocus = $("roster-h");
+        p.cells.action.replaceChildren();
+      }
+    }
+    refocus?.focus();
+    show($("waiting-empty"), waiting === 0);
+    show($("roster-empty"), inRoster === 0);
+    show($("roster-wrap"), inRoster > 0);
+    const seats = session.cap ? seated + " of " + session.cap + " seats taken" : seated + " in the room";
+    $("seats").textContent = roomState === "cancelled" ? "This session was cancelled." : over ? "The room is closed." : seats;
+  }
+
+  function onMessage(m) {
+    const p = m.participantId && m.type !== "hello" ? person(m.participantId) : null;
+    if (m.type === "hello") {
+      roomState = m.roomState;
+    } else if (m.type === "waiting") {
+      Object.assign(p, { status: "waiting", since: m.at });
+      announce(m.participantId + " is waiting.");
+    } else if (m.type === "admitted") {
+      if (p.status !== "in-room") p.status = "admitted";
+    } else if (m.type === "arrived") {
+      Object.assign(p, { status: "in-room", role: m.role, arrivedAt: p.arrivedAt ?? m.at, leftAt: null });
+      announce(m.participantId + " arrived.");
+    } else if (m.type === "left") {
+      if (p.status !== "removed") Object.assign(p, { status: "left", leftAt: m.at });
+    } else if (m.type === "removed") {
+      p.status = "removed";
+      announce(m.participantId + " was removed.");
+    } else if (m.type === "room") {
+      roomState = m.state;
+      announce("The room is " + (STATE_LABEL[m.state] ?? m.state).toLowerCase() + ".");
+      if (m.state === "closed") loadAttendance();
+    } else if (m.type === "moved") {
+      Object.assign(session, { startsAt: m.startsAt, endsAt: m.endsAt });
+      showWhen();
+      announce("The session was moved.");
+    }
+    if (session) render();
+  }
+
+  function showWhen() {
+    const start = new Date(session.startsAt);
+    $("room-h").textContent = (KIND_LABEL[session.kind] ?? "Session");
+    $("room-when").textContent = formatDay(start) + " · " + formatTimeRange(start, new Date(session.endsAt));
+  }
+
+  /**
+   * The attendance roster (GET …/attendance). It seeds the live roster with everyone who has been
+   * present (its raw intervals, so an early arrival counts), and is the summary once the room closes.
+   * It also lists expected clients who never came; they are only shown in the summary.
+   */
+  async function loadAttendance() {
+    const box = $("summary");
+    const res = await api("GET", path("/attendance"), getToken());
+    if (res.status === 401) return onExpired();
+    if (res.status === 404 || res.status === 501) {
+      box.replaceChildren(el("p", { class: "muted" }, "The attendance summary is not available yet."));
+      return;
+    }
+    if (res.status !== 200 || !Array.isArray(res.body?.participants)) {
+      box.replaceChildren(el("p", { class: "error" }, "The attendance summary could not be loaded."));
+      return;
+    }
+    for (const r of res.body.participants) {
+      const arrivedAt = r.intervals?.[0]?.start ?? r.firstArrivalAt;
+      if (!arrivedAt) continue;
+      const known = people.has(r.participantId);
+      const p = person(r.participantId);
+      p.role = r.role;
+      p.arrivedAt ??= arrivedAt;
+      if (!known) Object.assign(p, r.lastDepartureAt ? { status: "left", leftAt: r.lastDepartureAt } : { status: "in-room" });
+    }
+    render();
+    if (roomState !== "closed" && roomState !== "cancelled" && !res.body.final) {
+      box.replaceChildren(el("p", { class: "muted" }, "The summary appears here when the session ends."));
+      return;
+    }
+    box.replaceChildren(...summary(res.body));
+  }
+
+  $("open-room").addEventListener("click", () => act("POST", "/open"));
+  $("close-cancel").addEventListener("click", () => disarmClose());
+  $("close-room").addEventListener("click", () => {
+    if (!closeArmed) {
+      closeArmed = true;
+      $("close-room").textContent = "Close for good";
+      $("close-room").classList.add("confirm");
+      show($("close-cancel"), true);
+      announce("Closing ends the session for everyone. Press Close for good to confirm.");
+      return;
+    }
+    disarmClose();
+    // The button is about to be disabled; keep the keyboard focus somewhere useful.
+    act("POST", "/close", () => $("room-h").focus());
+  });
+  function disarmClose() {
+    closeArmed = false;
+    $("close-room").textContent = "Close room";
+    $("close-room").classList.remove("confirm");
+    show($("close-cancel"), false);
+  }
+
+  return {
+    select(next) {
+      live?.close();
+      session = { ...next };
+      people = new Map();
+      $("waiting").replaceChildren();
+      $("roster-body").replaceChildren();
+      roomState = next.status === "cancelled" ? "cancelled" : "scheduled";
+      disarmClose();
+      error("");
+      showWhen();
+      show($("room"), true);
+      show($("room-empty"), false);
+      $("summary").replaceChildren();
+      render();
+      live = openLive(session.id, getToken(), { onMessage, onState: (s) => {
+        $("live").textContent = s === "open" ? "Live updates on." : s === "reconnecting" ? "Reconnecting live updates…" : "";
+      } });
+      loadAttendance();
+      $("room-h").focus();
+    },
+    close() { live?.close(); live = null; },
+  };
+}
+`;

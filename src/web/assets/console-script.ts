@@ -1,0 +1,140 @@
+/**
+ * `/assets/console.js`: the facilitator console. Sign-in by pasted token (kept for this tab only),
+ * the facilitator's sessions of today and the next two weeks, and the week's clients below the
+ * program minimum. The selected session's room is `console-room.js`.
+ */
+export const CONSOLE_JS = `
+import { api, el, formatDay, formatMinutes, formatTimeRange, KIND_LABEL, show, tokenStore, usableToken }
+  from "/assets/common.js";
+import { roomPanel } from "/assets/console-room.js";
+
+const $ = (id) => document.getElementById(id);
+const store = tokenStore("iop.staff");
+const announce = (text) => { $("status").textContent = text; };
+const iso = (ms) => new Date(ms).toISOString().replace(/\\.\\d{3}Z$/, "Z");
+let token = null;
+let selected = null;
+const panel = roomPanel({
+  getToken: () => token,
+  announce,
+  onExpired: () => signOut("Your sign-in has expired. Paste a new token."),
+});
+
+function staffClaims(token) {
+  const claims = usableToken(token);
+  if (!claims) return { error: "This token is not valid or has expired." };
+  const roles = Array.isArray(claims.roles) ? claims.roles : [];
+  if (!roles.includes("facilitator") && !roles.includes("admin")) return { error: "This token is not a staff token." };
+  if (typeof claims.program !== "string") return { error: "This token is not tied to a program." };
+  return { claims, admin: roles.includes("admin") && !roles.includes("facilitator") };
+}
+
+function signOut(message) {
+  panel.close();
+  token = null;
+  selected = null;
+  store.clear();
+  show($("room"), false);
+  show($("room-empty"), true);
+  show($("app"), false);
+  show($("sign-out"), false);
+  show($("signin"), true);
+  $("signin-error").textContent = message ?? "";
+  $("token-input").value = "";
+  $("token-input").focus();
+}
+
+function sessionButton(s) {
+  const start = new Date(s.startsAt);
+  const cancelled = s.status === "cancelled";
+  const button = el("button", { type: "button", class: cancelled ? "session-link cancelled" : "session-link",
+    "data-session": s.id, "aria-current": selected === s.id ? "true" : "false" },
+    el("span", { class: "day" }, formatDay(start), cancelled ? el("span", { class: "tag" }, "Cancelled") : null),
+    el("span", { class: "meta" }, formatTimeRange(start, new Date(s.endsAt)) + " · " + (KIND_LABEL[s.kind] ?? "Session") +
+      (s.cap ? " · " + s.cap + " seats" : "")));
+  button.addEventListener("click", () => {
+    selected = s.id;
+    for (const b of document.querySelectorAll("[data-session]")) b.setAttribute("aria-current", String(b === button));
+    panel.select(s);
+  });
+  return el("li", null, button);
+}
+
+async function loadSessions(who) {
+  const today = new Date();
+  today.setHours(0, 0, 0, 0);
+  const endOfToday = today.getTime() + 86400000;
+  const query = new URLSearchParams({ from: iso(today.getTime()), to: iso(today.getTime() + 15 * 86400000) });
+  const res = await api("GET", "/v1/programs/" + encodeURIComponent(who.claims.program) + "/sessions?" + query, token);
+  if (res.status === 401) return signOut("Your sign-in has expired. Paste a new token.");
+  if (res.status !== 200) {
+    $("today-empty").textContent = "Your sessions could not be loaded (" + (res.status || "offline") + ").";
+    show($("today-empty"), true);
+    return;
+  }
+  const mine = res.body.sessions.filter((s) => who.admin || s.facilitatorIds.includes(who.claims.sub));
+  const now = Date.now();
+  const todays = mine.filter((s) => Date.parse(s.startsAt) < endOfToday);
+  const later = mine.filter((s) => Date.parse(s.startsAt) >= endOfToday && Date.parse(s.endsAt) > now);
+  $("today").replaceChildren(...todays.map((s) => sessionButton(s)));
+  $("upcoming").replaceChildren(...later.map((s) => sessionButton(s)));
+  show($("today-empty"), todays.length === 0);
+  show($("upcoming-empty"), later.length === 0);
+}
+
+async function loadAtRisk(who) {
+  const body = $("risk-body");
+  // No week in the query: the server counts the current week in the program's time zone.
+  const res = await api("GET", "/v1/programs/" + encodeURIComponent(who.claims.program) + "/attendance/at-risk", token);
+  if (res.status === 404 || res.status === 501) {
+    body.replaceChildren(el("p", { class: "muted" }, "The weekly at-risk report is not available yet."));
+    return;
+  }
+  if (res.status === 403) {
+    body.replaceChildren(el("p", { class: "muted" }, "Your role cannot see this report."));
+    return;
+  }
+  if (res.status !== 200 || !Array.isArray(res.body?.clients)) {
+    body.replaceChildren(el("p", { class: "error" }, "The weekly report could not be loaded."));
+    return;
+  }
+  $("risk-week").textContent = "Week " + res.body.week + ": clients whose attended hours are below the program minimum.";
+  if (res.body.clients.length === 0) {
+    body.replaceChildren(el("p", { class: "muted" }, "No one is below the minimum this week."));
+    return;
+  }
+  // Those who can no longer reach the minimum this week first: they need a call today.
+  const clients = [...res.body.clients].sort((a, b) => Number(b.atRisk === true) - Number(a.atRisk === true) ||
+    a.minutesAttended - b.minutesAttended);
+  const rows = clients.map((c) => el("tr", { "data-client": c.clientId },
+    el("td", { class: "id" }, c.clientId), el("td", { class: "num", "data-label": "Attended" }, formatMinutes(c.minutesAttended)),
+    el("td", { class: "num", "data-label": "Required" }, formatMinutes(c.minutesRequired)),
+    el("td", { "data-label": "This week" }, c.atRisk === true ? el("span", { class: "tag warn" }, "Cannot reach it") : "Can still reach it")));
+  body.replaceChildren(el("div", { class: "table-scroll" }, el("table", { id: "risk-table", class: "stack" },
+    el("thead", null, el("tr", null, ["Client", "Attended", "Required", "This week"].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", null, rows))));
+}
+
+function enter(candidate) {
+  const who = staffClaims(candidate);
+  if (who.error) return signOut(who.error);
+  token = candidate;
+  store.set(token);
+  show($("signin"), false);
+  show($("app"), true);
+  show($("sign-out"), true);
+  announce("Signed in.");
+  loadSessions(who);
+  loadAtRisk(who);
+}
+
+$("signin-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  enter($("token-input").value.trim());
+});
+$("sign-out").addEventListener("click", () => signOut("You have signed out."));
+
+const saved = store.get();
+if (saved && !staffClaims(saved).error) enter(saved);
+else signOut(saved ? "Your sign-in has expired. Paste a new token." : "");
+`;
