@@ -267,6 +267,8 @@ export class SessionRoom extends DurableObject<Env> {
   async bind(binding: RoomBinding, now: number): Promise<void> {
     const known = this.store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
+    // The join path calls this every time: skip the write (and the alarm) when nothing changed.
+    if (known && JSON.stringify(known) === JSON.stringify(binding)) return;
     this.store.setMeta("binding", binding);
     if (known && known.session.version < binding.session.version) {
       this.store.revokeTokens();

@@ -20,8 +20,8 @@ export class AuditStore {
     this.sql = sql;
   }
 
-  /** Append events in order. The caller serialises appends, since hashing is asynchronous. */
-  async append(events: readonly AuditEvent[], at: string): Promise<number> {
+  /** Append events in order, synchronously, so concurrent appends can never fork the chain. */
+  append(events: readonly AuditEvent[], at: string): number {
     const last = this.sql
       .exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
       .toArray()[0];
@@ -30,7 +30,7 @@ export class AuditStore {
     const rows: AuditEntry[] = [];
     for (const e of events) {
       seq++;
-      const hash = await entryHash(prev, seq, at, e);
+      const hash = entryHash(prev, seq, at, e);
       rows.push({ ...e, seq, at, prev, hash });
       prev = hash;
     }

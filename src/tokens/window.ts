@@ -76,10 +76,24 @@ export async function roomName(sessionId: string, secret?: string | Uint8Array):
   const keyBytes = typeof secret === "string" ? enc.encode(secret) : (secret ?? enc.encode(ROOM_CONTEXT));
   // WebCrypto refuses an empty HMAC key; an empty secret is a configuration error, so fail loudly.
   if (keyBytes.byteLength === 0) throw new RangeError("roomName: secret must not be empty");
-  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await hmacKey(keyBytes, typeof secret === "string" ? secret : null);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(ROOM_CONTEXT + sessionId)));
   let out = "r_";
   // Five independent bits per character from the first bytes of the MAC.
   for (const b of mac.subarray(0, ROOM_CHARS)) out += ROOM_ALPHABET[b & 31];
   return out;
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+/** The imported HMAC key, cached per string secret: the join path names a room on every call. */
+function hmacKey(bytes: Uint8Array, cacheAs: string | null): Promise<CryptoKey> {
+  const load = () => crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  if (cacheAs === null) return load();
+  let key = keyCache.get(cacheAs);
+  if (!key) {
+    key = load();
+    keyCache.set(cacheAs, key);
+  }
+  return key;
 }
