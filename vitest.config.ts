@@ -15,6 +15,10 @@ export default defineConfig({
           ROOM_SECRET: "test-room-secret",
           LIVEKIT_API_KEY: "test-livekit-key",
           LIVEKIT_API_SECRET: "test-livekit-secret-0123456789abcdef0123456789",
+          // Program ids are random per test: calendar tests pass their own WEBHOOK_SECRETS per request.
+          WEBHOOK_SECRETS: "{}",
+          GOOGLE_API_TOKEN: "test-google-token",
+          GRAPH_API_TOKEN: "test-graph-token",
         },
       },
     }),

@@ -20,7 +20,7 @@ export function readDevVars() {
   return vars;
 }
 
-/** Make sure `.dev.vars` holds a signing key (and dev LiveKit credentials); returns the variables. */
+/** Make sure `.dev.vars` holds a signing key (and dev LiveKit and calendar values); returns the variables. */
 export async function ensureDevVars() {
   const vars = readDevVars();
   let changed = false;
@@ -37,6 +37,17 @@ export async function ensureDevVars() {
     vars.LIVEKIT_API_KEY = `devkey${crypto.randomUUID().slice(0, 8)}`;
     vars.LIVEKIT_API_SECRET = crypto.randomUUID().replaceAll("-", "") + crypto.randomUUID().replaceAll("-", "");
     changed = true;
+  }
+  // Calendar webhooks: no program has secrets until you add them (docs/calendar.md); "unused" API tokens.
+  for (const [name, value] of [
+    ["WEBHOOK_SECRETS", "{}"],
+    ["GOOGLE_API_TOKEN", "unused"],
+    ["GRAPH_API_TOKEN", "unused"],
+  ]) {
+    if (vars[name] === undefined) {
+      vars[name] = value;
+      changed = true;
+    }
   }
   if (changed) {
     const body = Object.entries(vars)

@@ -75,9 +75,9 @@ export function calendarWebhookRoutes() {
       },
     );
     if (!result.ok) throw new ApiError(result.problem, result.detail);
-    if ("response" in result) {
+    if ("echo" in result) {
       // Graph's handshake: the token exactly as Graph sent it, never rendered as HTML.
-      return c.text(await result.response.text(), 200, { "x-content-type-options": "nosniff" });
+      return c.text(result.echo, 200, { "x-content-type-options": "nosniff" });
     }
     return c.json(result.receipt, result.status);
   });

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { isoInstant } from "../lib/clock.ts";
+import { toInstant } from "../webhooks/normalize/common.ts";
+import { callJson, type HttpFetch, trimBase } from "./http.ts";
+
+/** Microsoft Graph v1.0; configurable (`GRAPH_API_URL`) so tests and proxies can stand in. */
+export const GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
+
+/** The named extended property (PS_PUBLIC_STRINGS) where an integrator puts opaque client ids. */
+export const GRAPH_CLIENT_IDS_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name clientIds";
+
+/** Graph allows an event subscription under seven days; the product renews for three at a time. */
+export const GRAPH_SUBSCRIPTION_TTL_MS = 3 * 24 * 3600 * 1000;
+
+const SELECT = "id,type,isCancelled,isAllDay,lastModifiedDateTime,start,end,attendees";
+const EXPAND = `singleValueExtendedProperties($filter=id eq '${GRAPH_CLIENT_IDS_PROPERTY}')`;
+const RESOURCE = /^[A-Za-z0-9_\-=.@'()!+/]{1,1024}$/;
+const MAX_PAGES = 20;
+const Page = z.object({ value: z.array(z.unknown()).max(1000), "@odata.nextLink": z.string().max(4096).optional() });
+
+/** What a Graph call needs: where it is, the bearer token, and the fetch to use. */
+export interface GraphApi {
+  fetch: HttpFetch;
+  baseUrl: string;
+  accessToken: string;
+}
+
+/** True for a relative resource path as Graph sends them (`Users/{id}/Events/{id}`): nothing that leaves the API root. */
+export function safeResource(resource: string): boolean {
+  if (!RESOURCE.test(resource) || resource.startsWith("/")) return false;
+  return !resource.split("/").some((seg) => seg === "" || seg === "." || seg === "..");
+}
+
+/** Times come back in UTC, so they can be read without Windows zone names. */
+const UTC = { prefer: 'outlook.timezone="UTC"' };
+
+/** Fetch the event a notification names; `gone` when Graph no longer has it (deleted since). */
+export async function fetchGraphEvent(
+  api: GraphApi,
+  resource: string,
+): Promise<{ ok: true; event: unknown } | { ok: true; gone: true } | { ok: false; status?: number }> {
+  if (!safeResource(resource)) return { ok: false };
+  const url = new URL(`${trimBase(api.baseUrl)}/${resource}`);
+  url.searchParams.set("$select", SELECT);
+  url.searchParams.set("$expand", EXPAND);
+  const res = await callJson(api.fetch, url.toString(), { accessToken: api.accessToken, headers: UTC });
+  if (res.ok) return { ok: true, event: res.body };
+  if (res.status === 404 || res.status === 410) return { ok: true, gone: true };
+  return { ok: false, status: res.status };
+}
+
+/** Extend a subscription (also what `reauthorizationRequired` asks for). */
+export async function renewGraphSubscription(
+  api: GraphApi,
+  subscriptionId: string,
+  now: number,
+): Promise<{ ok: true; expiresAt: string } | { ok: false; status?: number }> {
+  const url = `${trimBase(api.baseUrl)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+  const res = await callJson(api.fetch, url, {
+    method: "PATCH",
+    accessToken: api.accessToken,
+    body: { expirationDateTime: isoInstant(now + GRAPH_SUBSCRIPTION_TTL_MS) },
+  });
+  if (!res.ok) return { ok: false, status: res.status };
+  const answer = z.object({ expirationDateTime: z.string().max(64) }).safeParse(res.body);
+  const expiresAt = answer.success ? toInstant(answer.data.expirationDateTime) : null;
+  return expiresAt ? { ok: true, expiresAt } : { ok: false };
+}
+
+/** Events of a subscription's resource changed since `since` (after `missed`), following `@odata.nextLink`. */
+export async function listGraphEvents(
+  api: GraphApi,
+  resource: string,
+  since: number,
+): Promise<{ ok: true; events: unknown[] } | { ok: false; status?: number }> {
+  if (!safeResource(resource)) return { ok: false };
+  const base = trimBase(api.baseUrl);
+  const first = new URL(`${base}/${resource}`);
+  first.searchParams.set("$filter", `lastModifiedDateTime ge ${isoInstant(since)}`);
+  first.searchParams.set("$select", SELECT);
+  first.searchParams.set("$expand", EXPAND);
+  first.searchParams.set("$top", "50");
+  const events: unknown[] = [];
+  let next: string | undefined = first.toString();
+  for (let page = 0; next && page < MAX_PAGES; page++) {
+    // A next link must stay on the configured API: the token is never sent anywhere else.
+    if (!next.startsWith(`${base}/`)) return { ok: false };
+    const res = await callJson(api.fetch, next, { accessToken: api.accessToken, headers: UTC });
+    if (!res.ok) return { ok: false, status: res.status };
+    const parsed = Page.safeParse(res.body);
+    if (!parsed.success) return { ok: false };
+    events.push(...parsed.data.value);
+    next = parsed.data["@odata.nextLink"];
+  }
+  return next ? { ok: false } : { ok: true, events };
+}

@@ -1,0 +1,144 @@
+import type { CalendarChange } from "../../schemas/webhooks/change.ts";
+import { log } from "../lib/log.ts";
+import type { RoomBinding } from "../rooms/binding.ts";
+import { syncEvents } from "../webhooks/google/sync.ts";
+import { NO_PARTICIPANTS } from "../webhooks/normalize/common.ts";
+import { normalizeGoogleEvent } from "../webhooks/normalize/google.ts";
+import { type GoogleApi, stopChannel, watchCalendar } from "./google-channels.ts";
+import { fetchGraphEvent, type GraphApi, listGraphEvents, renewGraphSubscription } from "./graph.ts";
+import { eventIdOf, normalizeGraphEvent } from "./graph-event.ts";
+import type { WorkFilter, WorkItem, WorkLease, WorkResult } from "./work.ts";
+
+/** Everything the Worker needs to do a program's calendar work: its directory, the rooms, and the two APIs. */
+export interface CalendarRunnerDeps {
+  programId: string;
+  directory: ReturnType<Env["PROGRAMS"]["getByName"]>;
+  rooms: Env["ROOMS"];
+  google: GoogleApi & { channelToken?: string };
+  graph: GraphApi;
+  now: () => number;
+}
+
+// News that keeps arriving during a lease is picked up by at most this many extra rounds, then by the cron.
+const MAX_ROUNDS = 3;
+
+/**
+ * Lease due work from the program's directory, do it (Calendar API syncs and channel renewals,
+ * Graph fetches and renewals), report back, and rebind the rooms of sessions that moved or were
+ * cancelled. Never throws: what fails is retried by the directory's queue.
+ */
+export async function runCalendarWork(
+  deps: CalendarRunnerDeps,
+  filter: WorkFilter,
+): Promise<{ items: number; failed: number }> {
+  const totals = { items: 0, failed: 0 };
+  let current = filter;
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const lease = await deps.directory.claimCalendarWork(deps.now(), current);
+      if (!lease || lease.items.length === 0) break;
+      const results: WorkResult[] = [];
+      for (const item of lease.items) results.push(await perform(item, lease, deps));
+      totals.items += results.length;
+      totals.failed += results.filter((r) => !r.ok).length;
+      const outcome = await deps.directory.completeCalendarWork(results, deps.now());
+      if (!outcome) break;
+      await rebindRooms(deps.rooms, outcome.bindings, deps.now());
+      if (!outcome.again) break;
+      current = { ...(filter.only ? { only: filter.only } : {}) };
+    }
+  } catch (err) {
+    log("error", "calendar.work.failed", { programId: deps.programId, error: (err as Error).name });
+  }
+  if (totals.items > 0) log("info", "calendar.work", { programId: deps.programId, ...totals });
+  return totals;
+}
+
+/** Tell each room its session's newest version: outstanding tokens stop working and clients hear the news. */
+export async function rebindRooms(rooms: Env["ROOMS"], bindings: readonly RoomBinding[], now: number): Promise<void> {
+  const results = await Promise.allSettled(bindings.map((b) => rooms.getByName(b.session.id).bind(b, now)));
+  results.forEach((r, i) => {
+    // Joins and introspection rebind from the directory anyway; this only makes the news immediate.
+    if (r.status === "rejected") log("warn", "calendar.rebind.failed", { sessionId: bindings[i]?.session.id });
+  });
+}
+
+async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDeps): Promise<WorkResult> {
+  const head = { kind: item.kind, ref: item.ref, gen: item.gen };
+  const failed = (reason: string): WorkResult => ({ ...head, ok: false, reason });
+  const now = deps.now();
+  switch (item.kind) {
+    case "google-sync": {
+      const sync = (syncToken?: string) =>
+        syncEvents({ ...deps.google, calendarId: item.calendarId, ...(syncToken ? { syncToken } : {}) });
+      let res = await sync(item.syncToken);
+      let full = !item.syncToken;
+      if (!res.ok && res.reason === "full-resync-required") {
+        res = await sync();
+        full = true;
+      }
+      if (!res.ok) return failed(res.reason);
+      const mapping = { emailHashKey: lease.emailHashKey, calendarId: item.calendarId, syncedAt: now };
+      const changes = await collect(res.events, (e) => normalizeGoogleEvent(e, mapping));
+      const fullSyncIds = full ? res.events.filter((e) => e.status !== "cancelled").map((e) => e.id) : undefined;
+      return { ...head, ok: true, changes, nextSyncToken: res.nextSyncToken, ...(fullSyncIds ? { fullSyncIds } : {}) };
+    }
+    case "google-renew": {
+      if (!lease.webhookUrl || !deps.google.channelToken) return failed("not-configured");
+      const opened = await watchCalendar(deps.google, {
+        calendarId: item.channel.calendarId,
+        address: lease.webhookUrl,
+        token: deps.google.channelToken,
+      });
+      if (!opened.ok) return failed("watch");
+      await stopChannel(deps.google, item.channel);
+      return { ...head, ok: true, channel: opened.channel, replaces: item.channel.id };
+    }
+    case "graph-fetch": {
+      const res = await fetchGraphEvent(deps.graph, item.resource);
+      if (!res.ok) return failed("fetch");
+      const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscriptionId, fetchedAt: now };
+      if ("gone" in res) return { ...head, ok: true, changes: graphGone(item.resource, mapping) };
+      return { ...head, ok: true, changes: await collect([res.event], (e) => normalizeGraphEvent(e, mapping)) };
+    }
+    case "graph-renew": {
+      const res = await renewGraphSubscription(deps.graph, item.subscription.id, now);
+      return res.ok ? { ...head, ok: true, expiresAt: res.expiresAt } : failed("renew");
+    }
+    case "graph-resync": {
+      const res = await listGraphEvents(deps.graph, item.subscription.resource, item.since);
+      if (!res.ok) return failed("list");
+      const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscription.id, fetchedAt: now };
+      return { ...head, ok: true, changes: await collect(res.events, (e) => normalizeGraphEvent(e, mapping)) };
+    }
+  }
+}
+
+/** Normalise each item; an item that cannot be read is skipped (it is no reason to refetch the rest). */
+async function collect<T>(
+  items: readonly T[],
+  normalize: (item: T) => Promise<{ ok: true; changes: CalendarChange[] } | { ok: false }>,
+): Promise<CalendarChange[]> {
+  const out: CalendarChange[] = [];
+  for (const item of items) {
+    const n = await normalize(item);
+    if (n.ok) out.push(...n.changes);
+  }
+  return out;
+}
+
+/** Graph no longer has the event: it was deleted, so its occurrence is cancelled. */
+function graphGone(resource: string, mapping: { subscriptionId: string; fetchedAt: number }): CalendarChange[] {
+  const externalId = eventIdOf(resource);
+  if (!externalId) return [];
+  return [
+    {
+      source: "microsoft",
+      externalId,
+      action: "cancel",
+      version: mapping.fetchedAt,
+      trackRef: mapping.subscriptionId,
+      participants: NO_PARTICIPANTS,
+    },
+  ];
+}

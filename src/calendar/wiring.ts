@@ -1,0 +1,58 @@
+import { log } from "../lib/log.ts";
+import { GOOGLE_CALENDAR_BASE_URL } from "../webhooks/google/sync.ts";
+import { GRAPH_BASE_URL } from "./graph.ts";
+import { globalFetch, type HttpFetch } from "./http.ts";
+import { type CalendarRunnerDeps, runCalendarWork } from "./runner.ts";
+import { webhookSecrets } from "./secrets.ts";
+import type { WorkFilter } from "./work.ts";
+
+/**
+ * The calendar runner of one program, wired from the Worker's environment. `fetchFn` is the global
+ * `fetch` in production; tests pass a stand-in that speaks the Calendar API or Graph. New Google
+ * channels carry the program's first (newest) Google channel token.
+ */
+export function calendarRunner(
+  env: Env,
+  programId: string,
+  now: () => number,
+  fetchFn: HttpFetch = globalFetch,
+): CalendarRunnerDeps {
+  const channelToken = webhookSecrets(env.WEBHOOK_SECRETS, programId, "google")[0];
+  return {
+    programId,
+    directory: env.PROGRAMS.getByName(programId),
+    rooms: env.ROOMS,
+    google: {
+      fetch: fetchFn,
+      baseUrl: env.GOOGLE_CALENDAR_API_URL || GOOGLE_CALENDAR_BASE_URL,
+      accessToken: env.GOOGLE_API_TOKEN,
+      ...(channelToken ? { channelToken } : {}),
+    },
+    graph: { fetch: fetchFn, baseUrl: env.GRAPH_API_URL || GRAPH_BASE_URL, accessToken: env.GRAPH_API_TOKEN },
+    now,
+  };
+}
+
+/** Run a program's calendar work now (after a webhook answered, or from the cron). Never throws. */
+export async function runProgramCalendarWork(
+  env: Env,
+  programId: string,
+  filter: WorkFilter,
+  now: () => number,
+  fetchFn?: HttpFetch,
+): Promise<{ items: number; failed: number }> {
+  try {
+    return await runCalendarWork(calendarRunner(env, programId, now, fetchFn), filter);
+  } catch (err) {
+    log("error", "calendar.work.failed", { programId, error: (err as Error).name });
+    return { items: 0, failed: 0 };
+  }
+}
+
+/**
+ * The cron's calendar chores for one program: an incremental sync of every Google calendar (push
+ * is not guaranteed), renewal of channels and subscriptions that expire within a day, and retries.
+ */
+export function reconcileCalendars(env: Env, programId: string, now: number, fetchFn?: HttpFetch) {
+  return runProgramCalendarWork(env, programId, { reconcile: true }, () => now, fetchFn);
+}

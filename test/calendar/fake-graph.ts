@@ -1,0 +1,125 @@
+import type { HttpFetch } from "../../src/calendar/http.ts";
+
+/**
+ * A small stand-in for Microsoft Graph v1.0 as documented: `GET users/{id}/events/{id}` (404
+ * `ErrorItemNotFound` once deleted; times in UTC only with `Prefer: outlook.timezone="UTC"`),
+ * `GET users/{id}/events?$filter=lastModifiedDateTime ge …` paged by `@odata.nextLink`, and
+ * `PATCH subscriptions/{id}` to extend a subscription. 401 without the right bearer token.
+ */
+export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize?: number }) {
+  const events = new Map<string, Record<string, unknown>>();
+  const subscriptions = new Map<string, string>();
+  const requests: { method: string; url: URL; headers: Record<string, string>; body?: unknown }[] = [];
+  let delayMs = 0;
+  const key = (user: string, id: string) => `${user.toLowerCase()}/${id}`;
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const error = (status: number, code: string) => json(status, { error: { code, message: code } });
+
+  const fetch: HttpFetch = async (input, init) => {
+    const url = new URL(input);
+    const body = init.body ? JSON.parse(init.body) : undefined;
+    requests.push({ method: init.method ?? "GET", url, headers: init.headers, body });
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (init.headers.authorization !== `Bearer ${opts.accessToken}`) return error(401, "InvalidAuthenticationToken");
+    const path = url.pathname.replace(new URL(opts.baseUrl).pathname, "").replace(/^\//, "");
+    const utc = init.headers.prefer === 'outlook.timezone="UTC"';
+    const one = /^users\/([^/]+)\/events\/([^/]+)$/i.exec(path);
+    if (one && (init.method ?? "GET") === "GET") {
+      const event = events.get(key(one[1] as string, one[2] as string));
+      return event ? json(200, view(event, utc)) : error(404, "ErrorItemNotFound");
+    }
+    const list = /^users\/([^/]+)\/events$/i.exec(path);
+    if (list) {
+      const since = /lastModifiedDateTime ge (\S+)/.exec(url.searchParams.get("$filter") ?? "")?.[1];
+      const user = (list[1] as string).toLowerCase();
+      const all = [...events.entries()]
+        .filter(([k, e]) => k.startsWith(`${user}/`) && (!since || String(e.lastModifiedDateTime) >= since))
+        .map(([, e]) => view(e, utc));
+      const skip = Number(url.searchParams.get("$skip") ?? 0);
+      const size = opts.pageSize ?? 50;
+      const next = new URL(url);
+      next.searchParams.set("$skip", String(skip + size));
+      return json(200, {
+        value: all.slice(skip, skip + size),
+        ...(skip + size < all.length ? { "@odata.nextLink": next.toString() } : {}),
+      });
+    }
+    const sub = /^subscriptions\/([^/]+)$/.exec(path);
+    if (sub && init.method === "PATCH") {
+      const id = decodeURIComponent(sub[1] as string);
+      if (!subscriptions.has(id)) return error(404, "ResourceNotFound");
+      subscriptions.set(id, body.expirationDateTime);
+      return json(200, { id, expirationDateTime: body.expirationDateTime });
+    }
+    return error(400, "BadRequest");
+  };
+
+  return {
+    fetch,
+    requests,
+    put(user: string, event: Record<string, unknown> & { id: string }) {
+      events.set(key(user, event.id), event);
+    },
+    remove(user: string, id: string) {
+      events.delete(key(user, id));
+    },
+    subscribe(id: string, expirationDateTime: string) {
+      subscriptions.set(id, expirationDateTime);
+    },
+    subscription: (id: string) => subscriptions.get(id),
+    slowDown(ms: number) {
+      delayMs = ms;
+    },
+  };
+}
+
+/** Graph answers in the mailbox's zone unless asked for UTC; the product always asks. */
+function view(event: Record<string, unknown>, utc: boolean): Record<string, unknown> {
+  if (utc) return event;
+  const local = (w: unknown) => ({ ...(w as object), timeZone: "Pacific Standard Time" });
+  return { ...event, start: local(event.start), end: local(event.end) };
+}
+
+/** A Graph event full of personal data, as Outlook stores it. */
+export function graphEvent(over: Record<string, unknown> = {}) {
+  return {
+    "@odata.etag": 'W/"abc"',
+    id: "AAMk1",
+    type: "singleInstance",
+    subject: "Relapse Prevention – Jane Doe",
+    bodyPreview: "I have been drinking daily",
+    body: { contentType: "html", content: "<p>I have been drinking daily</p>" },
+    isCancelled: false,
+    isAllDay: false,
+    lastModifiedDateTime: "2026-11-20T10:00:00.1234567Z",
+    start: { dateTime: "2026-11-23T17:00:00.0000000", timeZone: "UTC" },
+    end: { dateTime: "2026-11-23T18:00:00.0000000", timeZone: "UTC" },
+    organizer: { emailAddress: { name: "Dr. Alice Clinician", address: "alice@clinic.example" } },
+    attendees: [
+      {
+        type: "required",
+        status: { response: "accepted" },
+        emailAddress: { name: "Jane Doe", address: "Jane.Doe@example.com" },
+      },
+      { type: "resource", emailAddress: { name: "Room 3", address: "room3@clinic.example" } },
+    ],
+    ...over,
+  };
+}
+
+/** A Graph change notification body. */
+export function graphNotification(items: Record<string, unknown>[]) {
+  return JSON.stringify({
+    value: items.map((over) => ({
+      subscriptionId: "sub-1",
+      subscriptionExpirationDateTime: "2026-11-23T10:00:00.0000000-08:00",
+      changeType: "updated",
+      resource: "Users/u-1/Events/AAMk1",
+      resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": "Users/u-1/Events/AAMk1", id: "AAMk1" },
+      clientState: "graph-client-state-secret",
+      tenantId: "tenant-1",
+      ...over,
+    })),
+  });
+}

@@ -1,0 +1,180 @@
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { vi } from "vitest";
+import type { Session } from "../../schemas/session.ts";
+import type { HttpFetch } from "../../src/calendar/http.ts";
+import { createProgram, harness } from "../helpers.ts";
+
+/** One secret per source, as a program's entry in `WEBHOOK_SECRETS` holds them. */
+export const SECRETS = {
+  standard: `whsec_${btoa("iop standard secret, 32 bytes!!")}`,
+  calcom: "calcom-webhook-secret-for-tests",
+  calendly: "calendly-signing-key-for-tests",
+  microsoft: "graph-client-state-secret",
+  google: "google-channel-token-for-tests",
+} as const;
+
+export const CAL = "clinic.example_abc@group.calendar.google.com";
+export const GOOGLE_URL = "https://calendar.fake.test/calendar/v3";
+export const GRAPH_URL = "https://graph.fake.test/v1.0";
+export const CHANNEL = { id: "chan-1", calendarId: CAL, resourceId: "res-1" };
+export const SUBSCRIPTION = { id: "sub-1", resource: "users/u-1/events" };
+
+/** Clients of the test program: two named by opaque id in the fixtures, two matched by e-mail only. */
+export const CLIENTS = {
+  calcom: "clt_4k9d2m7q1x",
+  second: "clt_8z7y6x5w4v",
+  jane: "clt_3h7k9m2p5r",
+  robert: "clt_6w2x8c4v1b",
+};
+const EMAILS: Record<string, string> = {
+  [CLIENTS.jane]: "jane.doe@example.com",
+  [CLIENTS.robert]: "robert.roe@example.org",
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+type Reply = { status: number; body: any; text: string; headers: Headers };
+
+/**
+ * A program wired for calendars: a track, four enrolled clients (two with e-mail hashes), a mapping
+ * per source, one Google channel and one Graph subscription, and per-request environment overrides
+ * (its `WEBHOOK_SECRETS` and the fake APIs' base URLs).
+ */
+export async function calendarProgram(
+  opts: { start?: string | number; secrets?: Partial<Record<keyof typeof SECRETS, string[]>> } = {},
+) {
+  const h = harness(opts.start ?? "2026-11-20T10:00:30Z");
+  const admin = await h.token("admin", "adm_1");
+  const programId = await createProgram(h.call, admin);
+  const track = await h.call("POST", `/v1/programs/${programId}/tracks`, {
+    token: admin,
+    body: { name: "T", days: ["SA"], startTime: "06:00", endTime: "07:00", startsOn: "2026-11-01", groupCap: 15 },
+  });
+  const trackId = track.body.id as string;
+  const enrollments: Record<string, string> = {};
+  for (const clientId of Object.values(CLIENTS)) {
+    const e = await h.call("POST", `/v1/programs/${programId}/enrollments`, {
+      token: admin,
+      body: { clientId, trackId, startsOn: "2026-11-01" },
+    });
+    enrollments[clientId] = e.body.id;
+    const email = EMAILS[clientId];
+    if (email) await h.call("PUT", `/v1/enrollments/${e.body.id}/email`, { token: admin, body: { email } });
+  }
+  const individual = { kind: "individual", facilitatorIds: ["fac_1"] };
+  const config = await h.call("PUT", `/v1/programs/${programId}/integrations/calendar`, {
+    token: admin,
+    body: {
+      mappings: [
+        { source: "standard", trackRef: "*", kind: "group", trackId, facilitatorIds: ["fac_1"] },
+        { source: "calcom", trackRef: "4242", ...individual },
+        {
+          source: "calendly",
+          trackRef: "https://api.calendly.com/event_types/ET1",
+          kind: "group",
+          facilitatorIds: ["fac_1"],
+        },
+        { source: "microsoft", trackRef: SUBSCRIPTION.id, ...individual },
+        { source: "google", trackRef: CAL, kind: "group", trackId, facilitatorIds: ["fac_1"] },
+      ],
+      google: { channels: [CHANNEL], webhookUrl: "https://iop.example/v1/webhooks/calendar/x/google" },
+      microsoft: { subscriptions: [SUBSCRIPTION] },
+    },
+  });
+  if (config.status !== 200) throw new Error(`config not stored: ${config.text}`);
+
+  const secrets = Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, [v]]));
+  const overrides: Partial<Env> = {
+    WEBHOOK_SECRETS: JSON.stringify({ [programId]: { ...secrets, ...opts.secrets } }),
+    GOOGLE_CALENDAR_API_URL: GOOGLE_URL,
+    GRAPH_API_URL: GRAPH_URL,
+  };
+  const stub = env.PROGRAMS.getByName(programId);
+
+  /** Call the app with the overrides and an ExecutionContext; waits for `waitUntil` work unless told not to. */
+  const send = async (
+    method: string,
+    path: string,
+    o: { headers?: HeadersInit; body?: BodyInit; wait?: boolean } = {},
+  ): Promise<Reply & { settled: Promise<void> }> => {
+    const ctx = createExecutionContext();
+    const res = await h.app.request(path, { method, headers: o.headers, body: o.body }, { ...env, ...overrides }, ctx);
+    const text = await res.text();
+    const settled = waitOnExecutionContext(ctx);
+    if (o.wait !== false) await settled;
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {}
+    return { status: res.status, body, text, headers: res.headers, settled };
+  };
+  const webhook = (source: string) => `/v1/webhooks/calendar/${programId}/${source}`;
+  const post = (source: string, body: string | undefined, headers: HeadersInit, o: { wait?: boolean } = {}) =>
+    send("POST", webhook(source), {
+      headers:
+        body === undefined
+          ? headers
+          : { "content-type": "application/json", ...Object.fromEntries(new Headers(headers)) },
+      body,
+      ...o,
+    });
+
+  /** Calendar sessions of the program, read straight from the Durable Object's SQLite. */
+  const sessions = () =>
+    runInDurableObject(stub, (_o: unknown, state) =>
+      state.storage.sql
+        .exec<{ body: string }>("SELECT body FROM sessions WHERE origin_key LIKE 'cal:%' ORDER BY starts_at")
+        .toArray()
+        .map((r) => JSON.parse(r.body) as Session),
+    );
+  /** Rows of one table (for dedupe and privacy checks). */
+  const rows = (sql: string) =>
+    runInDurableObject(
+      stub,
+      (_o: unknown, state) => state.storage.sql.exec(sql).toArray() as Record<string, unknown>[],
+    );
+  const introspect = async (token: string) =>
+    (await h.call("POST", "/v1/tokens/introspect", { token: await h.token("admin", "adm_1"), body: { token } })).body;
+
+  return {
+    ...h,
+    admin,
+    programId,
+    trackId,
+    enrollments,
+    overrides,
+    stub,
+    send,
+    post,
+    webhook,
+    sessions,
+    rows,
+    introspect,
+  };
+}
+
+export type CalendarProgram = Awaited<ReturnType<typeof calendarProgram>>;
+
+/** Route the global `fetch` to in-process fakes by host (what the Worker calls after answering a push). */
+export function routeFetch(routes: Record<string, HttpFetch>) {
+  return vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const route = routes[new URL(url).host];
+    if (!route) throw new Error(`unexpected fetch to ${new URL(url).host}`);
+    return route(url, init as Parameters<HttpFetch>[1]);
+  });
+}
+
+/** Run `n` calls at once and count the answers by receipt status. */
+export async function burst(n: number, call: () => Promise<Reply>) {
+  const replies = await Promise.all(Array.from({ length: n }, call));
+  const statuses = replies.map((r) => r.status);
+  const receipts: Record<string, number> = {};
+  for (const r of replies) receipts[r.body?.status ?? r.status] = (receipts[r.body?.status ?? r.status] ?? 0) + 1;
+  return { statuses, receipts };
+}
+
+/** A body just over the 256 KB limit, valid JSON. */
+export const OVERSIZE = JSON.stringify({ pad: "x".repeat(256 * 1024) });
+/** Valid JSON nested far deeper than any provider sends. */
+export const DEEP = `${"[".repeat(5000)}${"]".repeat(5000)}`;

@@ -1,0 +1,181 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { reconcileCalendars } from "../../src/calendar/wiring.ts";
+import { materializeAll } from "../../src/directory/cron.ts";
+import { googleEvent } from "../webhooks/fixtures.ts";
+import { fakeGoogle } from "./fake-google.ts";
+import {
+  burst,
+  CAL,
+  type CalendarProgram,
+  CHANNEL,
+  CLIENTS,
+  calendarProgram,
+  OVERSIZE,
+  routeFetch,
+  SECRETS,
+} from "./fixtures.ts";
+
+function setup(p: CalendarProgram) {
+  const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
+  google.put(CAL, googleEvent({ id: "evt1" }));
+  routeFetch({ "calendar.fake.test": google.fetch });
+  let number = 1;
+  const push = (over: Record<string, string> = {}, o: { wait?: boolean } = {}) =>
+    p.post(
+      "google",
+      undefined,
+      {
+        "x-goog-channel-id": CHANNEL.id,
+        "x-goog-channel-token": SECRETS.google,
+        "x-goog-resource-id": CHANNEL.resourceId,
+        "x-goog-resource-state": "exists",
+        "x-goog-message-number": String(++number),
+        "x-goog-channel-expiration": new Date(p.clock.now() + 3 * 86_400_000).toUTCString(),
+        ...over,
+      },
+      o,
+    );
+  const syncs = () => google.requests.filter((u) => u.pathname.endsWith("/events"));
+  return { google, push, syncs };
+}
+
+const day = (d: string) => ({
+  start: { dateTime: `2026-11-${d}T09:00:00-08:00` },
+  end: { dateTime: `2026-11-${d}T12:00:00-08:00` },
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("Google Calendar push channels", () => {
+  it("ignores `sync`; on `exists` syncs the calendar, then follows changes with the stored sync token", async () => {
+    const p = await calendarProgram();
+    const { google, push, syncs } = setup(p);
+    expect((await push({ "x-goog-resource-state": "sync", "x-goog-message-number": "1" })).body).toEqual({
+      status: "ignored",
+    });
+    expect(syncs()).toEqual([]);
+    const res = await push();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "accepted" });
+    const [session] = await p.sessions();
+    expect(session).toMatchObject({
+      kind: "group",
+      trackId: p.trackId,
+      startsAt: "2026-11-23T17:00:00Z",
+      clientIds: [CLIENTS.calcom, CLIENTS.second, CLIENTS.jane, CLIENTS.robert].sort(),
+      origin: { source: "google", externalId: "evt1" },
+    });
+    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:20Z", ...day("24") }));
+    await push();
+    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    expect(syncs().at(-1)?.searchParams.get("syncToken")).toBeTruthy();
+  });
+
+  it("refuses a wrong token, malformed headers and a long-expired channel; ignores channels it does not own", async () => {
+    const p = await calendarProgram();
+    const { push, syncs } = setup(p);
+    expect((await push({ "x-goog-channel-token": "guess" })).status).toBe(401);
+    expect((await push({ "x-goog-resource-state": "bogus" })).status).toBe(400);
+    expect((await push({ "x-goog-channel-expiration": new Date(p.clock.now() - 3600_000).toUTCString() })).status).toBe(
+      401,
+    );
+    expect((await push({ "x-goog-channel-id": "chan-other" })).body).toEqual({ status: "ignored" });
+    expect((await push({ "x-goog-resource-id": "res-other" })).body).toEqual({ status: "ignored" });
+    expect(syncs()).toEqual([]);
+    expect(await p.sessions()).toEqual([]);
+  });
+
+  it("applies a repeated message once (5 in a row, 20 at once) and coalesces a burst of messages into few syncs", async () => {
+    const p = await calendarProgram();
+    const { push, syncs } = setup(p);
+    const seq = [];
+    for (let i = 0; i < 5; i++) seq.push((await push({ "x-goog-message-number": "7" })).body.status);
+    expect(seq).toEqual(["accepted", "duplicate", "duplicate", "duplicate", "duplicate"]);
+    expect(syncs()).toHaveLength(1);
+    expect((await burst(20, () => push({ "x-goog-message-number": "8" }))).receipts).toEqual({
+      accepted: 1,
+      duplicate: 19,
+    });
+    const distinct = await burst(20, () => push());
+    expect(distinct.receipts).toEqual({ accepted: 20 });
+    expect(syncs().length).toBeLessThan(12);
+    expect(await p.sessions()).toMatchObject([{ version: 1, status: "scheduled" }]);
+  });
+
+  it("is order-insensitive: a deletion seen before the event, an older version after a newer one", async () => {
+    const p = await calendarProgram();
+    const { google, push } = setup(p);
+    await push();
+    google.remove(CAL, "evt2");
+    await push();
+    google.put(CAL, googleEvent({ id: "evt2", updated: "2026-11-20T10:00:00Z" }));
+    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:20Z", ...day("25") }));
+    await push();
+    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:10Z", ...day("24") }));
+    await push();
+    expect((await p.sessions()).map((s) => [s.origin.type === "calendar" && s.origin.externalId, s.startsAt])).toEqual([
+      ["evt1", "2026-11-25T17:00:00Z"],
+    ]);
+  });
+
+  it("runs a full sync after 410 Gone and cancels upcoming events that vanished meanwhile", async () => {
+    const p = await calendarProgram();
+    const { google, push, syncs } = setup(p);
+    google.put(CAL, googleEvent({ id: "evt2", ...day("24") }));
+    await push();
+    expect(await p.sessions()).toHaveLength(2);
+    google.remove(CAL, "evt2");
+    google.invalidateSyncTokens();
+    await push();
+    expect(syncs().at(-2)?.searchParams.get("syncToken")).toBeTruthy();
+    expect(syncs().at(-1)?.searchParams.has("syncToken")).toBe(false);
+    expect((await p.sessions()).map((s) => s.status)).toEqual(["scheduled", "cancelled"]);
+  });
+
+  it("answers 413 for an oversize body", async () => {
+    const p = await calendarProgram();
+    const { push } = setup(p);
+    const res = await p.post("google", OVERSIZE, { "x-goog-channel-id": CHANNEL.id });
+    expect(res.status).toBe(413);
+    expect((await push({ "x-goog-message-number": "x1" })).status).toBe(400);
+  });
+});
+
+describe("calendar chores from the cron", () => {
+  it("reconciles without any push, renews a channel about to expire, and stops the old one", async () => {
+    const p = await calendarProgram();
+    const { google, push } = setup(p);
+    const soon = new Date(p.clock.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const current = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
+    const { mappings, google: g, microsoft } = current.body;
+    const put = await p.call("PUT", `/v1/programs/${p.programId}/integrations/calendar`, {
+      token: p.admin,
+      body: { mappings, microsoft, google: { ...g, channels: [{ ...CHANNEL, expiresAt: soon }] } },
+    });
+    expect(put.status).toBe(200);
+    await reconcileCalendars({ ...env, ...p.overrides }, p.programId, p.clock.now());
+    expect(await p.sessions()).toHaveLength(1);
+    expect(google.watches).toEqual([
+      { id: expect.any(String), calendarId: CAL, address: g.webhookUrl, token: SECRETS.google },
+    ]);
+    expect(google.stopped).toEqual([{ id: CHANNEL.id, resourceId: CHANNEL.resourceId }]);
+    const after = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
+    expect(after.body.google.channels).toEqual([
+      { id: google.watches[0]?.id, calendarId: CAL, resourceId: "res-2", expiresAt: "2026-11-27T10:00:30Z" },
+    ]);
+    expect(after.body.syncedAt).toEqual({ [CAL]: "2026-11-20T10:00:30Z" });
+    const fresh = { "x-goog-channel-id": google.watches[0]?.id as string, "x-goog-resource-id": "res-2" };
+    expect((await push(fresh)).body).toEqual({ status: "accepted" });
+    expect((await push()).body).toEqual({ status: "ignored" });
+  });
+
+  it("is reached from the materialisation cron for every program", async () => {
+    const p = await calendarProgram();
+    const { google, syncs } = setup(p);
+    google.put(CAL, googleEvent({ id: "evt3", ...day("26") }));
+    await materializeAll({ ...env, ...p.overrides }, p.clock.now());
+    expect(syncs().length).toBeGreaterThan(0);
+    expect((await p.sessions()).map((s) => s.startsAt)).toEqual(["2026-11-23T17:00:00Z", "2026-11-26T17:00:00Z"]);
+  });
+});

@@ -1,0 +1,204 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { standardHeaders } from "../webhooks/senders.ts";
+import { burst, type CalendarProgram, CLIENTS, calendarProgram, DEEP, OVERSIZE, SECRETS } from "./fixtures.ts";
+
+const SPEC = {
+  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+  timestamp: 1614265330,
+  body: '{"test": 2432232314}',
+  signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+};
+
+function upserted(version: number, startsAt = "2026-11-23T17:00:00Z", endsAt = "2026-11-23T20:00:00Z") {
+  return JSON.stringify({
+    type: "session.upserted",
+    timestamp: "2026-11-20T10:00:00Z",
+    data: { externalId: "ehr-appt-1", startsAt, endsAt, kind: "group", clientIds: [CLIENTS.calcom], version },
+  });
+}
+const cancelled = (version: number) =>
+  JSON.stringify({ type: "session.cancelled", data: { externalId: "ehr-appt-1", version } });
+
+/** A delivery signed by the official `standardwebhooks` package, as an EHR would send it. */
+function deliver(
+  p: CalendarProgram,
+  body: string,
+  id = `msg_${crypto.randomUUID()}`,
+  secret: string = SECRETS.standard,
+) {
+  return p.post("standard", body, standardHeaders(secret, id, Math.floor(p.clock.now() / 1000), body));
+}
+
+describe("standard webhooks (EHRs and integrators)", () => {
+  it("applies deliveries signed by the official package: a session is created, moved and cancelled", async () => {
+    const p = await calendarProgram();
+    const created = await deliver(p, upserted(1));
+    expect(created.status).toBe(200);
+    expect(created.body).toEqual({ status: "applied" });
+    const [session] = await p.sessions();
+    expect(session).toMatchObject({
+      kind: "group",
+      trackId: p.trackId,
+      status: "scheduled",
+      startsAt: "2026-11-23T17:00:00Z",
+      clientIds: [CLIENTS.calcom],
+      facilitatorIds: ["fac_1"],
+      origin: { type: "calendar", source: "standard", externalId: "ehr-appt-1", version: 1 },
+      version: 1,
+    });
+    await deliver(p, upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z"));
+    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    await deliver(p, cancelled(3));
+    expect(await p.sessions()).toMatchObject([{ id: session?.id, status: "cancelled", version: 3 }]);
+  });
+
+  it("passes the specification's test vector through verification (its body is no session: 400, not 401)", async () => {
+    const p = await calendarProgram({ start: SPEC.timestamp * 1000, secrets: { standard: [SPEC.secret] } });
+    const headers = {
+      "webhook-id": SPEC.id,
+      "webhook-timestamp": String(SPEC.timestamp),
+      "webhook-signature": SPEC.signature,
+    };
+    const res = await p.post("standard", SPEC.body, headers);
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe("The body is not a delivery this webhook understands.");
+    const altered = await p.post("standard", SPEC.body.replace("4}", "5}"), headers);
+    expect(altered.status).toBe(401);
+  });
+
+  it("refuses the specification's negative cases with 400 or 401, the same vague body, and no effect", async () => {
+    const p = await calendarProgram();
+    const body = upserted(1);
+    const now = Math.floor(p.clock.now() / 1000);
+    const good = Object.fromEntries(standardHeaders(SECRETS.standard, "msg_neg", now, body));
+    const sig = good["webhook-signature"] as string;
+    const cases: [Record<string, string | undefined>, string, number][] = [
+      [{ "webhook-id": undefined }, body, 400],
+      [{ "webhook-timestamp": undefined }, body, 400],
+      [{ "webhook-signature": undefined }, body, 400],
+      [{ "webhook-timestamp": String(now - 301) }, body, 401],
+      [{ "webhook-timestamp": String(now + 301) }, body, 401],
+      [{ "webhook-signature": sig.slice(0, -6) }, body, 401],
+      [{ "webhook-signature": "v1," }, body, 401],
+      [{}, body.replace("ehr-appt-1", "ehr-appt-2"), 401],
+      [{ "webhook-signature": `v2,${sig.slice(3)} v1a,${sig.slice(3)}` }, body, 401],
+    ];
+    const details = new Set<string>();
+    for (const [over, sent, status] of cases) {
+      const headers = Object.fromEntries(
+        Object.entries({ ...good, ...over }).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      const res = await p.post("standard", sent, headers);
+      expect(res.status, JSON.stringify(over)).toBe(status);
+      details.add(res.body.detail);
+    }
+    expect([...details]).toEqual(["The delivery could not be verified."]);
+    expect(await p.sessions()).toEqual([]);
+    const beside = await p.post("standard", body, { ...good, "webhook-signature": `v2,${sig.slice(3)} ${sig}` });
+    expect(beside.status).toBe(200);
+  });
+
+  it("refuses a forged delivery and accepts both secrets during a rotation", async () => {
+    const next = `whsec_${btoa("the rotated-in standard secret!")}`;
+    const p = await calendarProgram({ secrets: { standard: [next, SECRETS.standard] } });
+    expect((await deliver(p, upserted(1), "msg_f", `whsec_${btoa("an attacker's guess at a secret")}`)).status).toBe(
+      401,
+    );
+    expect(await p.sessions()).toEqual([]);
+    expect((await deliver(p, upserted(1), "msg_old")).status).toBe(200);
+    expect((await deliver(p, upserted(2, "2026-11-23T18:00:00Z"), "msg_new", next)).status).toBe(200);
+    expect(await p.sessions()).toMatchObject([{ startsAt: "2026-11-23T18:00:00Z" }]);
+  });
+
+  it("refuses a replay after the tolerance and applies a duplicate once (5 in a row, 20 at once)", async () => {
+    const p = await calendarProgram();
+    const body = upserted(1);
+    const headers = standardHeaders(SECRETS.standard, "msg_dup", Math.floor(p.clock.now() / 1000), body);
+    for (let i = 0; i < 5; i++)
+      expect((await p.post("standard", body, headers)).body.status).toBe(i === 0 ? "applied" : "duplicate");
+    const move = upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z");
+    const moveHeaders = standardHeaders(SECRETS.standard, "msg_move", Math.floor(p.clock.now() / 1000), move);
+    const { statuses, receipts } = await burst(20, () => p.post("standard", move, moveHeaders));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(receipts).toEqual({ applied: 1, duplicate: 19 });
+    expect(await p.sessions()).toMatchObject([{ startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    expect(await p.rows("SELECT delivery_id FROM calendar_deliveries ORDER BY delivery_id")).toEqual([
+      { delivery_id: "msg_dup" },
+      { delivery_id: "msg_move" },
+    ]);
+    p.clock.advance(6 * 60_000);
+    expect((await p.post("standard", move, moveHeaders)).status).toBe(401);
+  });
+
+  it("is order-insensitive: a cancel before its create wins, an older move never overwrites a newer one", async () => {
+    const p = await calendarProgram();
+    await deliver(p, cancelled(5));
+    expect((await deliver(p, upserted(4))).status).toBe(200);
+    expect(await p.sessions()).toEqual([]);
+
+    const q = await calendarProgram();
+    await deliver(q, upserted(1));
+    await deliver(q, upserted(3, "2026-11-25T17:00:00Z", "2026-11-25T20:00:00Z"));
+    await deliver(q, upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z"));
+    expect(await q.sessions()).toMatchObject([{ startsAt: "2026-11-25T17:00:00Z", version: 2 }]);
+  });
+
+  it("answers 413 for an oversize body before any HMAC, 400 for a signed malformed or deep body, 415 and 404", async () => {
+    const p = await calendarProgram();
+    expect((await deliver(p, OVERSIZE)).status).toBe(413);
+    const big = await p.post("standard", OVERSIZE, { "webhook-id": "x" });
+    expect(big.status).toBe(413);
+    for (const bad of ['{"type":"session.upserted",', DEEP, "[]", '{"type":"session.upserted","data":{}}']) {
+      const res = await deliver(p, bad);
+      expect(res.status, bad.slice(0, 30)).toBe(400);
+    }
+    const body = upserted(1);
+    const headers = Object.fromEntries(standardHeaders(SECRETS.standard, "m", Math.floor(p.clock.now() / 1000), body));
+    expect((await p.post("standard", body, { ...headers, "content-type": "text/plain" })).status).toBe(415);
+    expect((await p.send("POST", p.webhook("outlook"), { headers, body })).status).toBe(404);
+    const other = `/v1/webhooks/calendar/prg_00000000000000000000/standard`;
+    expect(
+      (await p.send("POST", other, { headers: { ...headers, "content-type": "application/json" }, body })).status,
+    ).toBe(404);
+    expect(await p.sessions()).toEqual([]);
+  });
+
+  it("never answers 5xx to a correctly signed body, whatever it holds", async () => {
+    const p = await calendarProgram();
+    const now = Math.floor(p.clock.now() / 1000);
+    const shaped = fc.record({
+      type: fc.constantFrom("session.upserted", "session.cancelled", "other"),
+      data: fc.record(
+        {
+          externalId: fc.string({ maxLength: 300 }),
+          startsAt: fc.constantFrom("2026-11-23T17:00:00Z", "2026-11-23T09:00:00-08:00", "", "2020-01-01T00:00:00Z"),
+          endsAt: fc.constantFrom("2026-11-23T18:00:00Z", "2026-11-24T03:00:00Z", "2026-11-23T16:00:00Z"),
+          kind: fc.constantFrom("group", "individual", "family", "retreat"),
+          clientIds: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+          version: fc.oneof(fc.integer(), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2)),
+        },
+        { requiredKeys: [] },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          shaped.map((v) => JSON.stringify(v)),
+          fc.json(),
+          fc.string(),
+        ),
+        async (body) => {
+          const res = await p.post(
+            "standard",
+            body,
+            standardHeaders(SECRETS.standard, `msg_${crypto.randomUUID()}`, now, body),
+          );
+          expect([200, 400]).toContain(res.status);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
