@@ -1,0 +1,221 @@
+// Starts the product under `wrangler dev` for one benchmark run: a free port on 127.0.0.1, its own
+// persistence directory and its own secrets (a temporary env file, never the project's .dev.vars),
+// in its own process group so that stopping it ends wrangler and every workerd it started.
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
+import { cmdline, groupProcesses, workerdProcesses } from "./proc.mjs";
+import { sleep } from "./util.mjs";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const HOST = "127.0.0.1";
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const random = (bytes) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+
+/** The names under `[secrets] required` in wrangler.toml. */
+export function requiredSecrets() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  // Comments may hold brackets: drop them, then read the [secrets] table up to the next header.
+  const lines = toml.split("\n").filter((l) => !l.trimStart().startsWith("#"));
+  const from = lines.findIndex((l) => l.trim() === "[secrets]");
+  const table = lines.slice(from + 1);
+  const end = table.findIndex((l) => l.startsWith("["));
+  const list = /required\s*=\s*\[([^\]]*)\]/.exec(table.slice(0, end === -1 ? undefined : end).join("\n"));
+  if (from === -1 || !list) throw new Error("wrangler.toml has no [secrets] required list");
+  return [...list[1].matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]);
+}
+
+/** Values for this run only; anything not known here gets a random value (and a notice). */
+async function benchSecrets() {
+  const known = {
+    SIGNING_KEYS: () => generateSigningKeys(),
+    ROOM_SECRET: () => random(16),
+    LIVEKIT_API_KEY: () => `bench${random(4)}`,
+    LIVEKIT_API_SECRET: () => random(32),
+    WEBHOOK_SECRETS: () => "{}", // no program of the run receives calendar webhooks
+    GOOGLE_API_TOKEN: () => "unused",
+    GRAPH_API_TOKEN: () => "unused",
+  };
+  const secrets = {};
+  for (const name of requiredSecrets()) {
+    if (!known[name]) console.warn(`bench: no generator for secret ${name}; using a random string`);
+    secrets[name] = await (known[name] ?? (() => random(16)))();
+  }
+  return secrets;
+}
+
+/**
+ * Start `wrangler dev` and wait for `/healthz`. Returns the base URL, the secrets (to mint bearer
+ * tokens), the workerd processes to measure, and `stop()`, which is also wired to SIGINT, SIGTERM
+ * and process exit so that no server outlives the run.
+ */
+export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_000 }) {
+  const dir = mkdtempSync(join(tmpdir(), "iop-bench-"));
+  const secrets = await benchSecrets();
+  const envFile = join(dir, "bench.env");
+  const lines = Object.entries(secrets).map(([k, v]) => `${k}='${v}'`);
+  writeFileSync(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+
+  // Bundle once, as `wrangler deploy` would, and serve that file: wrangler dev would otherwise
+  // watch the sources and restart workerd whenever someone edits the project during the run.
+  const build = join(dir, "build");
+  const buildStarted = Date.now();
+  const built = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", build], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+  });
+  if (built.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
+  }
+
+  const buildMs = Date.now() - buildStarted;
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const base = `http://${HOST}:${port}`;
+  // wrangler prints no times: prefix each line with seconds since start, and let the run mark
+  // its phases, so an error line can be placed in the run.
+  const log = createWriteStream(logPath);
+  const t0 = Date.now();
+  const stamp = () => `[+${((Date.now() - t0) / 1000).toFixed(1)}s] `;
+  const pipeLines = (stream) => {
+    let rest = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) log.write(`${stamp()}${line}\n`);
+    });
+  };
+  const args = [
+    WRANGLER,
+    "dev",
+    join(build, "index.js"),
+    "--no-bundle",
+    "--config",
+    join(ROOT, "wrangler.toml"),
+    "--ip",
+    HOST,
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    join(dir, "state"),
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    logLevel,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    detached: true, // its own process group: one signal reaches wrangler and workerd
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+  });
+  pipeLines(child.stdout);
+  pipeLines(child.stderr);
+  const pgid = child.pid;
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+
+  const alive = () => groupProcesses(pgid).length > 0;
+  // Once the group is empty its id may be reused by someone else's process: never signal it again.
+  let gone = false;
+  const killGroup = (signal) => {
+    if (gone) return;
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  let stopped = null;
+  /** End the whole process group (SIGTERM, then SIGKILL after 5 s) and remove the temp directory. */
+  const stop = () => {
+    stopped ??= (async () => {
+      killGroup("SIGTERM");
+      for (let i = 0; i < 50 && alive(); i++) await sleep(100);
+      if (alive()) killGroup("SIGKILL");
+      for (let i = 0; i < 20 && alive(); i++) await sleep(100);
+      gone = !alive();
+      rmSync(dir, { recursive: true, force: true });
+      await new Promise((resolve) => log.end(resolve));
+    })();
+    return stopped;
+  };
+  const onSignal = (sig) => {
+    process.stderr.write(`\n${sig}: stopping the server…\n`);
+    stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  // Last resort if the run dies without reaching stop(): synchronous, so it works inside 'exit'.
+  process.once("exit", () => {
+    killGroup("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const started = Date.now();
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`wrangler dev exited before answering; see ${logPath}`);
+    }
+    if (Date.now() - started > timeoutMs) {
+      await stop();
+      throw new Error(`no answer from ${base}/healthz within ${timeoutMs / 1000} s; see ${logPath}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  return {
+    base,
+    secrets,
+    buildMs,
+    startupMs: Date.now() - started,
+    pgid,
+    /** Write a marker line into the wrangler log (the run's phases). */
+    mark: (text) => log.write(`${stamp()}=== bench: ${text} ===\n`),
+    /** Every process of the group: wrangler (node), workerd, esbuild. */
+    all: () => groupProcesses(pgid),
+    /** Every workerd process of this server (re-read: miniflare may restart them). */
+    workerd: () => workerdProcesses(pgid),
+    /**
+     * The workerd that runs the Worker and its Durable Objects, and wrangler's proxy workerd in
+     * front of it (the one listening on our port), which production does not have.
+     */
+    split: () => {
+      const all = workerdProcesses(pgid);
+      const isProxy = (p) => cmdline(p.pid).includes(`entry=${HOST}:${port} `);
+      return { worker: all.filter((p) => !isProxy(p)), proxy: all.filter(isProxy) };
+    },
+    stop,
+  };
+}
