@@ -27,5 +27,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**"],
     testTimeout: 30_000,
+    // The product logs a JSON line per request; show them only for failing tests.
+    silent: "passed-only",
   },
 });

@@ -305,7 +305,7 @@ export class ProgramDirectory extends DurableObject<Env> {
   // ── audit trail ─────────────────────────────────────────────────────────
 
   /** Append audit events to the program's hash chain (one synchronous step, so links never fork). */
-  appendAudit(events: AuditEvent[], now: string): number {
+  appendAudit(events: (AuditEvent & { at?: string })[], now: string): number {
     return this.audit.append(events, now);
   }
 

@@ -40,6 +40,28 @@ export class SessionRoom extends DurableObject<Env> {
     ttlSeconds: number,
   ): Promise<JoinOutcome> {
     await this.bind(binding, now);
+    const outcome = this.decideAndSeat(binding, who, now, ttlSeconds);
+    // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
+    this.store.queueAudit(
+      [
+        { actor: who.id, action: "room.join", object: binding.session.id, outcome: outcome.status },
+        ...(outcome.status === "admitted"
+          ? [{ actor: who.id, action: "token.issue", object: outcome.jti, outcome: who.role }]
+          : []),
+      ],
+      isoInstant(now),
+    );
+    this.forwardAuditSoon(binding.programId);
+    return outcome;
+  }
+
+  /** The admission decision and its writes: synchronous from the first read to the last write. */
+  private decideAndSeat(
+    binding: RoomBinding,
+    who: { id: string; role: JoinRole },
+    now: number,
+    ttlSeconds: number,
+  ): JoinOutcome {
     const { session, settings } = binding;
     const current = this.store.participant(who.id);
     const decision = decideJoin({
@@ -306,7 +328,36 @@ export class SessionRoom extends DurableObject<Env> {
         this.store.setMeta("finalizedAt", closesAt);
       }
     }
+    await this.forwardAudit(binding.programId);
     await this.deliver(now);
+  }
+
+  /** Forward queued audit events to the program's chain after answering; one forwarder at a time. */
+  private forwardAuditSoon(programId: string): void {
+    if (this.forwarding) return;
+    this.forwarding = this.forwardAudit(programId).finally(() => {
+      this.forwarding = null;
+    });
+    this.ctx.waitUntil(this.forwarding);
+  }
+
+  private forwarding: Promise<void> | null = null;
+
+  private async forwardAudit(programId: string): Promise<void> {
+    const dir = this.env.PROGRAMS.getByName(programId);
+    for (let batch = this.store.pendingAudit(); batch.length > 0; batch = this.store.pendingAudit()) {
+      try {
+        await dir.appendAudit(
+          batch.map((r) => ({ ...JSON.parse(r.body), at: r.at })),
+          batch[0]?.at ?? "",
+        );
+      } catch (err) {
+        log("warn", "audit.forward.retry", { error: (err as Error).name });
+        await this.rearm(Date.now());
+        return;
+      }
+      this.store.auditForwarded(batch.at(-1)?.seq ?? 0);
+    }
   }
 
   /** Next wake-up: an outbox retry with backoff, else the end of session + grace while not finalised. */

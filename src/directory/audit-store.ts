@@ -20,18 +20,18 @@ export class AuditStore {
     this.sql = sql;
   }
 
-  /** Append events in order, synchronously, so concurrent appends can never fork the chain. */
-  append(events: readonly AuditEvent[], at: string): number {
+  /** Append events in order, synchronously, so concurrent appends can never fork the chain. `at` applies where an event has none. */
+  append(events: readonly (AuditEvent & { at?: string })[], at: string): number {
     const last = this.sql
       .exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
       .toArray()[0];
     let seq = last?.seq ?? 0;
     let prev = last?.hash ?? GENESIS;
     const rows: AuditEntry[] = [];
-    for (const e of events) {
+    for (const { at: when = at, ...e } of events) {
       seq++;
-      const hash = entryHash(prev, seq, at, e);
-      rows.push({ ...e, seq, at, prev, hash });
+      const hash = entryHash(prev, seq, when, e);
+      rows.push({ ...e, seq, at: when, prev, hash });
       prev = hash;
     }
     for (const r of rows) {

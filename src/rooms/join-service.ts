@@ -1,6 +1,5 @@
 import type { Principal } from "../../schemas/auth.ts";
 import type { Clock } from "../lib/clock.ts";
-import { log } from "../lib/log.ts";
 import { issueProviderToken, type ProviderDeps } from "../tokens/provider.ts";
 import { roomName } from "../tokens/window.ts";
 import type { JoinRole } from "./admission.ts";
@@ -40,10 +39,7 @@ export async function joinRoom(
   const now = deps.clock.now();
   const room = deps.rooms.getByName(binding.session.id);
   const outcome = await room.join(binding, { id: who.sub, role }, now, JOIN_TTL_SECONDS);
-  if (outcome.status !== "admitted") {
-    log("info", "room.join", { sessionId: binding.session.id, outcome: outcome.status });
-    return outcome.status === "waiting" ? { status: "waiting" } : outcome;
-  }
+  if (outcome.status !== "admitted") return outcome.status === "waiting" ? { status: "waiting" } : outcome;
   const name = await roomName(binding.session.id, deps.roomSecret);
   const provider = await deps.provider();
   const minted = await issueProviderToken(
@@ -52,7 +48,6 @@ export async function joinRoom(
     { sub: who.sub, sid: binding.session.id, room: name, role, nbf: outcome.nbf, exp: outcome.exp, jti: outcome.jti },
   );
   if (!minted.ok) return { status: "provider-not-configured" };
-  log("info", "room.join", { sessionId: binding.session.id, outcome: "admitted", jti: outcome.jti });
   return {
     status: "admitted",
     token: minted.token,

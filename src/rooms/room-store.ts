@@ -22,6 +22,10 @@ export const ROOM_MIGRATIONS: Migration[] = [
     CREATE TABLE outbox (key TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE excuses (client_id TEXT PRIMARY KEY, reason_code TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);`,
   },
+  {
+    id: 3,
+    sql: "CREATE TABLE audit_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, body TEXT NOT NULL)",
+  },
 ];
 
 export type ParticipantRow = {
@@ -163,5 +167,22 @@ export class RoomStore {
       )
       .toArray()[0];
     return row?.type === "connect";
+  }
+
+  /** Queue audit events, written in the same step as the change they describe. */
+  queueAudit(events: readonly { actor: string; action: string; object: string; outcome: string }[], at: string): void {
+    for (const e of events) this.sql.exec("INSERT INTO audit_outbox (at, body) VALUES (?, ?)", at, JSON.stringify(e));
+  }
+
+  /** The oldest queued audit events, grouped by time for the directory's chain. */
+  pendingAudit(limit = 200): { seq: number; at: string; body: string }[] {
+    return this.sql
+      .exec<{ seq: number; at: string; body: string }>("SELECT * FROM audit_outbox ORDER BY seq LIMIT ?", limit)
+      .toArray();
+  }
+
+  /** Drop forwarded audit events, up to and including `seq`. */
+  auditForwarded(seq: number): void {
+    this.sql.exec("DELETE FROM audit_outbox WHERE seq <= ?", seq);
   }
 }

@@ -105,12 +105,7 @@ export function roomRoutes() {
       const { sessionId } = c.req.valid("param");
       const auth = await authorize(c, sessionId, "join");
       const answer = await joinRoom(c.var.services.join, auth.binding, c.var.principal, auth.role);
-      await audit(c, sessionId, [
-        { action: "room.join", object: sessionId, outcome: answer.status },
-        ...(answer.status === "admitted"
-          ? [{ action: "token.issue", object: sessionId, outcome: answer.provider }]
-          : []),
-      ]);
+      // The room audits the join itself, in the same step as the seat (SessionRoom.join).
       switch (answer.status) {
         case "admitted":
           return c.json(answer, 200);
