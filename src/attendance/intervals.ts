@@ -6,6 +6,7 @@
 import type { Interval, PresenceEvent } from "../../schemas/attendance.ts";
 import { isoInstant } from "../lib/clock.ts";
 
+/** Re-exported so callers of the interval math need one import. */
 export type { PresenceEvent };
 
 /** A span of presence `[start, end)` in epoch milliseconds. */

@@ -12,6 +12,7 @@
 import { IsoWeek } from "../../schemas/attendance.ts";
 import { LocalDate } from "../../schemas/common.ts";
 
+/** A key, or which segment was refused (by name only: the value might be personal). */
 export type KeyResult = { ok: true; key: string } | { ok: false; reason: "invalid-segment"; segment: string };
 
 const OPAQUE = /^[A-Za-z0-9_.:-]{1,128}$/;

@@ -14,6 +14,7 @@ import { mergeIntervals, type Span, toWireIntervals, wholeMinutes } from "./inte
 import { occurrenceCalendar } from "./iso-week.ts";
 import { attendanceOutcome, type StatusPolicy } from "./status.ts";
 
+/** What the SessionRoom knows about one client when the session ends. */
 export interface RecordInput {
   programId: string;
   sessionId: string;
@@ -35,6 +36,7 @@ export interface RecordInput {
   recordedAt: number;
 }
 
+/** The record to write, or why there is none. */
 export type RecordResult = { ok: true; record: AttendanceRecord } | { ok: false; reason: "not-expected-and-absent" };
 
 /** Version 1 of a client's record, or why there is none to write (a client neither expected, present nor excused). */
@@ -81,6 +83,7 @@ export function attendanceRecord(input: RecordInput): RecordResult {
   };
 }
 
+/** The next version of the record, or why the correction was refused. */
 export type CorrectionResult =
   | { ok: true; record: AttendanceRecord }
   | { ok: false; reason: "minutes-exceed-scheduled" | "no-change" };

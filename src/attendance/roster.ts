@@ -9,6 +9,7 @@ import { isoInstant } from "../lib/clock.ts";
 import { type PresenceEvent, presenceIntervals, toWireIntervals, wholeMinutes } from "./intervals.ts";
 import { attendanceOutcome, type StatusPolicy } from "./status.ts";
 
+/** A participant the room knows, with the role their token carries. */
 export interface RosterParticipant {
   participantId: string;
   role: JoinRole;
@@ -17,6 +18,7 @@ export interface RosterParticipant {
   excused: boolean;
 }
 
+/** The room's state: schedule, participants and every presence event so far. */
 export interface RosterInput {
   sessionId: string;
   scheduledStart: number;

@@ -20,6 +20,7 @@ export const DEFAULT_ATTENDANCE_POLICY: Readonly<AttendancePolicy> = Object.free
 /** The policy fields the status rules read; `allowanceMinutes` defaults to 0. */
 export type StatusPolicy = Omit<AttendancePolicy, "allowanceMinutes"> & { allowanceMinutes?: number };
 
+/** One client's presence and the occurrence it is judged against; times in epoch ms. */
 export interface OutcomeInput {
   /** The client's merged presence (from `presenceIntervals`). */
   intervals: readonly Span[];
@@ -34,6 +35,7 @@ export interface OutcomeInput {
   endedAt?: number;
 }
 
+/** What the rules conclude; instants in epoch ms. */
 export interface AttendanceOutcome {
   /** `null` only when the client was neither expected nor present nor excused: there is nothing to record. */
   status: AttendanceStatus | null;

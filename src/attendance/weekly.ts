@@ -7,6 +7,7 @@ import type { AttendanceRecord, WeeklyAttendance } from "../../schemas/attendanc
 /** H0015 counts a day only with at least 3 hours of programming. */
 export const DEFAULT_DAILY_MINIMUM_HOURS = 3;
 
+/** A client's records and what is left scheduled in one ISO week. */
 export interface WeeklyInput {
   week: string;
   clientId: string;
