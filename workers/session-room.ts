@@ -15,6 +15,8 @@ import { migrate } from "../src/storage/migrations.ts";
 import { tokenValidity } from "../src/tokens/window.ts";
 
 const S = 1000;
+/** How long a room gathers audit events before forwarding them to the program's chain. */
+const AUDIT_BATCH_MS = 250;
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -332,12 +334,18 @@ export class SessionRoom extends DurableObject<Env> {
     await this.deliver(now);
   }
 
-  /** Forward queued audit events to the program's chain after answering; one forwarder at a time. */
+  /**
+   * Forward queued audit events to the program's chain shortly after answering, one forwarder at
+   * a time. The short wait batches a burst of joins into one call to the program's directory, so
+   * auditing does not add a Durable Object hop to every join; the events are durable here first.
+   */
   private forwardAuditSoon(programId: string): void {
     if (this.forwarding) return;
-    this.forwarding = this.forwardAudit(programId).finally(() => {
-      this.forwarding = null;
-    });
+    this.forwarding = new Promise<void>((resolve) => setTimeout(resolve, AUDIT_BATCH_MS))
+      .then(() => this.forwardAudit(programId))
+      .finally(() => {
+        this.forwarding = null;
+      });
     this.ctx.waitUntil(this.forwarding);
   }
 

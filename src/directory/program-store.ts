@@ -9,6 +9,8 @@ export const PROGRAM_MIGRATIONS: Migration[] = [
 /** The program and its settings, in its Durable Object's SQLite. */
 export class ProgramStore {
   private readonly sql: SqlStorage;
+  /** Parsed once per instance: every join reads the settings, and only `put` changes them. */
+  private cached: Program | null | undefined;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -16,12 +18,16 @@ export class ProgramStore {
 
   /** The program, or null when this directory was never created. */
   get(): Program | null {
-    const row = this.sql.exec<{ body: string }>("SELECT body FROM program LIMIT 1").toArray()[0];
-    return row ? Program.parse(JSON.parse(row.body)) : null;
+    if (this.cached === undefined) {
+      const row = this.sql.exec<{ body: string }>("SELECT body FROM program LIMIT 1").toArray()[0];
+      this.cached = row ? Program.parse(JSON.parse(row.body)) : null;
+    }
+    return this.cached;
   }
 
   /** Insert or replace the program. */
   put(program: Program): void {
+    this.cached = program;
     this.sql.exec(
       "INSERT INTO program (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
       program.id,

@@ -28,6 +28,8 @@ export function originKey(session: Pick<Session, "origin">): string | null {
 /** Session occurrences of one program, in its Durable Object's SQLite. */
 export class SessionStore {
   private readonly sql: SqlStorage;
+  /** Parsed sessions by id (every join reads one); `put` keeps it current. Bounded so a year of rows never piles up. */
+  private readonly cache = new Map<string, Session>();
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -35,6 +37,7 @@ export class SessionStore {
 
   /** Insert or replace a session and its people index. */
   put(session: Session): void {
+    this.cache.delete(session.id);
     const start = Date.parse(session.startsAt);
     const end = Date.parse(session.endsAt);
     this.sql.exec(
@@ -70,8 +73,14 @@ export class SessionStore {
 
   /** One session by id. */
   get(id: string): Session | null {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
     const row = this.sql.exec<{ body: string }>("SELECT body FROM sessions WHERE id = ?", id).toArray()[0];
-    return row ? Session.parse(JSON.parse(row.body)) : null;
+    if (!row) return null;
+    const session = Session.parse(JSON.parse(row.body));
+    if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(id, session);
+    return session;
   }
 
   /** The session materialised for an origin key, if any. */

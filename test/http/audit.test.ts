@@ -36,6 +36,7 @@ describe("audit trail", () => {
     const s = await groupSession({ clients: 1 });
     await s.open();
     await s.join(s.clients[0] as string);
+    await runDurableObjectAlarm(env.ROOMS.getByName(s.sessionId)); // the room forwards its queued entries
     const dir = env.PROGRAMS.getByName(s.programId);
     await runInDurableObject(dir, (_i, state) => {
       state.storage.sql.exec("UPDATE audit SET outcome = 'ok-edited' WHERE seq = 2");
@@ -46,6 +47,7 @@ describe("audit trail", () => {
     const other = await groupSession({ clients: 1 });
     await other.open();
     await other.join(other.clients[0] as string);
+    await runDurableObjectAlarm(env.ROOMS.getByName(other.sessionId));
     await runInDurableObject(env.PROGRAMS.getByName(other.programId), (_i, state) => {
       state.storage.sql.exec("DELETE FROM audit WHERE seq = 1");
     });
