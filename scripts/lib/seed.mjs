@@ -23,11 +23,20 @@ export async function seedDemo(base, adminToken) {
   const api = client(base, adminToken);
   if (existsSync(STATE)) {
     const demo = JSON.parse(readFileSync(STATE, "utf8"));
+    let found = false;
     try {
       await api("GET", `/v1/programs/${demo.programId}`);
-      return { ...demo, created: false };
+      found = true;
     } catch {
       // The local state was wiped: seed again.
+    }
+    if (found) {
+      // A demo seeded before tracks existed gets them now.
+      if (Object.keys(demo.trackIds ?? {}).length === 0) {
+        demo.trackIds = await seedTracks(api, demo);
+        writeFileSync(STATE, JSON.stringify(demo, null, 2));
+      }
+      return { ...demo, created: false };
     }
   }
   const program = await api("POST", "/v1/programs", {
