@@ -41,13 +41,7 @@ export class TrackBook {
       skipDates: input.skipDates ?? [],
       ...(input.exdates ? { exdates: input.exdates } : {}),
     };
-    const track = this.build(id, program, fields, isoInstant(now), isoInstant(now));
-    if (!track.ok) return track;
-    const clash = this.clash(track.track, program, now);
-    if (clash) return clash;
-    this.tracks.put(track.track);
-    this.sync(track.track, program, now);
-    return { ok: true, track: track.track, plan: this.plan(track.track, program) };
+    return this.save(this.build(id, program, fields, isoInstant(now), isoInstant(now)), program, now);
   }
 
   /** Change a track; future sessions follow (moved, added or cancelled), past ones stay as they were. */
@@ -66,13 +60,21 @@ export class TrackBook {
     else if (endsOn !== undefined) merged.endsOn = endsOn;
     if (patch.days && !patch.rrule) delete merged.rrule;
     if (patch.rrule) merged.days = [];
-    const track = this.build(current.id, program, merged, current.createdAt, isoInstant(now));
-    if (!track.ok) return track;
-    const clash = this.clash(track.track, program, now);
+    return this.save(this.build(current.id, program, merged, current.createdAt, isoInstant(now)), program, now);
+  }
+
+  /** Store a built track unless a facilitator would be double-booked, then bring its sessions in line. */
+  private save(
+    built: Result<{ track: Track }>,
+    program: Program,
+    now: number,
+  ): Result<{ track: Track; plan: WeeklyPlan }> {
+    if (!built.ok) return built;
+    const clash = this.clash(built.track, program, now);
     if (clash) return clash;
-    this.tracks.put(track.track);
-    this.sync(track.track, program, now);
-    return { ok: true, track: track.track, plan: this.plan(track.track, program) };
+    this.tracks.put(built.track);
+    this.sync(built.track, program, now);
+    return { ok: true, track: built.track, plan: this.plan(built.track, program) };
   }
 
   /** End a track: no new sessions; its future sessions are cancelled. */
