@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { WebhookReceipt } from "../../../schemas/calendar.ts";
 import { receiveCalendarWebhook } from "../../calendar/receive.ts";
 import { runProgramCalendarWork } from "../../calendar/wiring.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -24,6 +25,7 @@ const receive = createRoute({
     "parsed. Graph's subscription handshake (`?validationToken=`) is echoed as text/plain. Deliveries are deduplicated " +
     "and applied in order of their own versions; the answer comes once the effect is stored. See docs/calendar.md.",
   security: [],
+  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `calendar:${c.req.param("programId")}:${c.req.param("source")}`)],
   request: { params: WebhookParams },
   responses: {
     200: {
@@ -36,6 +38,7 @@ const receive = createRoute({
     404: problems[404],
     413: problems[413],
     415: problems[415],
+    429: problems[429],
     503: problems[503],
   },
 });
