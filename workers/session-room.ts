@@ -223,7 +223,7 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
   providerPresence(
-    binding: RoomBinding,
+    _binding: RoomBinding,
     fact: { eventId: string; identity: string; type: "connect" | "disconnect"; at: number },
   ): boolean {
     const p = this.store.participant(fact.identity);

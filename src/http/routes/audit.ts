@@ -4,7 +4,7 @@ import { csvField } from "../../attendance/csv.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ApiError } from "../problem.ts";
-import { json, problems } from "../responses.ts";
+import { problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 
 const auditRoute = createRoute({
