@@ -20,6 +20,7 @@ import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store
 import { adhocSession, cancelSession, clientView, moveSession } from "../src/directory/sessions.ts";
 import { TrackBook } from "../src/directory/track-book.ts";
 import { TRACK_MIGRATIONS, TrackStore } from "../src/directory/track-store.ts";
+import { setLogLevel } from "../src/lib/log.ts";
 import { applyProgramPatch, newProgram, type PatchResult } from "../src/programs/settings.ts";
 import type { RoomBinding } from "../src/rooms/binding.ts";
 import { weeklyPlan } from "../src/schedule/hours.ts";
@@ -48,6 +49,7 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    setLogLevel(env.LOG_LEVEL);
     const sql = ctx.storage.sql;
     this.programs = new ProgramStore(sql);
     this.sessions = new SessionStore(sql);

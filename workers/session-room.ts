@@ -5,7 +5,7 @@ import { applyCorrection } from "../src/attendance/record.ts";
 import { sessionRoster } from "../src/attendance/roster.ts";
 import { DEFAULT_ATTENDANCE_POLICY } from "../src/attendance/status.ts";
 import { isoInstant } from "../src/lib/clock.ts";
-import { log } from "../src/lib/log.ts";
+import { log, setLogLevel } from "../src/lib/log.ts";
 import { decideJoin, type JoinRole, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
 import type { ActionOutcome, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { finalRecords, toPresenceEvents } from "../src/rooms/finalize.ts";
@@ -29,6 +29,7 @@ export class SessionRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    setLogLevel(env.LOG_LEVEL);
     this.store = new RoomStore(ctx.storage.sql);
     this.ledger = new LedgerStore(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));

@@ -52,7 +52,7 @@ function yesterday() {
  * Create the program, `clients` enrolled clients and `groups` open group sessions.
  * Returns ids, a token per client, and a token per session's facilitator.
  */
-export async function seed(base, signingKeys, { groups, clients, concurrency = 8 }) {
+export async function seed(base, signingKeys, { groups, clients, concurrency = 8, startsInMinutes = 5 }) {
   const api = apiClient(base);
   const mint = await tokenMinter(signingKeys);
   const admin = await mint("admin", newId("adm"));
@@ -89,8 +89,9 @@ export async function seed(base, signingKeys, { groups, clients, concurrency = 8
     await Promise.all(clientIds.map(async (id) => [id, await mint("client", id, programId)])),
   );
 
-  // Starting in 5 minutes: inside the 15-minute join window, well before the late-join cut-off.
-  const startsAt = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+  // By default starting in 5 minutes: inside the 15-minute join window, well before the late-join
+  // cut-off. The soak starts its groups a minute ago, so presence counts towards attendance.
+  const startsAt = new Date(Math.ceil((Date.now() + startsInMinutes * 60_000) / 60_000) * 60_000);
   const endsAt = new Date(startsAt.getTime() + 60 * 60_000);
   const sessions = await pool([...Array(groups).keys()], concurrency, async (g) => {
     const facilitatorId = newId("fac");

@@ -123,6 +123,9 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     "--env-file",
     envFile,
     "--show-interactive-dev-session=false",
+    // The Worker's own log level (LOG_LEVEL var); `BENCH_WORKER_LOG=info` keeps a line per request.
+    "--var",
+    `LOG_LEVEL:${process.env.BENCH_WORKER_LOG ?? "info"}`,
     "--log-level",
     logLevel,
   ];

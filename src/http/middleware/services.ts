@@ -1,11 +1,13 @@
 import type { MiddlewareHandler } from "hono";
 import type { Clock } from "../../lib/clock.ts";
+import { setLogLevel } from "../../lib/log.ts";
 import { buildServices } from "../services.ts";
 import type { AppEnv } from "../types.ts";
 
 /** Build the request's services from the bindings and the injected clock. */
 export function services(clock: Clock): MiddlewareHandler<AppEnv> {
   return async function services(c, next) {
+    setLogLevel(c.env.LOG_LEVEL);
     c.set("services", buildServices(c.env, clock));
     await next();
   };
