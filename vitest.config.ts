@@ -5,22 +5,24 @@ import { generateSigningKeys } from "./src/tokens/dev-keys.ts";
 // A throwaway key for the test run; real keys live in `.dev.vars` or `wrangler secret`.
 const SIGNING_KEYS = await generateSigningKeys();
 
+const TEST_SECRETS = {
+  SIGNING_KEYS,
+  ROOM_SECRET: "test-room-secret",
+  LIVEKIT_API_KEY: "test-livekit-key",
+  LIVEKIT_API_SECRET: "test-livekit-secret-0123456789abcdef0123456789",
+  // Program ids are random per test: calendar tests pass their own WEBHOOK_SECRETS per request.
+  WEBHOOK_SECRETS: "{}",
+  GOOGLE_API_TOKEN: "test-google-token",
+  GRAPH_API_TOKEN: "test-graph-token",
+};
+// wrangler reads required secrets from the environment (and warns for each one missing).
+Object.assign(process.env, TEST_SECRETS);
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          SIGNING_KEYS,
-          ROOM_SECRET: "test-room-secret",
-          LIVEKIT_API_KEY: "test-livekit-key",
-          LIVEKIT_API_SECRET: "test-livekit-secret-0123456789abcdef0123456789",
-          // Program ids are random per test: calendar tests pass their own WEBHOOK_SECRETS per request.
-          WEBHOOK_SECRETS: "{}",
-          GOOGLE_API_TOKEN: "test-google-token",
-          GRAPH_API_TOKEN: "test-graph-token",
-        },
-      },
+      miniflare: { bindings: TEST_SECRETS },
     }),
   ],
   test: {
