@@ -20,27 +20,32 @@ export function callerKey(c: Context<AppEnv>): string {
 }
 
 /**
- * Throttle with a Workers rate limiting binding. The binding is eventually consistent per
- * location, so it is a brake on abuse, never a cap: caps live in Durable Objects.
+ * Throttle with a Workers rate limiting binding, keyed by path and caller. The binding is
+ * eventually consistent per location, so it is a brake on abuse, never a cap: caps live in
+ * Durable Objects.
  */
+export async function checkRate(c: Context<AppEnv>, limiter: Limiter, key: (c: Context<AppEnv>) => string = callerKey) {
+  const binding = c.env[limiter] as RateLimit | undefined;
+  if (!binding) return;
+  const { success } = await binding.limit({ key: `${c.req.path}|${key(c)}` });
+  if (!success) {
+    log("warn", "rate.limited", { requestId: c.var.requestId, limiter });
+    throw new ApiError(
+      "rate-limited",
+      "Too many requests; please wait a moment.",
+      {},
+      { "retry-after": String(PERIOD[limiter]) },
+    );
+  }
+}
+
+/** `checkRate` as route middleware, for routes with nothing to overlap it with. */
 export function rateLimit(
   limiter: Limiter,
   key: (c: Context<AppEnv>) => string = callerKey,
 ): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    const binding = c.env[limiter] as RateLimit | undefined;
-    if (binding) {
-      const { success } = await binding.limit({ key: `${c.req.path}|${key(c)}` });
-      if (!success) {
-        log("warn", "rate.limited", { requestId: c.var.requestId, limiter });
-        throw new ApiError(
-          "rate-limited",
-          "Too many requests; please wait a moment.",
-          {},
-          { "retry-after": String(PERIOD[limiter]) },
-        );
-      }
-    }
+    await checkRate(c, limiter, key);
     await next();
   };
 }
