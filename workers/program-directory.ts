@@ -55,7 +55,7 @@ export class ProgramDirectory extends DurableObject<Env> {
     this.sessions = new SessionStore(sql);
     this.enrollments = new EnrollmentStore(sql);
     this.tracks = new TrackStore(sql);
-    this.book = new TrackBook(this.tracks, this.sessions, this.enrollments);
+    this.book = new TrackBook(this.tracks, this.sessions);
     this.invites = new InviteStore(sql);
     this.audit = new AuditStore(sql);
     this.calendar = new CalendarBook(sql, {

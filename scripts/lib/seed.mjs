@@ -56,37 +56,30 @@ export async function seedDemo(base, adminToken) {
   return { ...demo, created: true };
 }
 
+/** The demo's tracks (program-local times) and which of its four clients each one holds. */
+const DEMO_TRACKS = [
+  { key: "morning", name: "Morning", days: ["MO", "WE", "FR"], startTime: "09:00", endTime: "12:00", clients: [0, 1] },
+  { key: "evening", name: "Evening", days: ["MO", "TU", "TH"], startTime: "18:00", endTime: "21:00", clients: [2, 3] },
+];
+
 /** The morning and evening tracks with the clients enrolled; skipped while the API has no tracks yet. */
 async function seedTracks(api, demo) {
   const doc = await api("GET", "/openapi.json");
   if (!doc.paths["/v1/programs/{programId}/tracks"]) return {};
   const startsOn = new Date().toISOString().slice(0, 10);
-  const morning = await api("POST", `/v1/programs/${demo.programId}/tracks`, {
-    name: "Morning",
-    days: ["MO", "WE", "FR"],
-    startTime: "09:00",
-    endTime: "12:00",
-    startsOn,
-    groupCap: 12,
-    facilitatorIds: [demo.facilitatorId],
-  });
-  const evening = await api("POST", `/v1/programs/${demo.programId}/tracks`, {
-    name: "Evening",
-    days: ["MO", "TU", "TH"],
-    startTime: "18:00",
-    endTime: "21:00",
-    startsOn,
-    groupCap: 12,
-    facilitatorIds: [demo.facilitatorId],
-  });
-  const [a, b, c, d] = demo.clientIds;
-  for (const [clientId, trackId] of [
-    [a, morning.id],
-    [b, morning.id],
-    [c, evening.id],
-    [d, evening.id],
-  ]) {
-    await api("POST", `/v1/programs/${demo.programId}/enrollments`, { clientId, trackId, startsOn });
+  const trackIds = {};
+  for (const { key, clients, ...track } of DEMO_TRACKS) {
+    const created = await api("POST", `/v1/programs/${demo.programId}/tracks`, {
+      ...track,
+      startsOn,
+      groupCap: 12,
+      facilitatorIds: [demo.facilitatorId],
+    });
+    trackIds[key] = created.id;
+    for (const i of clients) {
+      const clientId = demo.clientIds[i];
+      await api("POST", `/v1/programs/${demo.programId}/enrollments`, { clientId, trackId: created.id, startsOn });
+    }
   }
-  return { morning: morning.id, evening: evening.id };
+  return trackIds;
 }

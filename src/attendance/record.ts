@@ -10,8 +10,8 @@ import type {
 } from "../../schemas/attendance.ts";
 import type { SessionKind } from "../../schemas/session.ts";
 import { isoInstant } from "../lib/clock.ts";
+import { isoWeekOf, localDateOf } from "../schedule/zoned.ts";
 import { mergeIntervals, type Span, toWireIntervals, wholeMinutes } from "./intervals.ts";
-import { occurrenceCalendar } from "./iso-week.ts";
 import { attendanceOutcome, type StatusPolicy } from "./status.ts";
 
 /** What the SessionRoom knows about one client when the session ends. */
@@ -52,7 +52,9 @@ export function attendanceRecord(input: RecordInput): RecordResult {
     endedAt: input.endedAt,
   });
   if (outcome.status === null) return { ok: false, reason: "not-expected-and-absent" };
-  const { localDate, isoWeek } = occurrenceCalendar(input.scheduledStart, input.timeZone);
+  // A session belongs to the local date and ISO week of its start in the program's zone.
+  const localDate = localDateOf(input.scheduledStart, input.timeZone);
+  const isoWeek = isoWeekOf(input.scheduledStart, input.timeZone);
   const instantOrNull = (ms: number | null) => (ms === null ? null : isoInstant(ms));
   return {
     ok: true,

@@ -6,7 +6,6 @@ import { newChildId } from "../lib/ids.ts";
 import { expandTrack, type Occurrence, occurrenceKey } from "../schedule/expand.ts";
 import { scheduledWeeklyMinutes, type WeeklyPlan, weeklyPlan } from "../schedule/hours.ts";
 import { trackPattern } from "../schedule/pattern.ts";
-import type { EnrollmentStore } from "./enrollment-store.ts";
 import { fail, type Result } from "./result.ts";
 import type { SessionStore } from "./session-store.ts";
 import type { TrackStore } from "./track-store.ts";
@@ -21,7 +20,7 @@ export class TrackBook {
   private readonly tracks: TrackStore;
   private readonly sessions: SessionStore;
 
-  constructor(tracks: TrackStore, sessions: SessionStore, _enrollments: EnrollmentStore) {
+  constructor(tracks: TrackStore, sessions: SessionStore) {
     this.tracks = tracks;
     this.sessions = sessions;
   }

@@ -1,5 +1,5 @@
-import { Id } from "../../schemas/common.ts";
 import type { Program, ProgramCreate, ProgramPatch } from "../../schemas/program.ts";
+import { DirectoryClient } from "../directory/client.ts";
 import { registerProgram } from "../directory/cron.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { newId } from "../lib/ids.ts";
@@ -28,13 +28,12 @@ export class ProgramService {
 
   /** The program, or null for an unknown or malformed id (no Durable Object is created for those). */
   async get(programId: string): Promise<Program | null> {
-    if (!Id.safeParse(programId).success) return null;
-    return this.ns.getByName(programId).getProgram();
+    return (await new DirectoryClient(this.ns).program(programId)?.getProgram()) ?? null;
   }
 
   /** Patch settings; null when the program does not exist. */
   async update(programId: string, patch: ProgramPatch): Promise<PatchResult | null> {
-    if (!Id.safeParse(programId).success) return null;
-    return this.ns.getByName(programId).updateProgram(patch, isoInstant(this.clock.now()));
+    const dir = new DirectoryClient(this.ns).program(programId);
+    return dir ? dir.updateProgram(patch, isoInstant(this.clock.now())) : null;
   }
 }

@@ -79,7 +79,12 @@ describe("HTTP foundation", () => {
 
   it("allows CORS only from configured origins", async () => {
     const { call } = harness();
-    const res = await call("GET", "/healthz", { headers: { origin: "https://evil.example" } });
-    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    const env = { CORS_ORIGINS: "https://console.clinic.example, https://other.example" };
+    const allowed = await call("GET", "/healthz", { headers: { origin: "https://console.clinic.example" }, env });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://console.clinic.example");
+    const evil = await call("GET", "/healthz", { headers: { origin: "https://evil.example" }, env });
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    const unconfigured = await call("GET", "/healthz", { headers: { origin: "https://console.clinic.example" } });
+    expect(unconfigured.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
