@@ -45,11 +45,13 @@ function compareEvents(a: PresenceEvent, b: PresenceEvent): number {
  *   state becomes theirs, if they disagree (a connect and a disconnect) the state is left as it was.
  * - An interval still open is closed at `sessionEnd` (the actual end, or "now" for a live roster),
  *   and nothing after `sessionEnd` counts.
+ * - An event whose time is not a finite number is no fact at all and is ignored (a NaN time once
+ *   made the walk below spin forever).
  */
 export function presenceIntervals(events: readonly PresenceEvent[], opts: { sessionEnd: number }): Map<string, Span[]> {
   const seen = new Set<string>();
   const byParticipant = new Map<string, PresenceEvent[]>();
-  for (const e of [...events].sort(compareEvents)) {
+  for (const e of events.filter((x) => Number.isFinite(x.at)).sort(compareEvents)) {
     if (seen.has(e.eventId)) continue;
     seen.add(e.eventId);
     const list = byParticipant.get(e.participantId);
@@ -72,10 +74,12 @@ function walk(events: readonly PresenceEvent[], sessionEnd: number): Span[] {
     const at = (events[i] as PresenceEvent).at;
     let connects = false;
     let disconnects = false;
-    for (; i < events.length && (events[i] as PresenceEvent).at === at; i++) {
+    // do-while: every pass consumes at least one event, whatever `at` holds.
+    do {
       if ((events[i] as PresenceEvent).type === "connect") connects = true;
       else disconnects = true;
-    }
+      i++;
+    } while (i < events.length && (events[i] as PresenceEvent).at === at);
     const next: boolean = connects && disconnects ? connected : connects;
     if (!connected && next) openedAt = at;
     if (connected && !next) spans.push({ start: openedAt, end: at });

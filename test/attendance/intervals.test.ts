@@ -74,27 +74,32 @@ describe("presenceIntervals", () => {
 
   it("never lowers anyone's minutes when a connect is added inside a connected span", () => {
     fc.assert(
-      fc.property(distinctEvents, fc.nat(), fc.double({ min: 0, max: 1, maxExcluded: true }), (es, pick, frac) => {
-        const before = presenceIntervals(es, { sessionEnd: SESSION_END });
-        const spans = [...before.entries()].flatMap(([id, ss]) => ss.map((s) => ({ id, s })));
-        fc.pre(spans.length > 0);
-        const { id, s } = spans[pick % spans.length] as { id: string; s: Span };
-        const at = Math.floor((s.start + frac * (s.end - s.start)) / SEC) * SEC;
-        const extra: PresenceEvent = {
-          eventId: "ev_extra",
-          participantId: id,
-          type: "connect",
-          at,
-          source: "provider",
-        };
-        const after = presenceIntervals([...es, extra], { sessionEnd: SESSION_END });
-        for (const p of PARTICIPANTS) {
-          const window = { start: 0, end: SESSION_END };
-          expect(clipMinutes(after.get(p) ?? [], window, 0)).toBeGreaterThanOrEqual(
-            clipMinutes(before.get(p) ?? [], window, 0),
-          );
-        }
-      }),
+      fc.property(
+        distinctEvents,
+        fc.nat(),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (es, pick, frac) => {
+          const before = presenceIntervals(es, { sessionEnd: SESSION_END });
+          const spans = [...before.entries()].flatMap(([id, ss]) => ss.map((s) => ({ id, s })));
+          fc.pre(spans.length > 0);
+          const { id, s } = spans[pick % spans.length] as { id: string; s: Span };
+          const at = Math.floor((s.start + frac * (s.end - s.start)) / SEC) * SEC;
+          const extra: PresenceEvent = {
+            eventId: "ev_extra",
+            participantId: id,
+            type: "connect",
+            at,
+            source: "provider",
+          };
+          const after = presenceIntervals([...es, extra], { sessionEnd: SESSION_END });
+          for (const p of PARTICIPANTS) {
+            const window = { start: 0, end: SESSION_END };
+            expect(clipMinutes(after.get(p) ?? [], window, 0)).toBeGreaterThanOrEqual(
+              clipMinutes(before.get(p) ?? [], window, 0),
+            );
+          }
+        },
+      ),
     );
   });
 
@@ -127,6 +132,18 @@ describe("presenceIntervals", () => {
         { start: 0, end: 10 * MINUTE_MS },
       ]);
     }
+  });
+
+  it("ignores an event whose time is not a finite number, and still ends", () => {
+    const events: PresenceEvent[] = [
+      { eventId: "a", participantId: "clt_a", type: "connect", at: 0, source: "join" },
+      { eventId: "b", participantId: "clt_a", type: "disconnect", at: Number.NaN, source: "provider" },
+      { eventId: "c", participantId: "clt_a", type: "connect", at: Number.POSITIVE_INFINITY, source: "provider" },
+      { eventId: "d", participantId: "clt_a", type: "disconnect", at: 20 * MINUTE_MS, source: "leave" },
+    ];
+    expect(presenceIntervals(events, { sessionEnd: 60 * MINUTE_MS }).get("clt_a")).toEqual([
+      { start: 0, end: 20 * MINUTE_MS },
+    ]);
   });
 
   it("treats a connect and a disconnect at the same instant as no change, whichever state came before", () => {
