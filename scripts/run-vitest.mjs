@@ -1,41 +1,29 @@
-// Runs `vitest run` with a watchdog. @cloudflare/vitest-plugin can stall mid-run with no output and
-// never exit (open upstream: cloudflare/workers-sdk#15498; seen here about one run in five on a
-// busy 2-core machine). A stalled attempt is killed with its workerd processes and run again;
-// failing tests are never retried — only an attempt that produced no result in time.
+// Runs `vitest run` under a watchdog. Inside workerd a test that never yields (a synchronous endless
+// loop) blocks the whole pool: vitest's own test timeout cannot fire and the run would sit silent
+// until CI kills it. The watchdog stops such a run and fails it with a message that says so. It never
+// retries: a stall has always been a real bug (a NaN time once made the interval walk spin forever).
 import { spawn } from "node:child_process";
 
-const ATTEMPTS = 3;
 const LIMIT_MS = Number(process.env.VITEST_WATCHDOG_SECONDS ?? 480) * 1000;
-const args = ["run", ...process.argv.slice(2)];
+const child = spawn("vitest", ["run", ...process.argv.slice(2)], { stdio: "inherit", detached: true });
 
-function attempt(n) {
-  return new Promise((resolve) => {
-    const child = spawn("vitest", args, { stdio: "inherit", detached: true });
-    const timer = setTimeout(() => {
-      console.error(
-        `\nrun-vitest: attempt ${n} produced no result in ${LIMIT_MS / 1000} s (workers-sdk#15498); stopping it.`,
-      );
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-      resolve("stalled");
-    }, LIMIT_MS);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      console.error(`run-vitest: could not start vitest: ${err.message}`);
-      resolve(1);
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve(code ?? 1);
-    });
-  });
-}
+const timer = setTimeout(() => {
+  console.error(
+    `\nrun-vitest: no result after ${LIMIT_MS / 1000} s. A test is stuck (look at the files above that never reported; ` +
+      "run one with `npx vitest run <file>` and a fixed fast-check seed). Stopping vitest and its workerd processes.",
+  );
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+  process.exit(1);
+}, LIMIT_MS);
 
-for (let n = 1; n <= ATTEMPTS; n++) {
-  const result = await attempt(n);
-  if (result !== "stalled") process.exit(result);
-  if (n < ATTEMPTS) console.error(`run-vitest: running the suite again (attempt ${n + 1} of ${ATTEMPTS}).`);
-}
-console.error(`run-vitest: every attempt stalled; failing.`);
-process.exit(1);
+child.on("error", (err) => {
+  clearTimeout(timer);
+  console.error(`run-vitest: could not start vitest: ${err.message}`);
+  process.exit(1);
+});
+child.on("exit", (code) => {
+  clearTimeout(timer);
+  process.exit(code ?? 1);
+});
