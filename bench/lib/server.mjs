@@ -201,6 +201,8 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
   return {
     base,
     secrets,
+    /** wrangler's inspector proxy (Chrome DevTools protocol), for `npm run bench:profile`. */
+    inspectorPort,
     buildMs,
     startupMs: Date.now() - started,
     pgid,

@@ -1,0 +1,125 @@
+// `npm run bench:profile`: where the join path's CPU goes. Starts the product as `npm run bench`
+// does, seats clients in open groups, then records a V8 CPU profile of the Worker's isolate
+// through wrangler's inspector (Chrome DevTools protocol) while autocannon re-joins them, and
+// prints self time per function and per module. Knobs: PROFILE_SECONDS (8), PROFILE_TARGET
+// (join | session | healthz), PROFILE_OUT (also write the .cpuprofile for DevTools).
+import { writeFileSync } from "node:fs";
+import { healthzTarget, joinTarget, round, sessionTarget } from "./lib/load.mjs";
+import { GROUP_CAP, seed } from "./lib/seed.mjs";
+import { startServer } from "./lib/server.mjs";
+import { pool } from "./lib/util.mjs";
+
+const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
+const kind = process.env.PROFILE_TARGET ?? "join";
+const logPath = new URL("results/wrangler.log", import.meta.url).pathname;
+
+/**
+ * A minimal CDP client through wrangler's inspector proxy, which lets in local DevTools only: it
+ * wants an `Origin` on localhost (undici's WebSocket takes extra headers in its init object).
+ */
+async function inspector(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
+  if (!url) throw new Error(`wrangler's inspector on port ${port} lists no target`);
+  const ws = new WebSocket(url, { headers: { Origin: "http://localhost" } });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.id && waiting.has(msg.id)) {
+      waiting.get(msg.id)(msg);
+      waiting.delete(msg.id);
+    }
+  };
+  const send = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const n = ++id;
+      waiting.set(n, (msg) => (msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result)));
+      ws.send(JSON.stringify({ id: n, method, params }));
+    });
+  return { send, close: () => ws.close(), title: url };
+}
+
+/** Self time per node of a V8 profile, from its samples and time deltas. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const byFn = new Map();
+  const byModule = new Map();
+  let total = 0;
+  for (const [id, us] of self) {
+    const f = byId.get(id).callFrame;
+    total += us;
+    const mod = (f.url || "(native)").replace(/^.*\/(node_modules\/)?/, "").slice(-60);
+    const fn = `${f.functionName || "(anonymous)"}  ${mod}:${f.lineNumber + 1}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+    byModule.set(mod, (byModule.get(mod) ?? 0) + us);
+  }
+  return { total, byFn, byModule };
+}
+
+const top = (map, total, n) =>
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(
+      ([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`,
+    )
+    .join("\n");
+
+const say = (msg) => console.error(`profile: ${msg}`);
+say("starting the server");
+const server = await startServer({ logPath, logLevel: "warn" });
+try {
+  say("seeding 20 open groups of 12");
+  const world = await seed(server.base, server.secrets.SIGNING_KEYS, { groups: 20, clients: 20 * GROUP_CAP });
+  const pairs = world.sessions.flatMap((s, g) =>
+    world.clientIds.slice(g * GROUP_CAP, (g + 1) * GROUP_CAP).map((clientId) => ({
+      sessionId: s.sessionId,
+      token: world.clientTokens.get(clientId),
+    })),
+  );
+  await pool(pairs, 8, async (p) => {
+    const res = await fetch(`${server.base}/v1/sessions/${p.sessionId}/join`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${p.token}` },
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`seating answered ${res.status}`);
+  });
+  const targets = {
+    join: joinTarget(server.base, pairs),
+    session: sessionTarget(server.base, world.sessions),
+    healthz: healthzTarget(server.base),
+  };
+  const target = targets[kind];
+  if (!target) throw new Error(`PROFILE_TARGET must be one of ${Object.keys(targets).join(", ")}`);
+  say(`warm-up, then ${seconds} s of ${kind} under the profiler`);
+  await round(target, { seconds: 2, connections: 10 });
+  const cdp = await inspector(server.inspectorPort);
+  say("connected");
+  await cdp.send("Profiler.enable");
+  say("enabled");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Profiler.start");
+  const r = await round(target, { seconds, connections: 10 });
+  const { profile } = await cdp.send("Profiler.stop");
+  cdp.close();
+  if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
+  const ok = Object.entries(r.statuses)
+    .filter(([c]) => c < 300)
+    .reduce((s, [, n]) => s + n, 0);
+  const { total, byFn, byModule } = selfTimes(profile);
+  const busy = total - [...byFn.entries()].filter(([k]) => k.startsWith("(idle)")).reduce((s, [, us]) => s + us, 0);
+  console.log(`isolate: ${cdp.title}; ${kind}: ${ok} answers 2xx in ${seconds} s (${JSON.stringify(r.statuses)})`);
+  console.log(`JS thread busy ${(busy / 1000).toFixed(0)} ms = ${(busy / 1000 / ok).toFixed(2)} ms per answer\n`);
+  console.log(`by module (self time)\n${top(byModule, total, 15)}\n`);
+  console.log(`by function (self time)\n${top(byFn, total, 40)}`);
+} finally {
+  await server.stop();
+}
