@@ -98,13 +98,20 @@ function keysOf(r: AttendanceRecord): string[] {
 
 /** Deliver queued rows to KV; returns how many remain (the caller re-arms its alarm for them). */
 export async function flushOutbox(store: LedgerStore, kv: Pick<KVNamespace, "put">): Promise<number> {
-  for (const row of store.pending()) {
-    try {
-      await kv.put(row.key, row.body);
-      store.delivered(row.key, row.version);
-    } catch {
-      store.failed(row.key);
+  // Batch after batch until the outbox is empty; a failed write ends the pass (KV is struggling:
+  // the alarm comes back with backoff). A big group holds more rows than one batch.
+  for (let batch = store.pending(); batch.length > 0; batch = store.pending()) {
+    let failed = false;
+    for (const row of batch) {
+      try {
+        await kv.put(row.key, row.body);
+        store.delivered(row.key, row.version);
+      } catch {
+        store.failed(row.key);
+        failed = true;
+      }
     }
+    if (failed) break;
   }
   return store.pending(1000).length;
 }

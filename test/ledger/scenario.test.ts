@@ -1,6 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AttendanceRecord } from "../../schemas/attendance.ts";
+import { flushOutbox, LedgerStore } from "../../src/rooms/ledger-store.ts";
 import { groupSession, PERSONAL } from "../rooms/fixtures.ts";
 
 type Session = Awaited<ReturnType<typeof groupSession>>;
@@ -154,6 +156,22 @@ describe("a scripted three-hour group", () => {
     expect(ledger.keys).toHaveLength(6);
     const values = await Promise.all(after.keys.map((k) => env.ATTENDANCE.get(k.name, "json")));
     expect(new Set(values.map((v) => (v as { clientId: string }).clientId)).size).toBe(6);
+  });
+
+  it("delivers a whole outbox in one pass, however many records it holds", async () => {
+    const { s } = await scriptedGroup();
+    const room = env.ROOMS.getByName(s.sessionId);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    const [sample] = await room.records();
+    // 80 more records: 160 outbox rows, more than one batch of 100.
+    const remaining = await runInDurableObject(room, (_instance, state) => {
+      const ledger = new LedgerStore(state.storage.sql);
+      for (let i = 0; i < 80; i++) ledger.save({ ...(sample as AttendanceRecord), clientId: `clt_bulk${i}` });
+      return flushOutbox(ledger, env.ATTENDANCE);
+    });
+    expect(remaining).toBe(0);
+    const keys = await env.ATTENDANCE.list({ prefix: `att/${s.programId}/` });
+    expect(keys.keys).toHaveLength(86);
   });
 
   it("keeps every KV key, value and metadata free of personal data", async () => {
