@@ -4,6 +4,7 @@
 // prints self time per function and per module. Knobs: PROFILE_SECONDS (8), PROFILE_TARGET
 // (join | session | healthz), PROFILE_OUT (also write the .cpuprofile for DevTools).
 import { writeFileSync } from "node:fs";
+import { inspector } from "./lib/inspector.mjs";
 import { healthzTarget, joinTarget, round, sessionTarget } from "./lib/load.mjs";
 import { GROUP_CAP, seed } from "./lib/seed.mjs";
 import { startServer } from "./lib/server.mjs";
@@ -12,37 +13,6 @@ import { pool } from "./lib/util.mjs";
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
 const kind = process.env.PROFILE_TARGET ?? "join";
 const logPath = new URL("results/wrangler.log", import.meta.url).pathname;
-
-/**
- * A minimal CDP client through wrangler's inspector proxy, which lets in local DevTools only: it
- * wants an `Origin` on localhost (undici's WebSocket takes extra headers in its init object).
- */
-async function inspector(port) {
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
-  const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
-  if (!url) throw new Error(`wrangler's inspector on port ${port} lists no target`);
-  const ws = new WebSocket(url, { headers: { Origin: "http://localhost" } });
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const waiting = new Map();
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.id && waiting.has(msg.id)) {
-      waiting.get(msg.id)(msg);
-      waiting.delete(msg.id);
-    }
-  };
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const n = ++id;
-      waiting.set(n, (msg) => (msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result)));
-      ws.send(JSON.stringify({ id: n, method, params }));
-    });
-  return { send, close: () => ws.close(), title: url };
-}
 
 /** Self time per node of a V8 profile, from its samples and time deltas. */
 function selfTimes(profile) {
@@ -60,7 +30,24 @@ function selfTimes(profile) {
     byFn.set(fn, (byFn.get(fn) ?? 0) + us);
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
   }
-  return { total, byFn, byModule };
+  // Inclusive time: a node's self time plus its descendants', summed per function (outermost
+  // frame only, so recursion is not counted twice).
+  const inclusive = new Map();
+  const walk = (node, onStack) => {
+    let sum = self.get(node.id) ?? 0;
+    const f = node.callFrame;
+    const key = `${f.functionName || "(anonymous)"}  ${(f.url || "(native)").replace(/^.*\//, "")}:${f.lineNumber + 1}`;
+    const outer = !onStack.has(key);
+    if (outer) onStack.add(key);
+    for (const child of node.children ?? []) sum += walk(byId.get(child), onStack);
+    if (outer) {
+      onStack.delete(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+    }
+    return sum;
+  };
+  walk(profile.nodes[0], new Set());
+  return { total, byFn, byModule, inclusive };
 }
 
 const top = (map, total, n) =>
@@ -114,12 +101,14 @@ try {
   const ok = Object.entries(r.statuses)
     .filter(([c]) => c < 300)
     .reduce((s, [, n]) => s + n, 0);
-  const { total, byFn, byModule } = selfTimes(profile);
+  const { total, byFn, byModule, inclusive } = selfTimes(profile);
   const busy = total - [...byFn.entries()].filter(([k]) => k.startsWith("(idle)")).reduce((s, [, us]) => s + us, 0);
   console.log(`isolate: ${cdp.title}; ${kind}: ${ok} answers 2xx in ${seconds} s (${JSON.stringify(r.statuses)})`);
   console.log(`JS thread busy ${(busy / 1000).toFixed(0)} ms = ${(busy / 1000 / ok).toFixed(2)} ms per answer\n`);
   console.log(`by module (self time)\n${top(byModule, total, 15)}\n`);
-  console.log(`by function (self time)\n${top(byFn, total, 40)}`);
+  console.log(`by function (self time)\n${top(byFn, total, 40)}\n`);
+  inclusive.delete([...inclusive.keys()].find((k) => k.startsWith("(root)")));
+  console.log(`by function (inclusive: itself and what it calls synchronously)\n${top(inclusive, total, 40)}`);
 } finally {
   await server.stop();
 }

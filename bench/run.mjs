@@ -158,6 +158,7 @@ try {
     config,
     target,
     buildMs: server.buildMs,
+    stateRoot: server.stateRoot,
     startupMs: server.startupMs,
     healthz: h,
     session: summaries.session,

@@ -18,6 +18,8 @@ export type VerifyResult = { ok: true; principal: Principal } | { ok: false; rea
 export const MAX_TOKEN_CHARS = 4096;
 /** Allowed skew between our clock and an issuer's. */
 const CLOCK_TOLERANCE_S = 30;
+/** Local API tokens older than this are refused whatever their `exp`. */
+const MAX_TOKEN_AGE_S = 24 * 3600;
 /** Asymmetric algorithms accepted from the external provider; never `none` nor HMAC. */
 const EXTERNAL_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
 
@@ -50,39 +52,69 @@ export async function verifyBearer(
   }
   const currentDate = new Date(clock.now());
   try {
-    let payload: JWTPayload;
-    let issuer: Principal["issuer"];
     if (unverified.iss === trust.localIssuer) {
       const keys = await ring();
-      ({ payload } = await jwtVerify(token, keys.verifyKey, {
+      // The issuer and audience it was checked against are part of what was verified.
+      const cacheKey = `${trust.localIssuer}\n${trust.localAudience}\n${token}`;
+      const known = recall(keys, cacheKey, currentDate.getTime());
+      if (known) return { ok: true, principal: known };
+      const { payload } = await jwtVerify(token, keys.verifyKey, {
         algorithms: ["EdDSA"],
         issuer: trust.localIssuer,
         audience: trust.localAudience,
         typ: API_TOKEN_TYP,
         requiredClaims: ["exp", "iat", "sub", "jti"],
         clockTolerance: CLOCK_TOLERANCE_S,
-        maxTokenAge: "24h",
+        maxTokenAge: MAX_TOKEN_AGE_S,
         currentDate,
-      }));
-      issuer = "local";
-    } else if (trust.external && unverified.iss === trust.external.issuer) {
-      ({ payload } = await jwtVerify(token, remoteJwks(trust.external.jwksUrl), {
+      });
+      const result = toPrincipal(payload, "local");
+      if (result.ok) remember(keys, cacheKey, payload, result.principal);
+      return result;
+    }
+    if (trust.external && unverified.iss === trust.external.issuer) {
+      const { payload } = await jwtVerify(token, remoteJwks(trust.external.jwksUrl), {
         algorithms: EXTERNAL_ALGS,
         issuer: trust.external.issuer,
         audience: trust.external.audience,
         requiredClaims: ["exp", "iat", "sub"],
         clockTolerance: CLOCK_TOLERANCE_S,
         currentDate,
-      }));
-      issuer = "external";
-    } else {
-      return { ok: false, reason: "unknown-issuer" };
+      });
+      return toPrincipal(payload, "external");
     }
-    return toPrincipal(payload, issuer);
+    return { ok: false, reason: "unknown-issuer" };
   } catch (err) {
     if (err instanceof errors.JOSEError) return { ok: false, reason: err.code };
     throw err;
   }
+}
+
+/**
+ * Local tokens already verified, per key ring (a rotated ring starts empty), with the span in
+ * which jose would accept them again. A client re-joining or a console polling presents the same
+ * token many times; checking its EdDSA signature once is enough. Bounded, oldest dropped first.
+ */
+const verified = new WeakMap<KeyRing, Map<string, { principal: Principal; from: number; until: number }>>();
+const VERIFIED_MAX = 4096;
+
+function recall(keys: KeyRing, key: string, nowMs: number): Principal | null {
+  const hit = verified.get(keys)?.get(key);
+  return hit && nowMs >= hit.from && nowMs < hit.until ? hit.principal : null;
+}
+
+function remember(keys: KeyRing, key: string, payload: JWTPayload, principal: Principal): void {
+  const tolMs = CLOCK_TOLERANCE_S * 1000;
+  const exp = (payload.exp ?? 0) * 1000 + tolMs;
+  const maxAge = ((payload.iat ?? 0) + MAX_TOKEN_AGE_S) * 1000 + tolMs;
+  const from = Math.max((payload.nbf ?? 0) * 1000, (payload.iat ?? 0) * 1000) - tolMs;
+  let cache = verified.get(keys);
+  if (!cache) {
+    cache = new Map();
+    verified.set(keys, cache);
+  }
+  if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { principal, from, until: Math.min(exp, maxAge) });
 }
 
 function toPrincipal(payload: JWTPayload, issuer: Principal["issuer"]): VerifyResult {

@@ -12,9 +12,17 @@ export const ENROLLMENT_MIGRATIONS: Migration[] = [
   },
 ];
 
+/** Clients whose current enrollment is kept in memory (a program has a few hundred at most). */
+const CURRENT_CACHE_SIZE = 2048;
+
 /** Enrollments of one program, in its Durable Object's SQLite. */
 export class EnrollmentStore {
   private readonly sql: SqlStorage;
+  /**
+   * `current(clientId)` answers, read once: every join asks it. `put` is the only write to the
+   * table and forgets the client's entry, so a discharge is seen by the very next join.
+   */
+  private readonly currentByClient = new Map<string, Enrollment | null>();
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -22,6 +30,7 @@ export class EnrollmentStore {
 
   /** Insert or replace an enrollment. */
   put(e: Enrollment): void {
+    this.currentByClient.delete(e.clientId);
     this.sql.exec(
       `INSERT INTO enrollments (id, client_id, track_id, status, body) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET track_id = excluded.track_id, status = excluded.status, body = excluded.body`,
@@ -48,13 +57,20 @@ export class EnrollmentStore {
 
   /** The client's enrollment that is not discharged, if any (a client holds one place at a time). */
   current(clientId: string): Enrollment | null {
+    const cached = this.currentByClient.get(clientId);
+    if (cached !== undefined) return cached;
     const row = this.sql
       .exec<{ body: string }>(
         "SELECT body FROM enrollments WHERE client_id = ? AND status != 'discharged' LIMIT 1",
         clientId,
       )
       .toArray()[0];
-    return row ? Enrollment.parse(JSON.parse(row.body)) : null;
+    const found = row ? Enrollment.parse(JSON.parse(row.body)) : null;
+    if (this.currentByClient.size >= CURRENT_CACHE_SIZE) {
+      this.currentByClient.delete(this.currentByClient.keys().next().value as string);
+    }
+    this.currentByClient.set(clientId, found);
+    return found;
   }
 
   /** Active enrollments of a track, e.g. the expected clients of its group sessions. */

@@ -40,22 +40,40 @@ export type ParticipantRow = {
 /** SQL access for one SessionRoom. Every method is synchronous, so a caller can check and write with no await between. */
 export class RoomStore {
   private readonly sql: SqlStorage;
+  /**
+   * Meta values as stored (JSON text, null when absent), read once. This store is the only writer
+   * of the table and a Durable Object's memory is discarded with its storage on any failure, so
+   * the copy cannot go stale; it spares every join a read of the binding and the room state.
+   */
+  private readonly meta = new Map<string, string | null>();
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
   }
 
+  /** A meta value's stored JSON text, or null. */
+  metaJson(key: string): string | null {
+    let value = this.meta.get(key);
+    if (value === undefined) {
+      value = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+      this.meta.set(key, value);
+    }
+    return value;
+  }
+
   getMeta<T>(key: string): T | null {
-    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row ? (JSON.parse(row.value) as T) : null;
+    const json = this.metaJson(key);
+    return json === null ? null : (JSON.parse(json) as T);
   }
 
   setMeta(key: string, value: unknown): void {
+    const json = JSON.stringify(value);
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       key,
-      JSON.stringify(value),
+      json,
     );
+    this.meta.set(key, json);
   }
 
   roomState(): RoomState {
@@ -171,7 +189,13 @@ export class RoomStore {
 
   /** Queue audit events, written in the same step as the change they describe. */
   queueAudit(events: readonly { actor: string; action: string; object: string; outcome: string }[], at: string): void {
-    for (const e of events) this.sql.exec("INSERT INTO audit_outbox (at, body) VALUES (?, ?)", at, JSON.stringify(e));
+    if (events.length === 0) return;
+    // One statement for all of them: a join queues two entries on every call.
+    const rows = events.map(() => "(?, ?)").join(", ");
+    this.sql.exec(
+      `INSERT INTO audit_outbox (at, body) VALUES ${rows}`,
+      ...events.flatMap((e) => [at, JSON.stringify(e)]),
+    );
   }
 
   /** The oldest queued audit events, grouped by time for the directory's chain. */

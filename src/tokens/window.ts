@@ -72,6 +72,23 @@ const ROOM_CONTEXT = "iop-orchestrator/room-name/v1:";
  */
 export async function roomName(sessionId: string, secret?: string | Uint8Array): Promise<string> {
   if (sessionId.length === 0) throw new RangeError("roomName: sessionId must not be empty");
+  // A pure function of (secret, session): every join of a session asks again, so remember it.
+  const cacheKey = typeof secret === "string" ? `${secret}\n${sessionId}` : null;
+  const known = cacheKey === null ? undefined : nameCache.get(cacheKey);
+  if (known !== undefined) return known;
+  const name = await deriveRoomName(sessionId, secret);
+  if (cacheKey !== null) {
+    if (nameCache.size >= NAME_CACHE_SIZE) nameCache.delete(nameCache.keys().next().value as string);
+    nameCache.set(cacheKey, name);
+  }
+  return name;
+}
+
+/** Room names already derived, oldest first; bounded so a long-lived isolate stays small. */
+const nameCache = new Map<string, string>();
+const NAME_CACHE_SIZE = 2048;
+
+async function deriveRoomName(sessionId: string, secret?: string | Uint8Array): Promise<string> {
   const enc = new TextEncoder();
   const keyBytes = typeof secret === "string" ? enc.encode(secret) : (secret ?? enc.encode(ROOM_CONTEXT));
   // WebCrypto refuses an empty HMAC key; an empty secret is a configuration error, so fail loudly.

@@ -140,4 +140,19 @@ describe("bearer token attacks: each is the same 401, never a 500", () => {
     await expect401(await signed({ roles: ["superuser"] }));
     await expect401(await signed({ sub: "jane.doe@example.com" }));
   });
+
+  it("refuses a token it accepted before, once it has expired or grown too old (verified tokens are remembered)", async () => {
+    const token = await signed({ exp: nowS + 600 });
+    const at = async (ms: number) =>
+      (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token })).status;
+    expect(await at(NOW)).toBe(404);
+    expect(await at(NOW + 60_000)).toBe(404); // remembered, still valid
+    expect(await at(NOW + 631_000)).toBe(401); // past exp and the 30 s tolerance
+    expect(await at(NOW - 31_000)).toBe(401); // before its iat (a clock set back)
+    const longLived = await signed({ exp: nowS + 48 * 3600 });
+    const old = async (ms: number) =>
+      (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token: longLived })).status;
+    expect(await old(NOW)).toBe(404);
+    expect(await old(NOW + 24 * 3600_000 + 31_000)).toBe(401); // older than 24 h whatever its exp
+  });
 });
