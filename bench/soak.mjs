@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { AccessToken } from "livekit-server-sdk";
 import { roomName } from "../src/tokens/window.ts";
+import { inspector, liveHeapBytes } from "./lib/inspector.mjs";
 import { memorySampler } from "./lib/proc.mjs";
 import { GROUP_CAP, seed } from "./lib/seed.mjs";
 import { startServer } from "./lib/server.mjs";
@@ -19,10 +20,12 @@ const logPath = new URL("results/soak-wrangler.log", import.meta.url).pathname;
 const t0 = Date.now();
 const say = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
-const MiB = (b) => (b / 1048576).toFixed(0);
+const MiB = (b, digits = 0) => (b / 1048576).toFixed(digits);
+const HEAP_EVERY_MS = 5000;
 
 say("starting wrangler dev");
 const server = await startServer({ logPath, logLevel: "warn" });
+const devtools = await inspector(server.inspectorPort);
 const counts = { requests: 0, byStatus: {}, webhooks: 0, duplicatesAccepted: 0 };
 let exitCode = 1;
 try {
@@ -84,6 +87,14 @@ try {
   say(`mixed traffic for ${SECONDS} s with ${WORKERS} workers`);
   memory.phase("soak");
   const until = Date.now() + SECONDS * 1000;
+  // The Worker's live heap (after a forced full GC) every few seconds while the traffic runs.
+  const heap = [await liveHeapBytes(devtools, server.base)];
+  const heapSampler = (async () => {
+    while (Date.now() < until) {
+      await sleep(HEAP_EVERY_MS);
+      heap.push(await liveHeapBytes(devtools, server.base));
+    }
+  })();
   // Each worker owns its own clients, so one client never has two requests in flight and the
   // harness knows each client's seat exactly.
   const leaving = new Map(world.sessions.map((s) => [s.sessionId, new Set()]));
@@ -122,6 +133,7 @@ try {
     }),
   );
 
+  await heapSampler;
   say("closing every room and reading the ledger");
   memory.phase("close");
   await pool(world.sessions, 8, (s) => call("POST", `/v1/sessions/${s.sessionId}/close`, s.facilitatorToken));
@@ -138,10 +150,10 @@ try {
   for (const s of world.sessions)
     for (const c of everPresent.get(s.sessionId)) if (!unique.has(`${s.sessionId}/${c}`)) missing++;
   const mem = memory.stop();
-  const series = mem.series.filter((x) => x.phase === "soak").map((x) => x.bytes.worker);
-  const half = Math.floor(series.length / 2);
+  const half = Math.floor(heap.length / 2);
   const avg = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const growth = avg(series.slice(half)) / Math.max(1, avg(series.slice(0, half)));
+  // Flat: the second half of the run holds no more live heap than the first, within 10 %.
+  const growth = avg(heap.slice(half)) / Math.max(1, avg(heap.slice(0, half)));
 
   const fivexx = Object.entries(counts.byStatus)
     .filter(([s]) => Number(s) >= 500)
@@ -162,10 +174,11 @@ try {
     counts,
     attendance: { records: keys.length, unique: unique.size, missing },
     memory: {
-      workerStartMiB: Number(MiB(mem.worker.startBytes)),
-      workerPeakMiB: Number(MiB(mem.worker.peakBytes)),
-      workerEndMiB: Number(MiB(mem.worker.endBytes)),
-      secondHalfOverFirstHalf: Number(growth.toFixed(3)),
+      heapMiB: heap.map((b) => Number(MiB(b, 1))),
+      heapSecondHalfOverFirstHalf: Number(growth.toFixed(3)),
+      // Resident memory of the two workerd processes, for the record (see docs/bench.md, soak).
+      workerRss: { startMiB: Number(MiB(mem.worker.startBytes)), endMiB: Number(MiB(mem.worker.endBytes)) },
+      proxyRss: { startMiB: Number(MiB(mem.proxy.startBytes)), endMiB: Number(MiB(mem.proxy.endBytes)) },
     },
     checks,
   };
@@ -175,12 +188,17 @@ try {
     `requests ${counts.requests} (${JSON.stringify(counts.byStatus)}), webhooks ${counts.webhooks} (half duplicates)`,
   );
   console.log(`attendance records ${keys.length}, unique ${unique.size}, missing ${missing}`);
+  const m = result.memory;
   console.log(
-    `Worker memory ${result.memory.workerStartMiB} → peak ${result.memory.workerPeakMiB} → end ${result.memory.workerEndMiB} MiB; second half / first half of the soak ${result.memory.secondHalfOverFirstHalf}`,
+    `Worker live heap (after GC, every ${HEAP_EVERY_MS / 1000} s): ${m.heapMiB.join(" ")} MiB; second half / first half ${m.heapSecondHalfOverFirstHalf}`,
+  );
+  console.log(
+    `workerd RSS (native memory of the local dev server included): Worker process ${m.workerRss.startMiB} → ${m.workerRss.endMiB} MiB, wrangler's proxy ${m.proxyRss.startMiB} → ${m.proxyRss.endMiB} MiB`,
   );
   for (const [name, ok] of Object.entries(checks)) console.log(`${ok ? "PASS" : "FAIL"}  ${name}`);
   exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
 } finally {
+  devtools.close();
   await server.stop();
 }
 process.exit(exitCode);
