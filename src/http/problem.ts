@@ -5,6 +5,8 @@ export const PROBLEM_TYPES = {
   "invalid-request": { status: 400, title: "The request is invalid" },
   unauthorized: { status: 401, title: "Authentication required" },
   forbidden: { status: 403, title: "Not allowed" },
+  // A participant the facilitator removed: refused for good, and told so (the join page says it).
+  removed: { status: 403, title: "Removed from this session" },
   "not-found": { status: 404, title: "Not found" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   conflict: { status: 409, title: "Conflict with the current state" },

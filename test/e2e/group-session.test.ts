@@ -131,7 +131,7 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
       await tokenFor("client", id(index.removed), seed.programId),
     );
     expect(again.status).toBe(403);
-    expect(again.body.detail).toBe("You were removed from this session.");
+    expect(again.body.type).toBe("/problems/removed");
 
     // The freed seat is there for the client who found the group full.
     await clients.thirteenth.page.getByRole("button", { name: "Try again" }).click();

@@ -97,6 +97,13 @@ describe("removal, cancel, move and introspection", () => {
     expect((await introspect(s, body.token)).body).toEqual({ active: false });
     const again = await s.join(client);
     expect(again.status).toBe(403);
+    expect(again.body.type).toBe("/problems/removed");
+    // Someone who never belonged gets the plain refusal, not this one.
+    const outsider = await s.call("POST", `/v1/sessions/${s.sessionId}/join`, {
+      token: await s.token("client", "clt_outsider", s.programId),
+    });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.type).toBe("/problems/forbidden");
   });
 
   it("cancelling turns tokens inactive and joins into 410", async () => {

@@ -124,7 +124,7 @@ export function roomRoutes() {
         case "cancelled":
           throw new ApiError("gone", "The session was cancelled.");
         case "removed":
-          throw new ApiError("forbidden", "You were removed from this session.");
+          throw new ApiError("removed", "You were removed from this session.");
         case "provider-not-configured":
           throw new ApiError("unavailable", "The video provider is not configured.", {}, { "retry-after": "60" });
       }

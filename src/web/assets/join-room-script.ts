@@ -112,7 +112,7 @@ async function refused(res) {
   if (res.status === 429) return setPhase("busy");
   if (res.status === 401) { store.clear(); return setPhase("expired"); }
   if (res.status === 403) {
-    return setPhase(/removed/i.test(String(res.body?.detail ?? "")) ? "removed" : "missing");
+    return setPhase(res.body?.type === "/problems/removed" ? "removed" : "missing");
   }
   if (res.status === 404) return setPhase("missing");
   if (res.status === 410) {
