@@ -302,7 +302,10 @@ export class SessionRoom extends DurableObject<Env> {
         this.endAll(now, "cancel");
         this.store.setMeta("state", "cancelled");
         this.broadcast({ type: "room", state: "cancelled" });
-      } else {
+      } else if (
+        known.session.startsAt !== binding.session.startsAt ||
+        known.session.endsAt !== binding.session.endsAt
+      ) {
         this.broadcast({ type: "moved", startsAt: binding.session.startsAt, endsAt: binding.session.endsAt });
       }
     } else if (!known && binding.session.status === "cancelled") {

@@ -163,7 +163,9 @@ export class CalendarApplier {
     if (plan.effect !== "none") {
       this.sessions.put(plan.session);
       saved = { ...rec, sessionId: plan.session.id };
-      if (plan.effect === "moved" || plan.effect === "cancelled") out.bindings.push(binding(program, plan.session));
+      if (plan.effect === "moved" || plan.effect === "cancelled" || plan.effect === "people-removed") {
+        out.bindings.push(binding(program, plan.session));
+      }
     } else if (existing && !rec.sessionId) {
       saved = { ...rec, sessionId: existing.id };
     }

@@ -22,10 +22,10 @@ export interface OccurrenceContext {
 /** Why an event has no session (it is still remembered, for ordering). */
 export type NoSession = "cancelled" | "no-times" | "unmapped" | "past" | "too-long";
 
-/** The session to write for a record, and what happened to it; `moved` and `cancelled` rebind the room. */
+/** The session to write for a record, and what happened to it; `moved`, `cancelled` and `people-removed` rebind the room. */
 export type OccurrencePlan =
   | { effect: "none"; reason?: NoSession }
-  | { effect: "created" | "moved" | "cancelled" | "updated"; session: Session };
+  | { effect: "created" | "moved" | "cancelled" | "people-removed" | "updated"; session: Session };
 
 /**
  * Decide the session of a calendar record: create it when the record first has times and a
@@ -76,7 +76,7 @@ export function planOccurrence(
     return { effect: "cancelled", session: { ...cancelSession(existing, now), origin: calendarOrigin } };
 
   let session: Session = { ...existing, origin: calendarOrigin };
-  let effect: "moved" | "updated" | null = null;
+  let effect: "moved" | "people-removed" | "updated" | null = null;
   if (rec.startsAt && rec.endsAt && (rec.startsAt !== existing.startsAt || rec.endsAt !== existing.endsAt)) {
     const moved = moveSession(
       session,
@@ -94,8 +94,14 @@ export function planOccurrence(
   }
   const facilitatorIds = rec.facilitatorIds ?? existing.facilitatorIds;
   if (!sameSet(clients, existing.clientIds) || !sameSet(facilitatorIds, existing.facilitatorIds)) {
-    session = { ...session, clientIds: [...clients], facilitatorIds: [...facilitatorIds], updatedAt: now };
-    effect ??= "updated";
+    // Someone taken off the session loses access at once: a new version makes the room revoke the
+    // outstanding join tokens (the others join again). Adding people needs no new version.
+    const dropped =
+      existing.clientIds.some((id) => !clients.includes(id)) ||
+      existing.facilitatorIds.some((id) => !facilitatorIds.includes(id));
+    const version = dropped && effect !== "moved" ? session.version + 1 : session.version;
+    session = { ...session, clientIds: [...clients], facilitatorIds: [...facilitatorIds], version, updatedAt: now };
+    effect ??= dropped ? "people-removed" : "updated";
   }
   if (effect) return { effect, session };
   // Only the calendar version moved on: still written, so the origin records what was applied.

@@ -79,6 +79,10 @@ describe("planning a calendar occurrence", () => {
     expect(moved).toMatchObject({ effect: "moved", session: { version: 2, localDate: "2026-11-24", id: s.id } });
     const people = planOccurrence(rec({ version: 102 }), origin, ["clt_a", "clt_b"], s, ctx());
     expect(people).toMatchObject({ effect: "updated", session: { version: 1, clientIds: ["clt_a", "clt_b"] } });
+    if (people.effect !== "updated") throw new Error("not updated");
+    // Taking someone off is a new version: the room revokes the tokens already handed out.
+    const fewer = planOccurrence(rec({ version: 103 }), origin, ["clt_b"], people.session, ctx());
+    expect(fewer).toMatchObject({ effect: "people-removed", session: { version: 2, clientIds: ["clt_b"] } });
     const gone = planOccurrence(rec({ cancelled: true }), origin, [], s, ctx());
     expect(gone).toMatchObject({ effect: "cancelled", session: { status: "cancelled", version: 2 } });
     if (gone.effect !== "cancelled") throw new Error("not cancelled");

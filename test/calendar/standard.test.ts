@@ -54,6 +54,15 @@ describe("standard webhooks (EHRs and integrators)", () => {
     expect(await p.sessions()).toMatchObject([{ id: session?.id, status: "cancelled", version: 3 }]);
   });
 
+  it("gives a session a new version when someone is taken off it, so their outstanding tokens stop", async () => {
+    const p = await calendarProgram();
+    await deliver(p, upserted(1));
+    const withoutClient = JSON.parse(upserted(2));
+    withoutClient.data.clientIds = [];
+    expect((await deliver(p, JSON.stringify(withoutClient))).status).toBe(200);
+    expect(await p.sessions()).toMatchObject([{ clientIds: [], version: 2, startsAt: "2026-11-23T17:00:00Z" }]);
+  });
+
   it("passes the specification's test vector through verification (its body is no session: 400, not 401)", async () => {
     const p = await calendarProgram({ start: SPEC.timestamp * 1000, secrets: { standard: [SPEC.secret] } });
     const headers = {
