@@ -42,8 +42,9 @@ export class RoomStore {
   private readonly sql: SqlStorage;
   /**
    * Meta values as stored (JSON text, null when absent), read once. This store is the only writer
-   * of the table and a Durable Object's memory is discarded with its storage on any failure, so
-   * the copy cannot go stale; it spares every join a read of the binding and the room state.
+   * of the table, no transaction here rolls a write back (add one, and clear this map when it
+   * throws), and a Durable Object's memory goes with it on any storage failure, so the copy
+   * cannot go stale; it spares every join a read of the binding and the room state.
    */
   private readonly meta = new Map<string, string | null>();
 
