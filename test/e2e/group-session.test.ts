@@ -155,30 +155,44 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
 
     // The API's roster: everyone with presence, by their first observed arrival.
     const roster = await call("GET", `/v1/sessions/${seed.sessionId}/attendance`, seed.facilitator);
-    if (roster.status === 200) {
-      type Row = { participantId: string; intervals: { start: string }[] };
-      const present: Row[] = roster.body.participants.filter((p: Row) => p.intervals.length > 0);
-      expect(present.map((p) => p.participantId).sort()).toEqual([...arrived].sort());
-      const arrivalShown = await page
-        .locator("#roster-body tr")
-        .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-participant"), tr.children[2]?.textContent]));
-      const expectedArrival = (at: string) =>
-        new Date(at).toLocaleTimeString("en-US", {
-          hour: "numeric",
-          minute: "2-digit",
-          timeZone: "America/Los_Angeles",
-        });
-      for (const p of present) {
-        expect(Object.fromEntries(arrivalShown)[p.participantId], p.participantId).toBe(
-          expectedArrival(p.intervals[0]?.start as string),
-        );
-      }
-    } else {
-      // Until the attendance roster ships, the console says so calmly instead of failing.
-      expect(roster.status).toBe(404);
-      await page.getByText("The attendance summary is not available yet.").waitFor(WAIT);
+    expect(roster.status).toBe(200);
+    type Row = { participantId: string; intervals: { start: string }[] };
+    const present: Row[] = roster.body.participants.filter((p: Row) => p.intervals.length > 0);
+    expect(present.map((p) => p.participantId).sort()).toEqual([...arrived].sort());
+    const arrivalShown = await page
+      .locator("#roster-body tr")
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-participant"), tr.children[2]?.textContent]));
+    const expectedArrival = (at: string) =>
+      new Date(at).toLocaleTimeString("en-US", {
+        hour: "numeric",
+        minute: "2-digit",
+        timeZone: "America/Los_Angeles",
+      });
+    for (const p of present) {
+      expect(Object.fromEntries(arrivalShown)[p.participantId], p.participantId).toBe(
+        expectedArrival(p.intervals[0]?.start as string),
+      );
     }
     await screenshots(page, "console-live");
+  });
+
+  it("tells clients on their page when the session moves, and hands out a fresh pass", async () => {
+    const page = clients.a.page;
+    const before = await page.locator("#when").textContent();
+    const current = await call("GET", `/v1/sessions/${seed.sessionId}`, seed.facilitator);
+    const endsAt = new Date(Date.parse(current.body.endsAt) + 30 * 60_000).toISOString().replace(".000Z", "Z");
+    const moved = await call("PATCH", `/v1/sessions/${seed.sessionId}`, seed.facilitator, {
+      startsAt: current.body.startsAt,
+      endsAt,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.version).toBe(current.body.version + 1);
+    await page.locator("#status", { hasText: "The session time changed" }).waitFor(WAIT);
+    expect(await page.locator("#when").textContent()).not.toBe(before);
+    expect(await page.evaluate("'sameDocument' in window")).toBe(true);
+    // The move revoked the pass it held; joining again gives a new one.
+    await page.getByRole("button", { name: "Join the session" }).click();
+    await heading(page, "Your pass is ready");
   });
 
   it("ends the session for everyone when the facilitator closes the room, then shows the summary", async () => {
@@ -189,17 +203,14 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
     for (const who of ["a", "b", "thirteenth"] as const) await heading(clients[who].page, "This session has ended");
 
     const roster = await call("GET", `/v1/sessions/${seed.sessionId}/attendance`, seed.facilitator);
-    if (roster.status === 200) {
-      await page.locator("#summary-table").waitFor(WAIT);
-      const shown = await page
-        .locator("#summary-table tbody tr")
-        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-participant")));
-      expect(shown.sort()).toEqual(
-        roster.body.participants.map((p: { participantId: string }) => p.participantId).sort(),
-      );
-    } else {
-      await page.getByText("The attendance summary is not available yet.").waitFor(WAIT);
-    }
+    expect(roster.status).toBe(200);
+    await page.locator("#summary-table").waitFor(WAIT);
+    const shown = await page
+      .locator("#summary-table tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-participant")));
+    expect(shown.sort()).toEqual(
+      roster.body.participants.map((p: { participantId: string }) => p.participantId).sort(),
+    );
     await page.locator("#risk-body p, #risk-body table").first().waitFor(WAIT);
     await screenshots(page, "console-closed");
     await screenshots(clients.a.page, "join-ended");
