@@ -6,9 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { inspector } from "./lib/inspector.mjs";
 import { healthzTarget, joinTarget, round, sessionTarget } from "./lib/load.mjs";
-import { GROUP_CAP, seed } from "./lib/seed.mjs";
+import { GROUP_CAP, seatClients, seed } from "./lib/seed.mjs";
 import { startServer } from "./lib/server.mjs";
-import { pool } from "./lib/util.mjs";
 
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
 const kind = process.env.PROFILE_TARGET ?? "join";
@@ -65,20 +64,7 @@ const server = await startServer({ logPath, logLevel: "warn" });
 try {
   say("seeding 20 open groups of 12");
   const world = await seed(server.base, server.secrets.SIGNING_KEYS, { groups: 20, clients: 20 * GROUP_CAP });
-  const pairs = world.sessions.flatMap((s, g) =>
-    world.clientIds.slice(g * GROUP_CAP, (g + 1) * GROUP_CAP).map((clientId) => ({
-      sessionId: s.sessionId,
-      token: world.clientTokens.get(clientId),
-    })),
-  );
-  await pool(pairs, 8, async (p) => {
-    const res = await fetch(`${server.base}/v1/sessions/${p.sessionId}/join`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${p.token}` },
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`seating answered ${res.status}`);
-  });
+  const pairs = await seatClients(server.base, world, world.sessions);
   const targets = {
     join: joinTarget(server.base, pairs),
     session: sessionTarget(server.base, world.sessions),
@@ -88,10 +74,8 @@ try {
   if (!target) throw new Error(`PROFILE_TARGET must be one of ${Object.keys(targets).join(", ")}`);
   say(`warm-up, then ${seconds} s of ${kind} under the profiler`);
   await round(target, { seconds: 2, connections: 10 });
-  const cdp = await inspector(server.inspectorPort);
-  say("connected");
+  const cdp = await inspector(server.inspectorPort, server.base);
   await cdp.send("Profiler.enable");
-  say("enabled");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   await cdp.send("Profiler.start");
   const r = await round(target, { seconds, connections: 10 });

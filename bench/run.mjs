@@ -10,9 +10,8 @@ import { burst } from "./lib/burst.mjs";
 import { healthzTarget, joinTarget, round, sessionTarget, summarize } from "./lib/load.mjs";
 import { memorySampler } from "./lib/proc.mjs";
 import { previousResult, printReport, writeResult } from "./lib/report.mjs";
-import { GROUP_CAP, seed } from "./lib/seed.mjs";
+import { GROUP_CAP, seatClients, seed } from "./lib/seed.mjs";
 import { startServer } from "./lib/server.mjs";
-import { pool } from "./lib/util.mjs";
 import { scanLog } from "./lib/wrangler-log.mjs";
 
 const num = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -37,26 +36,6 @@ const step = (msg) => {
   console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
   server?.mark(msg);
 };
-
-/** Seat GROUP_CAP clients in each throughput group; the load then re-joins them across groups. */
-async function seatClients(base, world, sessions) {
-  const pairs = sessions.flatMap((s, g) =>
-    world.clientIds.slice(g * GROUP_CAP, (g + 1) * GROUP_CAP).map((clientId) => ({
-      sessionId: s.sessionId,
-      token: world.clientTokens.get(clientId),
-    })),
-  );
-  const statuses = await pool(pairs, 8, async (p) => {
-    const res = await fetch(`${base}/v1/sessions/${p.sessionId}/join`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${p.token}` },
-    });
-    await res.arrayBuffer();
-    return res.status;
-  });
-  if (statuses.some((s) => s !== 200)) throw new Error(`seating failed: ${JSON.stringify(statuses)}`);
-  return pairs;
-}
 
 /** CPU milliseconds per successful answer, for each measured process set. */
 function cpuPerRequest(summaries, procs) {

@@ -25,7 +25,7 @@ const HEAP_EVERY_MS = 5000;
 
 say("starting wrangler dev");
 const server = await startServer({ logPath, logLevel: "warn" });
-const devtools = await inspector(server.inspectorPort);
+const devtools = await inspector(server.inspectorPort, server.base);
 const counts = { requests: 0, byStatus: {}, webhooks: 0, duplicatesAccepted: 0 };
 let exitCode = 1;
 try {
@@ -87,12 +87,13 @@ try {
   say(`mixed traffic for ${SECONDS} s with ${WORKERS} workers`);
   memory.phase("soak");
   const until = Date.now() + SECONDS * 1000;
-  // The Worker's live heap (after a forced full GC) every few seconds while the traffic runs.
-  const heap = [await liveHeapBytes(devtools, server.base)];
+  // The Worker's live heap (after a forced full GC) every few seconds while the traffic runs,
+  // from the first interval on (a sample before any traffic would flatter the first half).
+  const heap = [];
   const heapSampler = (async () => {
     while (Date.now() < until) {
       await sleep(HEAP_EVERY_MS);
-      heap.push(await liveHeapBytes(devtools, server.base));
+      heap.push(await liveHeapBytes(devtools));
     }
   })();
   // Each worker owns its own clients, so one client never has two requests in flight and the

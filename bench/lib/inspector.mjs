@@ -6,8 +6,10 @@
 /**
  * A minimal CDP client through wrangler's inspector proxy, which lets in local DevTools only: it
  * wants an `Origin` on localhost (undici's WebSocket takes extra headers in its init object).
+ * workerd reads inspector commands only while the isolate has work, so every command goes out
+ * with a `GET /healthz` to `base` beside it.
  */
-export async function inspector(port) {
+export async function inspector(port, base) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
   const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
   if (!url) throw new Error(`wrangler's inspector on port ${port} lists no target`);
@@ -32,8 +34,10 @@ export async function inspector(port) {
     for (const answer of waiting.values()) answer({ error: closed.message });
     waiting.clear();
   };
+  const wake = () => fetch(`${base}/healthz`).then((r) => r.arrayBuffer());
   /** Send a command; its answer, or a rejection when it fails, the connection closes or 30 s pass. */
-  const send = (method, params = {}) =>
+  const send = async (method, params = {}) => (await Promise.all([command(method, params), wake()]))[0];
+  const command = (method, params) =>
     new Promise((resolve, reject) => {
       if (closed) return reject(closed);
       const n = ++id;
@@ -55,12 +59,8 @@ export async function inspector(port) {
  * The live size of the Worker's JavaScript heap: V8's used heap right after a full collection,
  * forced through the inspector. This is what a leak in the product's code would grow (its Worker
  * and both Durable Object classes share the one isolate here); garbage not yet collected is not.
- * `base` is the server's URL.
  */
-export async function liveHeapBytes(client, base) {
-  // workerd reads inspector commands while the isolate has work: send a request along with each.
-  const poke = () => fetch(`${base}/healthz`).then((r) => r.arrayBuffer());
-  await Promise.all([client.send("HeapProfiler.collectGarbage"), poke()]);
-  const [usage] = await Promise.all([client.send("Runtime.getHeapUsage"), poke()]);
-  return usage.usedSize;
+export async function liveHeapBytes(client) {
+  await client.send("HeapProfiler.collectGarbage");
+  return (await client.send("Runtime.getHeapUsage")).usedSize;
 }

@@ -117,3 +117,23 @@ export async function seed(base, signingKeys, { groups, clients, concurrency = 8
     startsAt: startsAt.toISOString(),
   };
 }
+
+/** Seat GROUP_CAP clients in each throughput group; the load then re-joins them across groups. */
+export async function seatClients(base, world, sessions) {
+  const pairs = sessions.flatMap((s, g) =>
+    world.clientIds.slice(g * GROUP_CAP, (g + 1) * GROUP_CAP).map((clientId) => ({
+      sessionId: s.sessionId,
+      token: world.clientTokens.get(clientId),
+    })),
+  );
+  const statuses = await pool(pairs, 8, async (p) => {
+    const res = await fetch(`${base}/v1/sessions/${p.sessionId}/join`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${p.token}` },
+    });
+    await res.arrayBuffer();
+    return res.status;
+  });
+  if (statuses.some((s) => s !== 200)) throw new Error(`seating failed: ${JSON.stringify(statuses)}`);
+  return pairs;
+}
