@@ -10,26 +10,18 @@ export function healthzTarget(base) {
   return { title: "healthz", url: `${base}/healthz`, method: "GET" };
 }
 
-/**
- * Re-joins of already admitted clients, rotating over (session, client) pairs across groups: each
- * request is the whole join path (bearer verification, directory check, room seat, token signing).
- */
-export function joinTarget(base, pairs) {
+/** Requests that rotate over `items`, one request each in turn (autocannon's `setupRequest`). */
+function rotating(base, title, method, items, toRequest) {
   let next = 0;
   return {
-    title: "join",
+    title,
     url: base,
     requests: [
       {
-        method: "POST",
+        method,
         setupRequest(req) {
-          const pair = pairs[next++ % pairs.length];
-          return {
-            ...req,
-            method: "POST",
-            path: `/v1/sessions/${pair.sessionId}/join`,
-            headers: { ...req.headers, authorization: `Bearer ${pair.token}` },
-          };
+          const { path, token } = toRequest(items[next++ % items.length]);
+          return { ...req, method, path, headers: { ...req.headers, authorization: `Bearer ${token}` } };
         },
       },
     ],
@@ -37,29 +29,22 @@ export function joinTarget(base, pairs) {
 }
 
 /**
+ * Re-joins of already admitted clients, rotating over (session, client) pairs across groups: each
+ * request is the whole join path (bearer verification, directory check, room seat, token signing).
+ */
+export function joinTarget(base, pairs) {
+  return rotating(base, "join", "POST", pairs, (p) => ({ path: `/v1/sessions/${p.sessionId}/join`, token: p.token }));
+}
+
+/**
  * `GET /v1/sessions/{id}` as each session's facilitator: bearer verification and one directory
  * read, without the room or signing. Shown beside the join to tell where its time goes.
  */
 export function sessionTarget(base, sessions) {
-  let next = 0;
-  return {
-    title: "session",
-    url: base,
-    requests: [
-      {
-        method: "GET",
-        setupRequest(req) {
-          const s = sessions[next++ % sessions.length];
-          return {
-            ...req,
-            method: "GET",
-            path: `/v1/sessions/${s.sessionId}`,
-            headers: { ...req.headers, authorization: `Bearer ${s.facilitatorToken}` },
-          };
-        },
-      },
-    ],
-  };
+  return rotating(base, "session", "GET", sessions, (s) => ({
+    path: `/v1/sessions/${s.sessionId}`,
+    token: s.facilitatorToken,
+  }));
 }
 
 /**

@@ -1,15 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { STANDARD_SPEC_VECTOR as SPEC } from "../webhooks/fixtures.ts";
 import { standardHeaders } from "../webhooks/senders.ts";
 import { burst, type CalendarProgram, CLIENTS, calendarProgram, DEEP, OVERSIZE, SECRETS } from "./fixtures.ts";
-
-const SPEC = {
-  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-  id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
-  timestamp: 1614265330,
-  body: '{"test": 2432232314}',
-  signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
-};
 
 function upserted(version: number, startsAt = "2026-11-23T17:00:00Z", endsAt = "2026-11-23T20:00:00Z") {
   return JSON.stringify({

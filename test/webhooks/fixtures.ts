@@ -13,6 +13,15 @@ export const PERSONAL = [
   "Dr. Alice Clinician",
 ];
 
+/** The Standard Webhooks specification's own test vector (a signed delivery and its secret). */
+export const STANDARD_SPEC_VECTOR = {
+  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+  timestamp: 1614265330,
+  body: '{"test": 2432232314}',
+  signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+};
+
 /** A Cal.com booking webhook. */
 export function calcomBooking(
   triggerEvent: string,

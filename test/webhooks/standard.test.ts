@@ -2,16 +2,9 @@ import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { verifyStandard } from "../../src/webhooks/verify/standard.ts";
+import { STANDARD_SPEC_VECTOR as SPEC } from "./fixtures.ts";
 import { standardHeaders } from "./senders.ts";
 
-// The Standard Webhooks specification's own test vector.
-const SPEC = {
-  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-  id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
-  timestamp: 1614265330,
-  body: '{"test": 2432232314}',
-  signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
-};
 const specNow = SPEC.timestamp * 1000;
 
 function specHeaders(over: Record<string, string | undefined> = {}): Headers {
