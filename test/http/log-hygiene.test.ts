@@ -32,11 +32,11 @@ describe("log hygiene", () => {
       token: s.admin,
       body: { kind: "group", notes: PERSONAL[1] },
     });
-    s.clock.set("2026-11-23T20:00:00Z");
+    s.clock.set(s.at(180));
     await s.call("POST", `/v1/sessions/${s.sessionId}/close`, {
       token: await s.token("facilitator", "fac_1", s.programId),
     });
-    await s.call("GET", `/v1/programs/${s.programId}/attendance?from=2026-11-23&to=2026-11-23`, {
+    await s.call("GET", `/v1/programs/${s.programId}/attendance?from=${s.day}&to=${s.day}`, {
       token: await s.token("admin", "adm_1"),
     });
 

@@ -3,40 +3,42 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AttendanceRecord } from "../../schemas/attendance.ts";
 import { flushOutbox, LedgerStore } from "../../src/rooms/ledger-store.ts";
+import { isoWeek, nextTransition, plusDays, plusMinutes, zoned } from "../dates.ts";
 import { groupSession, PERSONAL } from "../rooms/fixtures.ts";
 
 type Session = Awaited<ReturnType<typeof groupSession>>;
 
-/** Move the clock and act as one client. */
-async function at(s: Session, instant: string, clientId: string, action: "join" | "leave") {
+/** Move the clock to `minutes` after the session's start and act as one client. */
+async function at(s: Session, minutes: number, clientId: string, action: "join" | "leave") {
+  const instant = s.at(minutes);
   s.clock.set(instant);
   const res = await s.call("POST", `/v1/sessions/${s.sessionId}/${action}`, { token: await s.clientToken(clientId) });
   expect(res.status, `${action} ${clientId} at ${instant}`).toBe(200);
 }
 
 /**
- * The scripted three-hour group (09:00–12:00 Los Angeles, 17:00Z–20:00Z on Monday 2026-11-23):
+ * The scripted three-hour group (09:00–12:00 Los Angeles on a Monday weeks ahead):
  * A on time, B late, C drops for five minutes and rejoins, D leaves at 11:30, E never comes,
  * F is excused by staff.
  */
 async function scriptedGroup() {
   const s = await groupSession({ clients: 6 });
   const [a, b, c, d, e, f] = s.clients as [string, string, string, string, string, string];
-  s.clock.set("2026-11-23T16:55:00Z");
+  s.clock.set(s.at(-5));
   expect((await s.open()).status).toBe(200);
-  await at(s, "2026-11-23T16:58:00Z", a, "join");
-  await at(s, "2026-11-23T16:59:00Z", c, "join");
-  await at(s, "2026-11-23T17:00:00Z", d, "join");
-  await at(s, "2026-11-23T17:25:00Z", b, "join");
-  await at(s, "2026-11-23T18:00:00Z", c, "leave");
-  await at(s, "2026-11-23T18:05:00Z", c, "join");
-  await at(s, "2026-11-23T19:30:00Z", d, "leave");
+  await at(s, -2, a, "join");
+  await at(s, -1, c, "join");
+  await at(s, 0, d, "join");
+  await at(s, 25, b, "join");
+  await at(s, 60, c, "leave");
+  await at(s, 65, c, "join");
+  await at(s, 150, d, "leave");
   const excuse = await s.call("PATCH", `/v1/sessions/${s.sessionId}/attendance/${f}`, {
     token: s.facilitator,
     body: { status: "excused", reasonCode: "illness" },
   });
   expect(excuse.status).toBe(200);
-  s.clock.set("2026-11-23T20:00:00Z");
+  s.clock.set(s.at(180));
   return { s, a, b, c, d, e, f };
 }
 
@@ -63,7 +65,7 @@ describe("a scripted three-hour group", () => {
 
     const admin = s.admin;
     for (const [id, want] of Object.entries(expected)) {
-      const week = await s.call("GET", `/v1/programs/${s.programId}/clients/${id}/attendance?week=2026-W48`, {
+      const week = await s.call("GET", `/v1/programs/${s.programId}/clients/${id}/attendance?week=${isoWeek(s.day)}`, {
         token: admin,
       });
       expect(week.status).toBe(200);
@@ -72,16 +74,16 @@ describe("a scripted three-hour group", () => {
       ]);
       expect(week.body.minutesAttended).toBe(want.attendedMinutes);
     }
-    const mine = await s.call("GET", `/v1/programs/${s.programId}/clients/${a}/attendance?week=2026-W48`, {
+    const mine = await s.call("GET", `/v1/programs/${s.programId}/clients/${a}/attendance?week=${isoWeek(s.day)}`, {
       token: await s.clientToken(a),
     });
     expect(mine.status).toBe(200);
-    const theirs = await s.call("GET", `/v1/programs/${s.programId}/clients/${b}/attendance?week=2026-W48`, {
+    const theirs = await s.call("GET", `/v1/programs/${s.programId}/clients/${b}/attendance?week=${isoWeek(s.day)}`, {
       token: await s.clientToken(a),
     });
     expect(theirs.status).toBe(403);
 
-    const csv = await s.call("GET", `/v1/programs/${s.programId}/attendance?from=2026-11-23&to=2026-11-23`, {
+    const csv = await s.call("GET", `/v1/programs/${s.programId}/attendance?from=${s.day}&to=${s.day}`, {
       token: admin,
       headers: { accept: "text/csv" },
     });
@@ -112,7 +114,7 @@ describe("a scripted three-hour group", () => {
       version: 2,
       correction: { originalStatus: "no-show", by: "adm_1" },
     });
-    const week = await s.call("GET", `/v1/programs/${s.programId}/clients/${e}/attendance?week=2026-W48`, {
+    const week = await s.call("GET", `/v1/programs/${s.programId}/clients/${e}/attendance?week=${isoWeek(s.day)}`, {
       token: s.admin,
     });
     expect(week.body.sessions[0].status).toBe("excused");
@@ -191,36 +193,47 @@ describe("a scripted three-hour group", () => {
 describe("weeks across a DST change", () => {
   it("reports a late-Sunday session in the Los Angeles week it belongs to, not the UTC one", async () => {
     const s = await groupSession({ clients: 1 });
+    // The next change of offset in Los Angeles falls on a Sunday; 22:00 local is already Monday in UTC.
+    const sunday = nextTransition(s.day);
+    const startsAt = zoned(sunday, "22:00");
+    expect(startsAt.slice(0, 10)).toBe(plusDays(sunday, 1));
     const session = await s.call("POST", `/v1/programs/${s.programId}/sessions`, {
       token: s.admin,
       body: {
         kind: "individual",
-        startsAt: "2026-11-02T06:00:00Z",
-        endsAt: "2026-11-02T07:00:00Z",
+        startsAt,
+        endsAt: plusMinutes(startsAt, 60),
         facilitatorIds: ["fac_2"],
         clientIds: [s.clients[0]],
       },
     });
-    expect(session.body.localDate).toBe("2026-11-01");
+    expect(session.body.localDate).toBe(sunday);
     const id = session.body.id;
-    s.clock.set("2026-11-02T05:55:00Z");
+    s.clock.set(plusMinutes(startsAt, -5));
     const fac = await s.token("facilitator", "fac_2", s.programId);
     expect((await s.call("POST", `/v1/sessions/${id}/open`, { token: fac })).status).toBe(200);
     expect(
       (await s.call("POST", `/v1/sessions/${id}/join`, { token: await s.clientToken(s.clients[0] as string) })).status,
     ).toBe(200);
-    s.clock.set("2026-11-02T07:00:00Z");
+    s.clock.set(plusMinutes(startsAt, 60));
     expect((await s.call("POST", `/v1/sessions/${id}/close`, { token: fac })).status).toBe(200);
     const admin = await s.token("admin", "adm_1");
-    const w44 = await s.call("GET", `/v1/programs/${s.programId}/clients/${s.clients[0]}/attendance?week=2026-W44`, {
+    const localWeek = isoWeek(sunday);
+    const utcWeek = isoWeek(plusDays(sunday, 1));
+    expect(utcWeek).not.toBe(localWeek);
+    const mine = await s.call(
+      "GET",
+      `/v1/programs/${s.programId}/clients/${s.clients[0]}/attendance?week=${localWeek}`,
+      {
+        token: admin,
+      },
+    );
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.body.minutesAttended, mine.text).toBe(60);
+    expect(mine.body.days).toEqual([expect.objectContaining({ date: sunday, minutes: 60 })]);
+    const next = await s.call("GET", `/v1/programs/${s.programId}/clients/${s.clients[0]}/attendance?week=${utcWeek}`, {
       token: admin,
     });
-    expect(w44.status, w44.text).toBe(200);
-    expect(w44.body.minutesAttended, w44.text).toBe(60);
-    expect(w44.body.days).toEqual([expect.objectContaining({ date: "2026-11-01", minutes: 60 })]);
-    const w45 = await s.call("GET", `/v1/programs/${s.programId}/clients/${s.clients[0]}/attendance?week=2026-W45`, {
-      token: admin,
-    });
-    expect(w45.body.minutesAttended).toBe(0);
+    expect(next.body.minutesAttended).toBe(0);
   });
 });

@@ -1,14 +1,22 @@
+import { futureMonday, plusDays, plusMinutes, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
 
 /** Personal strings that must never appear in a token, room name, key or log. */
 export const PERSONAL = ["Jane Doe", "jane.doe@example.com", "+1-555-0100", "Opioid Recovery Group"];
 
 /**
- * A program with one group session starting at 17:00Z on 2026-11-23 (09:00 in Los Angeles),
- * its facilitator, and `clients` enrolled clients who may join (make-up allowed across tracks).
+ * A program (Los Angeles) with one group session 09:00–12:00 local on a Monday weeks ahead of the
+ * real today (alarms run on the real clock), its facilitator, and `clients` enrolled clients who may
+ * join (make-up allowed across tracks). The injected clock starts 10 minutes before the session;
+ * `at(m)` is the instant `m` minutes after its start.
  */
 export async function groupSession(opts: { clients?: number; cap?: number; settings?: Record<string, unknown> } = {}) {
-  const h = harness("2026-11-23T16:50:00Z");
+  const day = futureMonday();
+  const startsAt = zoned(day, "09:00");
+  const endsAt = zoned(day, "12:00");
+  const at = (minutes: number) => plusMinutes(startsAt, minutes);
+  const enrolledFrom = plusDays(day, -21);
+  const h = harness(at(-10));
   const admin = await h.token("admin", "adm_1");
   const programId = await createProgram(h.call, admin, { settings: { allowMakeUp: true, ...opts.settings } });
   const clients = Array.from({ length: opts.clients ?? 3 }, (_, i) => `clt_${String(i).padStart(4, "0")}`);
@@ -16,7 +24,7 @@ export async function groupSession(opts: { clients?: number; cap?: number; setti
   for (let i = 0; i * 15 < Math.max(clients.length, 1); i++) {
     const track = await h.call("POST", `/v1/programs/${programId}/tracks`, {
       token: admin,
-      body: { name: `T${i}`, days: ["SA"], startTime: "06:00", endTime: "07:00", startsOn: "2026-11-01", groupCap: 15 },
+      body: { name: `T${i}`, days: ["SA"], startTime: "06:00", endTime: "07:00", startsOn: enrolledFrom, groupCap: 15 },
     });
     trackIds.push(track.body.id);
   }
@@ -24,7 +32,7 @@ export async function groupSession(opts: { clients?: number; cap?: number; setti
     clients.map((clientId, i) =>
       h.call("POST", `/v1/programs/${programId}/enrollments`, {
         token: admin,
-        body: { clientId, trackId: trackIds[Math.floor(i / 15)], startsOn: "2026-11-01" },
+        body: { clientId, trackId: trackIds[Math.floor(i / 15)], startsOn: enrolledFrom },
       }),
     ),
   );
@@ -33,8 +41,8 @@ export async function groupSession(opts: { clients?: number; cap?: number; setti
     body: {
       kind: "group",
       trackId: trackIds[0],
-      startsAt: "2026-11-23T17:00:00Z",
-      endsAt: "2026-11-23T20:00:00Z",
+      startsAt,
+      endsAt,
       facilitatorIds: ["fac_1"],
       observerIds: ["adm_obs"],
       cap: opts.cap ?? 12,
@@ -46,5 +54,19 @@ export async function groupSession(opts: { clients?: number; cap?: number; setti
   const clientToken = (id: string) => h.token("client", id, programId);
   const join = async (id: string) => h.call("POST", `/v1/sessions/${sessionId}/join`, { token: await clientToken(id) });
   const open = () => h.call("POST", `/v1/sessions/${sessionId}/open`, { token: facilitator });
-  return { ...h, admin, programId, sessionId, clients, facilitator, clientToken, join, open };
+  return {
+    ...h,
+    day,
+    startsAt,
+    endsAt,
+    at,
+    admin,
+    programId,
+    sessionId,
+    clients,
+    facilitator,
+    clientToken,
+    join,
+    open,
+  };
 }

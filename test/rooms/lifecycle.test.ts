@@ -8,11 +8,11 @@ describe("join windows and room lifecycle under a moved clock", () => {
   it("refuses too early with opensAt, waits before opening, admits after, refuses late, 410 after grace", async () => {
     const s = await groupSession({ clients: 3 });
     const client = s.clients[0] as string;
-    s.clock.set("2026-11-23T16:40:00Z");
+    s.clock.set(s.at(-20));
     const early = await s.join(client);
     expect(early.status).toBe(409);
-    expect(early.body).toMatchObject({ type: "/problems/outside-window", opensAt: "2026-11-23T16:45:00Z" });
-    s.clock.set("2026-11-23T16:50:00Z");
+    expect(early.body).toMatchObject({ type: "/problems/outside-window", opensAt: s.at(-15) });
+    s.clock.set(s.at(-10));
     const waiting = await s.join(client);
     expect(waiting.status).toBe(202);
     expect(waiting.body).toEqual({ status: "waiting" });
@@ -24,11 +24,11 @@ describe("join windows and room lifecycle under a moved clock", () => {
       provider: "native",
       room: expect.stringMatching(/^r_[0-9a-z]+$/),
     });
-    s.clock.set("2026-11-23T17:46:00Z");
+    s.clock.set(s.at(46));
     const late = await s.join(s.clients[1] as string);
     expect(late.status).toBe(409);
     expect(late.body.reason).toBe("late");
-    s.clock.set("2026-11-23T20:10:00Z");
+    s.clock.set(s.at(190));
     expect((await s.join(client)).status).toBe(410);
   });
 
@@ -53,7 +53,7 @@ describe("join windows and room lifecycle under a moved clock", () => {
     expect((await s.call("POST", `/v1/sessions/${s.sessionId}/join`, { token: outsider })).status).toBe(403);
     const enrollment = await s.call(
       "GET",
-      `/v1/programs/${s.programId}/sessions?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z`,
+      `/v1/programs/${s.programId}/sessions?from=${s.at(-60)}&to=${s.at(24 * 60)}`,
       {
         token: await s.clientToken(s.clients[0] as string),
       },
@@ -124,13 +124,13 @@ describe("removal, cancel, move and introspection", () => {
     const { body } = await s.join(client);
     const move = await s.call("PATCH", `/v1/sessions/${s.sessionId}`, {
       token: s.admin,
-      body: { startsAt: "2026-11-24T17:00:00Z", endsAt: "2026-11-24T20:00:00Z" },
+      body: { startsAt: s.at(24 * 60), endsAt: s.at(27 * 60) },
     });
     expect(move.status).toBe(200);
     expect(move.body.version).toBe(2);
     expect((await introspect(s, body.token)).body).toEqual({ active: false });
     expect((await s.join(client)).status).toBe(409);
-    s.clock.set("2026-11-24T16:55:00Z");
+    s.clock.set(s.at(24 * 60 - 5));
     expect((await s.join(client)).status).toBe(200);
   });
 
@@ -141,7 +141,7 @@ describe("removal, cancel, move and introspection", () => {
     for (const t of ["junk", `${body.token}x`, body.token.replace(/\.[^.]+$/, ".AAAA")]) {
       expect((await introspect(s, t)).body).toEqual({ active: false });
     }
-    s.clock.set("2026-11-23T18:00:00Z");
+    s.clock.set(s.at(60));
     expect((await introspect(s, body.token)).body).toEqual({ active: false });
     const clientToken = await s.clientToken(s.clients[0] as string);
     expect(
@@ -165,7 +165,7 @@ describe("tokens handed out at join", () => {
     expect(protectedHeader).toMatchObject({ alg: "EdDSA", kid: jwks.keys[0].kid });
     expect(payload).toMatchObject({ sub: s.clients[0], sid: s.sessionId, role: "client", room: body.room });
     expect(payload.exp).toBeLessThanOrEqual(Math.floor(s.clock.now() / 1000) + 600);
-    expect(payload.nbf).toBeGreaterThanOrEqual(Date.parse("2026-11-23T16:45:00Z") / 1000);
+    expect(payload.nbf).toBeGreaterThanOrEqual(Date.parse(s.at(-15)) / 1000);
     for (const word of PERSONAL) expect(JSON.stringify({ payload, room: body.room })).not.toContain(word);
   });
 
