@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { parseExdate } from "../src/schedule/exdate.ts";
-import { parseRrule } from "../src/schedule/rrule.ts";
 import { Id, Instant, LocalDate, LocalTime, SubjectId } from "./common.ts";
 import { MAX_GROUP_CAP } from "./program.ts";
 
@@ -17,25 +15,16 @@ const Days = z
   .refine((d) => new Set(d).size === d.length, "weekdays must not repeat")
   .meta({ example: ["MO", "WE", "TH"] });
 
-const Rrule = z
-  .string()
-  .max(500)
-  .superRefine((text, ctx) => {
-    const parsed = parseRrule(text);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
-  })
-  .meta({
-    description: "RFC 5545 weekly rule (FREQ=WEEKLY; INTERVAL, UNTIL or COUNT, BYDAY, WKST); instead of days",
-    example: "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
-  });
+// RRULE and EXDATE texts are checked by the schedule core (src/schedule/pattern.ts), which the
+// directory runs on every track it stores; the contract only bounds their size.
+const Rrule = z.string().max(500).meta({
+  description: "RFC 5545 weekly rule (FREQ=WEEKLY; INTERVAL, UNTIL or COUNT, BYDAY, WKST); instead of days",
+  example: "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
+});
 
 const Exdate = z
   .string()
   .max(2000)
-  .superRefine((text, ctx) => {
-    const parsed = parseExdate(text);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
-  })
   .meta({ description: "RFC 5545 EXDATE value or line, or a local date", example: "EXDATE;VALUE=DATE:20261126" });
 
 const GroupCap = z.number().int().min(1).max(MAX_GROUP_CAP);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Track, TrackCreate, TrackPatch } from "../../schemas/track.ts";
+import { trackPattern } from "../../src/schedule/pattern.ts";
 
 const valid = {
   name: "Evening",
@@ -49,15 +50,12 @@ describe("TrackCreate", () => {
     ["an impossible date", { startsOn: "2026-02-30" }, "startsOn"],
     ["both days and rrule", { rrule: "FREQ=WEEKLY;BYDAY=MO" }, "rrule"],
     ["neither days nor rrule", { days: undefined }, "days"],
-    ["an invalid rrule", { days: undefined, rrule: "FREQ=DAILY" }, "rrule"],
     ["a cap of 0", { groupCap: 0 }, "groupCap"],
     ["a cap of 16", { groupCap: 16 }, "groupCap"],
     ["a fractional cap", { groupCap: 1.5 }, "groupCap"],
     ["a string cap", { groupCap: "12" }, "groupCap"],
     ["an e-mail as facilitator id", { facilitatorIds: ["ann@example.org"] }, "facilitatorIds.0"],
     ["a bad skip date", { skipDates: ["2026-13-01"] }, "skipDates.0"],
-    ["an EXDATE in an unknown zone", { exdates: ["EXDATE;TZID=Mars/Olympus:20261126T180000"] }, "exdates.0"],
-    ["a garbage EXDATE", { exdates: ["2026-11-26", "next thursday"] }, "exdates.1"],
     ["an empty name", { name: "   " }, "name"],
     ["a name over 80 characters", { name: "x".repeat(81) }, "name"],
   ])("refuses %s, naming the field", (_label, patch, field) => {
@@ -68,11 +66,39 @@ describe("TrackCreate", () => {
       expect(result.error.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["colour"] });
     }
   });
+});
+
+// The contract bounds RRULE and EXDATE texts; what they mean is the schedule core's to check, and
+// the directory refuses a track whose pattern does not compile (400 naming the field).
+describe("trackPattern refusals", () => {
+  const { days: _, ...base } = valid;
+  it.each([
+    ["an invalid rrule", { rrule: "FREQ=DAILY" }, "rrule"],
+    ["neither days nor rrule", {}, "days"],
+    [
+      "an EXDATE in an unknown zone",
+      { days: valid.days, exdates: ["EXDATE;TZID=Mars/Olympus:20261126T180000"] },
+      "exdates.0",
+    ],
+    ["a garbage EXDATE", { days: valid.days, exdates: ["2026-11-26", "next thursday"] }, "exdates.1"],
+  ])("refuses %s, naming the field", (_label, patch, field) => {
+    const result = trackPattern({ ...base, ...(patch as object) } as Parameters<typeof trackPattern>[0]);
+    expect(result).toMatchObject({ ok: false, field });
+  });
 
   it("reports why an rrule is refused", () => {
-    const result = TrackCreate.safeParse({ ...valid, days: undefined, rrule: "FREQ=WEEKLY;COUNT=3;UNTIL=20261231" });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toMatch(/COUNT and UNTIL/);
+    const result = trackPattern({ ...base, rrule: "FREQ=WEEKLY;COUNT=3;UNTIL=20261231" });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/COUNT and UNTIL/);
+  });
+
+  it("accepts the RRULE track with EXDATEs that the contract accepts", () => {
+    const result = trackPattern({
+      ...base,
+      rrule: "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
+      exdates: ["EXDATE;TZID=America/Los_Angeles:20261126T180000", "2026-12-24"],
+    });
+    expect(result).toMatchObject({ ok: true, pattern: { days: ["MO", "WE", "FR"], interval: 2 } });
   });
 });
 

@@ -57,11 +57,6 @@ export function assertInProgram(principal: Principal, programId: string): void {
   if (!inProgram(principal, programId)) throw new ApiError("forbidden", "This token is not valid for that program.");
 }
 
-/** True when the principal is staff (admin or facilitator). */
-export function isStaff(principal: Principal): boolean {
-  return principal.roles.includes("admin") || principal.roles.includes("facilitator");
-}
-
 /**
  * Where a route's principal must belong, checked before the body is validated:
  * `program` — the `{programId}` path parameter; `global` — an admin token scoped to no program;
