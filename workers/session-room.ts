@@ -40,10 +40,9 @@ export class SessionRoom extends DurableObject<Env> {
     binding: RoomBinding,
     who: { id: string; role: JoinRole },
     now: number,
-    ttlSeconds: number,
   ): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.decideAndSeat(binding, who, now, ttlSeconds);
+    const outcome = this.decideAndSeat(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
     this.store.queueAudit(
       [
@@ -63,7 +62,6 @@ export class SessionRoom extends DurableObject<Env> {
     binding: RoomBinding,
     who: { id: string; role: JoinRole },
     now: number,
-    ttlSeconds: number,
   ): JoinOutcome {
     const { session, settings } = binding;
     const current = this.store.participant(who.id);
@@ -104,7 +102,6 @@ export class SessionRoom extends DurableObject<Env> {
       endsAt: Date.parse(session.endsAt) / S,
       joinWindowMinutes: settings.joinWindowMinutes,
       graceMinutes: settings.graceMinutes,
-      ttlSeconds,
     });
     if (!validity.ok) return { status: validity.reason === "too-early" ? "too-late" : "ended" };
     const jti = crypto.randomUUID();

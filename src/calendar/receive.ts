@@ -2,6 +2,7 @@ import type { WebhookReceipt } from "../../schemas/calendar.ts";
 import { CalendarSource } from "../../schemas/webhooks/change.ts";
 import type { DirectoryClient } from "../directory/client.ts";
 import { log } from "../lib/log.ts";
+import { isJsonMediaType } from "../lib/media-type.ts";
 import { graphValidationResponse } from "../webhooks/verify/microsoft.ts";
 import { verifyDelivery } from "./deliveries.ts";
 import { rebindRooms } from "./runner.ts";
@@ -33,7 +34,6 @@ export type Reception =
   | { ok: true; echo: string }
   | { ok: false; problem: "not-found" | "unauthorized" | "invalid-request" | "unsupported-media-type"; detail: string };
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const notFound: Reception = { ok: false, problem: "not-found", detail: "No such webhook." };
 // One vague answer for every verification failure: which check failed is for the log only.
 const UNVERIFIED = "The delivery could not be verified.";
@@ -56,7 +56,7 @@ export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveD
     const echo = graphValidationResponse(req.url);
     if (echo) return { ok: true, echo: await echo.text() };
   }
-  if (source.data !== "google" && !JSON_TYPE.test(req.headers.get("content-type") ?? "")) {
+  if (source.data !== "google" && !isJsonMediaType(req.headers.get("content-type"))) {
     return { ok: false, problem: "unsupported-media-type", detail: "Send the body as application/json." };
   }
   const rawBody = source.data === "google" ? new Uint8Array(0) : await req.body();

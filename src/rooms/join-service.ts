@@ -5,9 +5,6 @@ import { roomName } from "../tokens/window.ts";
 import type { JoinRole } from "./admission.ts";
 import type { JoinOutcome, RoomBinding } from "./binding.ts";
 
-/** Seconds a join token lives at most; the room also bounds it by the session's end + grace. */
-export const JOIN_TTL_SECONDS = 600;
-
 export type JoinAnswer =
   | {
       status: "admitted";
@@ -38,7 +35,7 @@ export async function joinRoom(
 ): Promise<JoinAnswer> {
   const now = deps.clock.now();
   const room = deps.rooms.getByName(binding.session.id);
-  const outcome = await room.join(binding, { id: who.sub, role }, now, JOIN_TTL_SECONDS);
+  const outcome = await room.join(binding, { id: who.sub, role }, now);
   if (outcome.status !== "admitted") return outcome.status === "waiting" ? { status: "waiting" } : outcome;
   const name = await roomName(binding.session.id, deps.roomSecret);
   const provider = await deps.provider();

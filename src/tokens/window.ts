@@ -3,8 +3,8 @@
  * seconds since the Unix epoch (JWT NumericDate), so the room and the tests can move the clock.
  */
 
-/** Default lifetime of a join token: long enough to connect, short enough that a leak expires fast. */
-export const DEFAULT_JOIN_TTL_SECONDS = 600;
+/** The one join-token lifetime: long enough to connect, short enough that a leak expires fast (the session end + grace bounds it too). */
+export const JOIN_TTL_SECONDS = 600;
 
 /**
  * Back-dating of `nbf`: a media server whose clock runs a few seconds behind ours would
@@ -35,7 +35,7 @@ export type Validity = { ok: true; nbf: number; exp: number } | { ok: false; rea
  * Late-join policy is the room's decision, not this function's: here only the hard bounds apply.
  */
 export function tokenValidity(input: ValidityInput): Validity {
-  const ttl = input.ttlSeconds ?? DEFAULT_JOIN_TTL_SECONDS;
+  const ttl = input.ttlSeconds ?? JOIN_TTL_SECONDS;
   for (const [name, v] of Object.entries({ ...input, ttlSeconds: ttl })) {
     if (!Number.isFinite(v)) throw new RangeError(`tokenValidity: ${name} must be a finite number`);
   }

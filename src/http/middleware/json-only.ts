@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from "hono";
+import { isJsonMediaType } from "../../lib/media-type.ts";
 import { ApiError } from "../problem.ts";
 import type { AppEnv } from "../types.ts";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 // Webhook senders decide their own content types (Graph's handshake is text/plain, Google sends no
 // body): those routes check the type themselves, per source.
 const WEBHOOKS = "/v1/webhooks/";
@@ -14,7 +14,7 @@ export function jsonOnly(): MiddlewareHandler<AppEnv> {
     if (WITH_BODY.has(c.req.method) && !c.req.path.startsWith(WEBHOOKS)) {
       const type = c.req.header("content-type");
       const length = Number(c.req.header("content-length") ?? "0");
-      if (type === undefined ? length > 0 : !JSON_TYPE.test(type)) {
+      if (type === undefined ? length > 0 : !isJsonMediaType(type)) {
         throw new ApiError("unsupported-media-type", "Send the body as application/json.");
       }
     }
