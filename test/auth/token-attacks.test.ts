@@ -2,9 +2,11 @@ import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
+import { futureMonday, zoned } from "../dates.ts";
 import { harness } from "../helpers.ts";
 
-const NOW = Date.parse("2026-11-23T17:00:00Z");
+/** The injected clock: a Monday 09:00 in Los Angeles ahead of the real now, whole seconds. */
+const NOW = Date.parse(zoned(futureMonday(), "09:00"));
 const nowS = NOW / 1000;
 
 /** A correctly signed token whose claims and header the test overrides. */

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { futureMonday, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
+
+/** The injected clock of the create test: a Sunday morning ahead of the real now. */
+const CREATED_AT = zoned(plusDays(futureMonday(), -1), "02:00");
 
 describe("programs", () => {
   it("creates a program with clinical defaults and reads it back", async () => {
-    const { call, token } = harness("2026-11-22T10:00:00Z");
+    const { call, token } = harness(CREATED_AT);
     const admin = await token("admin", "adm_1");
     const res = await call("POST", "/v1/programs", {
       token: admin,
@@ -14,7 +18,7 @@ describe("programs", () => {
     expect(res.body).toMatchObject({
       id: expect.stringMatching(/^prg_[0-9a-z]{20}$/),
       timezone: "America/Los_Angeles",
-      createdAt: "2026-11-22T10:00:00Z",
+      createdAt: CREATED_AT,
       settings: {
         groupCapDefault: 10,
         groupCapMax: 15,
