@@ -53,3 +53,15 @@ export const Enrollment = z
   })
   .meta({ id: "Enrollment" });
 export type Enrollment = z.infer<typeof Enrollment>;
+
+/** `GET /v1/programs/{programId}/enrollments` query: optional track and status filters. */
+export const EnrollmentQuery = z.strictObject({
+  trackId: Id.optional(),
+  status: EnrollmentStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export type EnrollmentQuery = z.infer<typeof EnrollmentQuery>;
+
+/** A program's enrollments, oldest first. */
+export const EnrollmentList = z.strictObject({ enrollments: z.array(Enrollment) }).meta({ id: "EnrollmentList" });
+export type EnrollmentList = z.infer<typeof EnrollmentList>;

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AuditEvent } from "../schemas/audit.ts";
 import type { CalendarConfigInput } from "../schemas/calendar.ts";
-import type { EnrollmentCreate, EnrollmentPatch } from "../schemas/enrollment.ts";
+import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../schemas/enrollment.ts";
 import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
 import type { Session, SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
@@ -17,6 +17,7 @@ import { INVITE_MIGRATIONS, InviteStore } from "../src/directory/invite-store.ts
 import { PROGRAM_MIGRATIONS, ProgramStore } from "../src/directory/program-store.ts";
 import { fail, type Result } from "../src/directory/result.ts";
 import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store.ts";
+import { SIGN_IN_MIGRATIONS, type SignInGrant, SignInStore } from "../src/directory/sign-in-store.ts";
 import { adhocSession, cancelSession, clientView, moveSession } from "../src/directory/sessions.ts";
 import { TrackBook } from "../src/directory/track-book.ts";
 import { TRACK_MIGRATIONS, TrackStore } from "../src/directory/track-store.ts";
@@ -44,6 +45,7 @@ export class ProgramDirectory extends DurableObject<Env> {
   private readonly tracks: TrackStore;
   private readonly book: TrackBook;
   private readonly invites: InviteStore;
+  private readonly signIns: SignInStore;
   private readonly audit: AuditStore;
   private readonly calendar: CalendarBook;
 
@@ -57,6 +59,7 @@ export class ProgramDirectory extends DurableObject<Env> {
     this.tracks = new TrackStore(sql);
     this.book = new TrackBook(this.tracks, this.sessions);
     this.invites = new InviteStore(sql);
+    this.signIns = new SignInStore(sql);
     this.audit = new AuditStore(sql);
     this.calendar = new CalendarBook(sql, {
       programs: this.programs,
@@ -72,6 +75,7 @@ export class ProgramDirectory extends DurableObject<Env> {
       migrate(sql, "invites", INVITE_MIGRATIONS);
       migrate(sql, "audit", AUDIT_MIGRATIONS);
       migrate(sql, "calendar", CALENDAR_MIGRATIONS);
+      migrate(sql, "sign-ins", SIGN_IN_MIGRATIONS);
     });
   }
 
@@ -418,6 +422,25 @@ export class ProgramDirectory extends DurableObject<Env> {
   /** One enrollment. */
   getEnrollment(id: string) {
     return this.enrollments.get(id);
+  }
+
+  /** Enrollments of the program, filtered by track and status; null without a program. */
+  listEnrollments(query: EnrollmentQuery) {
+    return this.programs.get() ? this.enrollments.list(query) : null;
+  }
+
+  // ── one-time console sign-in (local development) ────────────────────────
+
+  /** Store a one-time sign-in code's hash for a staff member of this program. */
+  createSignIn(id: string, hash: string, grant: SignInGrant, expiresAt: number, now: number): Result<object> {
+    if (!this.programs.get()) return fail("not-found", "No such program.");
+    this.signIns.add(id, hash, grant, expiresAt, now);
+    return { ok: true };
+  }
+
+  /** Spend a sign-in code once; null when unknown, expired or already used. */
+  redeemSignIn(id: string, hash: string, now: number): SignInGrant | null {
+    return this.signIns.redeem(id, hash, now);
   }
 
   private trackFacts(trackId: string): TrackFacts | null {

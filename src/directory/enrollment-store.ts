@@ -1,4 +1,4 @@
-import { Enrollment } from "../../schemas/enrollment.ts";
+import { Enrollment, type EnrollmentQuery } from "../../schemas/enrollment.ts";
 import type { Migration } from "../storage/migrations.ts";
 
 /** Tables of the enrollments store. */
@@ -77,6 +77,20 @@ export class EnrollmentStore {
   activeInTrack(trackId: string): Enrollment[] {
     return this.sql
       .exec<{ body: string }>("SELECT body FROM enrollments WHERE track_id = ? AND status = 'active'", trackId)
+      .toArray()
+      .map((r) => Enrollment.parse(JSON.parse(r.body)));
+  }
+
+  /** Enrollments in the order they were made, optionally of one track and/or one status. */
+  list(query: EnrollmentQuery): Enrollment[] {
+    return this.sql
+      .exec<{ body: string }>(
+        `SELECT body FROM enrollments WHERE (?1 IS NULL OR track_id = ?1) AND (?2 IS NULL OR status = ?2)
+         ORDER BY rowid LIMIT ?3`,
+        query.trackId ?? null,
+        query.status ?? null,
+        query.limit,
+      )
       .toArray()
       .map((r) => Enrollment.parse(JSON.parse(r.body)));
   }

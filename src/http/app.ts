@@ -24,6 +24,7 @@ import { liveRoutes } from "./routes/live.ts";
 import { programRoutes } from "./routes/programs.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { signInRoutes } from "./routes/sign-in.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { trackRoutes } from "./routes/tracks.ts";
 import { videoWebhookRoutes } from "./routes/video-webhooks.ts";
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", calendarWebhookRoutes());
   app.route("/", integrationRoutes());
   app.route("/", inviteRoutes());
+  app.route("/", signInRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);
   app.route("/", webRoutes());

@@ -16,6 +16,8 @@ export interface Services {
   join: JoinDeps;
   /** Issuer and audience of native join tokens. */
   joinToken: { issuer: string; audience: string };
+  /** One-time console sign-in codes: local development only (`DEV_SIGN_IN=on` in `.dev.vars`). */
+  devSignIn: boolean;
 }
 
 const configured = (v: string | undefined) => (v && v !== "unused" ? v : undefined);
@@ -38,6 +40,7 @@ export function buildServices(env: Env, clock: Clock): Services {
     directory: new DirectoryClient(env.PROGRAMS),
     rooms: env.ROOMS,
     joinToken: { issuer: env.TOKEN_ISSUER, audience: env.JOIN_AUDIENCE },
+    devSignIn: env.DEV_SIGN_IN === "on",
     join: {
       rooms: env.ROOMS,
       clock,

@@ -29,7 +29,13 @@ describe("security matrix generated from the route table", () => {
   it("covers at least the program routes", async () => {
     const { ops } = await protectedOperations();
     expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(
-      expect.arrayContaining(["POST /v1/programs", "GET /v1/programs/{programId}", "PATCH /v1/programs/{programId}"]),
+      expect.arrayContaining([
+        "POST /v1/programs",
+        "GET /v1/programs/{programId}",
+        "PATCH /v1/programs/{programId}",
+        "GET /v1/programs/{programId}/enrollments",
+        "POST /v1/programs/{programId}/sign-in-codes",
+      ]),
     );
   });
 

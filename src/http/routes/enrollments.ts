@@ -1,5 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { Enrollment, EnrollmentCreate, EnrollmentPatch } from "../../../schemas/enrollment.ts";
+import {
+  Enrollment,
+  EnrollmentCreate,
+  EnrollmentList,
+  EnrollmentPatch,
+  EnrollmentQuery,
+} from "../../../schemas/enrollment.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { secured } from "../middleware/auth.ts";
@@ -25,6 +31,23 @@ const createEnrollment = createRoute({
     403: problems[403],
     404: problems[404],
     409: problems[409],
+  },
+});
+
+const listEnrollments = createRoute({
+  method: "get",
+  path: "/v1/programs/{programId}/enrollments",
+  operationId: "listEnrollments",
+  tags: ["enrollments"],
+  summary: "The program's enrollments, oldest first; filter by track and status",
+  ...secured(["admin", "facilitator"], "program"),
+  request: { params: ProgramParams, query: EnrollmentQuery },
+  responses: {
+    200: json(EnrollmentList, "Enrollments"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
   },
 });
 
@@ -66,6 +89,12 @@ export function enrollmentRoutes() {
       const { enrollment } = unwrap(await dir.createEnrollment(newChildId("enr", programId), c.req.valid("json"), now));
       c.header("location", `/v1/enrollments/${enrollment.id}`);
       return c.json(enrollment, 201);
+    })
+    .openapi(listEnrollments, async (c) => {
+      const { programId } = c.req.valid("param");
+      const enrollments = await c.var.services.directory.program(programId)?.listEnrollments(c.req.valid("query"));
+      if (!enrollments) throw new ApiError("not-found", "No such program.");
+      return c.json({ enrollments }, 200);
     })
     .openapi(getEnrollment, async (c) => {
       const { enrollmentId } = c.req.valid("param");
