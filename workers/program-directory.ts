@@ -9,6 +9,7 @@ import { verifyChain } from "../src/audit/chain.ts";
 import { CalendarBook, type CalendarDelivery } from "../src/calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../src/calendar/migrations.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
+import { workerConfig } from "../src/config/worker-config.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "../src/directory/audit-store.ts";
 import { eligibility } from "../src/directory/eligibility.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
@@ -17,8 +18,8 @@ import { INVITE_MIGRATIONS, InviteStore } from "../src/directory/invite-store.ts
 import { PROGRAM_MIGRATIONS, ProgramStore } from "../src/directory/program-store.ts";
 import { fail, type Result } from "../src/directory/result.ts";
 import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store.ts";
-import { SIGN_IN_MIGRATIONS, type SignInGrant, SignInStore } from "../src/directory/sign-in-store.ts";
 import { adhocSession, cancelSession, clientView, moveSession } from "../src/directory/sessions.ts";
+import { SIGN_IN_MIGRATIONS, type SignInGrant, SignInStore } from "../src/directory/sign-in-store.ts";
 import { TrackBook } from "../src/directory/track-book.ts";
 import { TRACK_MIGRATIONS, TrackStore } from "../src/directory/track-store.ts";
 import { setLogLevel } from "../src/lib/log.ts";
@@ -51,7 +52,7 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    setLogLevel(env.LOG_LEVEL);
+    setLogLevel(workerConfig(env).logLevel);
     const sql = ctx.storage.sql;
     this.programs = new ProgramStore(sql);
     this.sessions = new SessionStore(sql);

@@ -4,6 +4,8 @@ import type { LiveMessage } from "../schemas/live.ts";
 import { applyCorrection } from "../src/attendance/record.ts";
 import { sessionRoster } from "../src/attendance/roster.ts";
 import { DEFAULT_ATTENDANCE_POLICY } from "../src/attendance/status.ts";
+import { workerConfig } from "../src/config/worker-config.ts";
+import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
 import { log, setLogLevel } from "../src/lib/log.ts";
 import { decideJoin, type JoinRole, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
@@ -29,18 +31,14 @@ export class SessionRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    setLogLevel(env.LOG_LEVEL);
+    setLogLevel(workerConfig(env).logLevel);
     this.store = new RoomStore(ctx.storage.sql);
     this.ledger = new LedgerStore(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
-  async join(
-    binding: RoomBinding,
-    who: { id: string; role: JoinRole },
-    now: number,
-  ): Promise<JoinOutcome> {
+  async join(binding: RoomBinding, who: { id: string; role: JoinRole }, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
     const outcome = this.decideAndSeat(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
@@ -58,11 +56,7 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /** The admission decision and its writes: synchronous from the first read to the last write. */
-  private decideAndSeat(
-    binding: RoomBinding,
-    who: { id: string; role: JoinRole },
-    now: number,
-  ): JoinOutcome {
+  private decideAndSeat(binding: RoomBinding, who: { id: string; role: JoinRole }, now: number): JoinOutcome {
     const { session, settings } = binding;
     const current = this.store.participant(who.id);
     const decision = decideJoin({
@@ -429,7 +423,9 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** The live channel: the Worker has authenticated the caller and passes their id and role in headers. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 426 });
+    if (request.headers.get("upgrade") !== "websocket") {
+      return problemResponse("upgrade-required", "Open this as a WebSocket.", {}, { upgrade: "websocket" });
+    }
     const participantId = request.headers.get("x-participant-id") ?? "";
     const audience = request.headers.get("x-audience") === "staff" ? "staff" : "participant";
     const pair = new WebSocketPair();

@@ -54,19 +54,20 @@ export function requiredSecrets() {
   return [...list[1].matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]);
 }
 
-/** Values for this run only; anything not known here gets a random value (and a notice). */
+/**
+ * Values for this run only: every required secret, plus LiveKit's pair (the peer and LiveKit
+ * programs use it). Optional integrations the run does not exercise (calendar APIs) stay absent.
+ * A required secret not known here gets a random value (and a notice).
+ */
 async function benchSecrets() {
   const known = {
     SIGNING_KEYS: () => generateSigningKeys(),
     ROOM_SECRET: () => random(16),
     LIVEKIT_API_KEY: () => `bench${random(4)}`,
     LIVEKIT_API_SECRET: () => random(32),
-    WEBHOOK_SECRETS: () => "{}", // no program of the run receives calendar webhooks
-    GOOGLE_API_TOKEN: () => "unused",
-    GRAPH_API_TOKEN: () => "unused",
   };
   const secrets = {};
-  for (const name of requiredSecrets()) {
+  for (const name of new Set([...requiredSecrets(), "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"])) {
     if (!known[name]) console.warn(`bench: no generator for secret ${name}; using a random string`);
     secrets[name] = await (known[name] ?? (() => random(16)))();
   }

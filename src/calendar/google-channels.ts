@@ -14,7 +14,8 @@ const ChannelAnswer = z.object({
 export interface GoogleApi {
   fetch: HttpFetch;
   baseUrl: string;
-  accessToken: string;
+  /** Absent when not configured: the API answers 401 and the work is retried. */
+  accessToken?: string | undefined;
 }
 
 /**

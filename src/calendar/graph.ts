@@ -3,9 +3,6 @@ import { isoInstant } from "../lib/clock.ts";
 import { toInstant } from "../webhooks/normalize/common.ts";
 import { callJson, type HttpFetch, trimBase } from "./http.ts";
 
-/** Microsoft Graph v1.0; configurable (`GRAPH_API_URL`) so tests and proxies can stand in. */
-export const GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
-
 /** The named extended property (PS_PUBLIC_STRINGS) where an integrator puts opaque client ids. */
 export const GRAPH_CLIENT_IDS_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name clientIds";
 
@@ -22,7 +19,8 @@ const Page = z.object({ value: z.array(z.unknown()).max(1000), "@odata.nextLink"
 export interface GraphApi {
   fetch: HttpFetch;
   baseUrl: string;
-  accessToken: string;
+  /** Absent when not configured: Graph answers 401 and the work is retried. */
+  accessToken?: string | undefined;
 }
 
 /** True for a relative resource path as Graph sends them (`Users/{id}/Events/{id}`): nothing that leaves the API root. */

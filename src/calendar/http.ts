@@ -25,11 +25,17 @@ export const globalFetch: HttpFetch = (url, init) => fetch(url, init);
 export async function callJson(
   fetchFn: HttpFetch,
   url: string,
-  opts: { method?: string; accessToken: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number },
+  opts: {
+    method?: string;
+    accessToken?: string | undefined;
+    body?: unknown;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  },
 ): Promise<JsonCall> {
   const signal = AbortSignal.timeout(opts.timeoutMs ?? CALENDAR_API_TIMEOUT_MS);
   const headers: Record<string, string> = {
-    authorization: `Bearer ${opts.accessToken}`,
+    ...(opts.accessToken ? { authorization: `Bearer ${opts.accessToken}` } : {}),
     accept: "application/json",
     ...opts.headers,
   };

@@ -1,6 +1,5 @@
+import { workerConfig } from "../config/worker-config.ts";
 import { log } from "../lib/log.ts";
-import { GOOGLE_CALENDAR_BASE_URL } from "../webhooks/google/sync.ts";
-import { GRAPH_BASE_URL } from "./graph.ts";
 import { globalFetch, type HttpFetch } from "./http.ts";
 import { type CalendarRunnerDeps, runCalendarWork } from "./runner.ts";
 import { webhookSecrets } from "./secrets.ts";
@@ -17,18 +16,14 @@ export function calendarRunner(
   now: () => number,
   fetchFn: HttpFetch = globalFetch,
 ): CalendarRunnerDeps {
-  const channelToken = webhookSecrets(env.WEBHOOK_SECRETS, programId, "google")[0];
+  const config = workerConfig(env);
+  const channelToken = webhookSecrets(config.webhookSecrets, programId, "google")[0];
   return {
     programId,
     directory: env.PROGRAMS.getByName(programId),
     rooms: env.ROOMS,
-    google: {
-      fetch: fetchFn,
-      baseUrl: env.GOOGLE_CALENDAR_API_URL || GOOGLE_CALENDAR_BASE_URL,
-      accessToken: env.GOOGLE_API_TOKEN,
-      ...(channelToken ? { channelToken } : {}),
-    },
-    graph: { fetch: fetchFn, baseUrl: env.GRAPH_API_URL || GRAPH_BASE_URL, accessToken: env.GRAPH_API_TOKEN },
+    google: { fetch: fetchFn, ...config.google, ...(channelToken ? { channelToken } : {}) },
+    graph: { fetch: fetchFn, ...config.graph },
     now,
   };
 }

@@ -2,6 +2,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { ConfigError, workerConfig } from "../config/worker-config.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { webRoutes } from "../web/routes.tsx";
@@ -60,8 +61,7 @@ export function createApp(options: AppOptions = {}) {
     "*",
     cors({
       origin: (origin, c) => {
-        const allowed = (c.env.CORS_ORIGINS ?? "").split(",").map((o: string) => o.trim());
-        return allowed.includes(origin) ? origin : null;
+        return workerConfig(c.env).corsOrigins.includes(origin) ? origin : null;
       },
       allowHeaders: ["Authorization", "Content-Type"],
       exposeHeaders: ["X-Request-Id", "Retry-After"],
@@ -109,6 +109,11 @@ export function createApp(options: AppOptions = {}) {
       const type = STATUS_TO_TYPE[err.status] ?? "invalid-request";
       const detail = err.status === 400 ? "The body is not valid JSON." : undefined;
       return problem(rid, type, detail);
+    }
+    if (err instanceof ConfigError) {
+      // A deployment mistake: the variables' names go to the log, their values nowhere.
+      log("error", "config.invalid", { requestId: rid, fields: err.fields.join(",") });
+      return problem(rid, "unavailable", "The service is not configured correctly.", {}, { "retry-after": "60" });
     }
     if (isOverloaded(err)) {
       log("warn", "storage.unavailable", { requestId: rid, error: err.name });

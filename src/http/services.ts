@@ -1,3 +1,4 @@
+import type { WorkerConfig } from "../../schemas/config.ts";
 import type { TrustConfig } from "../auth/verify-bearer.ts";
 import { DirectoryClient } from "../directory/client.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -8,6 +9,8 @@ import { type KeyRing, loadKeyRing } from "../tokens/keys.ts";
 /** Everything a handler may use, built once per request; handlers never touch bindings directly. */
 export interface Services {
   clock: Clock;
+  /** The Worker's vars and secrets, parsed once (schemas/config.ts). */
+  config: WorkerConfig;
   trust: TrustConfig;
   keyRing(): Promise<KeyRing>;
   programs: ProgramService;
@@ -20,32 +23,25 @@ export interface Services {
   devSignIn: boolean;
 }
 
-const configured = (v: string | undefined) => (v && v !== "unused" ? v : undefined);
-
 /** Wire the services for one request from the Worker's environment. */
-export function buildServices(env: Env, clock: Clock): Services {
-  const external =
-    env.AUTH_ISSUER && env.AUTH_AUDIENCE && env.AUTH_JWKS_URL
-      ? { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwksUrl: env.AUTH_JWKS_URL }
-      : undefined;
-  const keyRing = () => loadKeyRing(env.SIGNING_KEYS);
-  const apiKey = configured(env.LIVEKIT_API_KEY);
-  const apiSecret = configured(env.LIVEKIT_API_SECRET);
-  const livekit = apiKey && apiSecret ? { apiKey, apiSecret } : undefined;
+export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Services {
+  const { tokens, livekit } = config;
+  const keyRing = () => loadKeyRing(config.signingKeys);
   return {
     clock,
-    trust: { localIssuer: env.TOKEN_ISSUER, localAudience: env.TOKEN_AUDIENCE, external },
+    config,
+    trust: { localIssuer: tokens.issuer, localAudience: tokens.audience, external: config.externalIssuer },
     keyRing,
     programs: new ProgramService(env.PROGRAMS, env.ATTENDANCE, clock),
     directory: new DirectoryClient(env.PROGRAMS),
     rooms: env.ROOMS,
-    joinToken: { issuer: env.TOKEN_ISSUER, audience: env.JOIN_AUDIENCE },
+    joinToken: { issuer: tokens.issuer, audience: tokens.joinAudience },
     devSignIn: env.DEV_SIGN_IN === "on",
     join: {
       rooms: env.ROOMS,
       clock,
-      roomSecret: env.ROOM_SECRET,
-      provider: async () => ({ ring: await keyRing(), livekit, issuer: env.TOKEN_ISSUER, audience: env.JOIN_AUDIENCE }),
+      roomSecret: config.roomSecret,
+      provider: async () => ({ ring: await keyRing(), livekit, issuer: tokens.issuer, audience: tokens.joinAudience }),
     },
   };
 }

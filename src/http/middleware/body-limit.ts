@@ -1,15 +1,13 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { workerConfig } from "../../config/worker-config.ts";
 import { ApiError } from "../problem.ts";
 import type { AppEnv } from "../types.ts";
-
-const DEFAULT_MAX_BYTES = 256 * 1024;
 
 /** Hono's body limit, sized from `MAX_BODY_BYTES`, answering 413 problem+json. */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   return async function limitBody(c, next) {
-    const configured = Number.parseInt(c.env.MAX_BODY_BYTES ?? "", 10);
-    const maxSize = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_MAX_BYTES;
+    const maxSize = workerConfig(c.env).maxBodyBytes;
     return bodyLimit({
       maxSize,
       onError: () => {

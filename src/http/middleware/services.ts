@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { workerConfig } from "../../config/worker-config.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { setLogLevel } from "../../lib/log.ts";
 import { buildServices } from "../services.ts";
@@ -7,8 +8,9 @@ import type { AppEnv } from "../types.ts";
 /** Build the request's services from the bindings and the injected clock. */
 export function services(clock: Clock): MiddlewareHandler<AppEnv> {
   return async function services(c, next) {
-    setLogLevel(c.env.LOG_LEVEL);
-    c.set("services", buildServices(c.env, clock));
+    const config = workerConfig(c.env);
+    setLogLevel(config.logLevel);
+    c.set("services", buildServices(c.env, config, clock));
     await next();
   };
 }

@@ -17,6 +17,7 @@ const WebhookParams = z.object({
 const receive = createRoute({
   method: "post",
   path: "/v1/webhooks/calendar/{programId}/{source}",
+  operationId: "receiveCalendarWebhook",
   tags: ["webhooks"],
   summary: "Bookings, moves and cancellations from a calendar system",
   description:
@@ -66,7 +67,7 @@ export function calendarWebhookRoutes() {
         body: async () => new Uint8Array(await c.req.arrayBuffer()),
       },
       {
-        secrets: c.env.WEBHOOK_SECRETS,
+        secrets: services.config.webhookSecrets,
         directory: services.directory,
         rooms: services.rooms,
         now: services.clock.now(),

@@ -14,10 +14,12 @@ const HALF_DAY = 12 * 3600_000;
 const livekit = createRoute({
   method: "post",
   path: "/v1/webhooks/video/{programId}/livekit",
+  operationId: "receiveLivekitWebhook",
   tags: ["webhooks"],
   summary: "LiveKit webhooks: participant joined, left or aborted become presence facts",
   description:
     "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
+  security: [],
   middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}`)],
   request: { params: z.object({ programId: z.string() }) },
   responses: {
@@ -38,12 +40,11 @@ export function videoWebhookRoutes() {
     const dir = services.directory.program(programId);
     const program = dir ? await dir.getProgram() : null;
     if (!dir || !program) throw new ApiError("not-found", "No such program.");
-    const apiKey = c.env.LIVEKIT_API_KEY;
-    const apiSecret = c.env.LIVEKIT_API_SECRET;
-    if (!apiKey || !apiSecret || apiKey === "unused") throw new ApiError("not-found", "LiveKit is not configured.");
+    const livekit = services.config.livekit;
+    if (!livekit) throw new ApiError("not-found", "LiveKit is not configured.");
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const now = services.clock.now();
-    const verified = await verifyLivekit({ rawBody, headers: c.req.raw.headers, keys: [{ apiKey, apiSecret }], now });
+    const verified = await verifyLivekit({ rawBody, headers: c.req.raw.headers, keys: [livekit], now });
     if (!verified.ok) {
       log("info", "webhook.livekit.refused", { programId, reason: verified.reason });
       if (verified.status === 400) throw new ApiError("invalid-request", "The webhook is malformed.");
@@ -62,7 +63,7 @@ export function videoWebhookRoutes() {
         { sub: "livekit", roles: ["admin"] },
       );
       for (const session of sessions) {
-        if ((await roomName(session.id, c.env.ROOM_SECRET)) !== fact.room) continue;
+        if ((await roomName(session.id, services.config.roomSecret)) !== fact.room) continue;
         const auth = await dir.authorize(session.id, { sub: "livekit", roles: ["admin"] }, "manage");
         if (!auth.ok) break;
         if (await services.rooms.getByName(session.id).providerPresence(auth.binding, fact)) accepted++;

@@ -31,13 +31,17 @@ export async function syncEvents(opts: {
   fetch: FetchLike;
   baseUrl?: string;
   calendarId: string;
-  accessToken: string;
+  /** Absent when the deployment has none: the API then refuses the call (401) and the work is retried. */
+  accessToken?: string;
   syncToken?: string;
   timeoutMs?: number;
 }): Promise<GoogleSyncResult> {
   const signal = AbortSignal.timeout(opts.timeoutMs ?? GOOGLE_SYNC_TIMEOUT_MS);
   const base = (opts.baseUrl ?? GOOGLE_CALENDAR_BASE_URL).replace(/\/+$/, "");
-  const headers = { authorization: `Bearer ${opts.accessToken}`, accept: "application/json" };
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    ...(opts.accessToken ? { authorization: `Bearer ${opts.accessToken}` } : {}),
+  };
   const events: GoogleEvent[] = [];
   let skipped = 0;
   let pageToken: string | undefined;

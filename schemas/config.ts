@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/**
+ * The Worker's own configuration: the `[vars]` of wrangler.toml and the secrets, parsed once per
+ * environment (src/lib/config.ts). Bindings (Durable Objects, KV, rate limiters) are not here:
+ * wrangler types them. An optional value that is absent or empty is simply not configured.
+ */
+
+/** An optional text: absent and "" both mean "not configured". */
+const Optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const Required = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`);
+
+/** A comma-separated list; blanks dropped. */
+const List = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const LogLevel = z.enum(["info", "warn", "error"]);
+
+/** The raw environment as wrangler hands it over (every var and secret is text). */
+export const WorkerEnv = z.object({
+  TOKEN_ISSUER: Required("TOKEN_ISSUER"),
+  TOKEN_AUDIENCE: Required("TOKEN_AUDIENCE"),
+  JOIN_AUDIENCE: Required("JOIN_AUDIENCE"),
+  AUTH_ISSUER: Optional,
+  AUTH_AUDIENCE: Optional,
+  AUTH_JWKS_URL: Optional.pipe(z.url().optional()),
+  CORS_ORIGINS: List,
+  MAX_BODY_BYTES: Optional.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(256 * 1024),
+  ),
+  LOG_LEVEL: Optional.pipe(LogLevel.default("info")),
+  GOOGLE_CALENDAR_API_URL: Optional.pipe(z.url().default("https://www.googleapis.com/calendar/v3")),
+  GRAPH_API_URL: Optional.pipe(z.url().default("https://graph.microsoft.com/v1.0")),
+  SIGNING_KEYS: Required("SIGNING_KEYS"),
+  ROOM_SECRET: Required("ROOM_SECRET").pipe(z.string().min(16, "ROOM_SECRET must hold at least 16 characters")),
+  LIVEKIT_API_KEY: Optional,
+  LIVEKIT_API_SECRET: Optional,
+  WEBHOOK_SECRETS: Optional.transform((v) => v ?? "{}"),
+  GOOGLE_API_TOKEN: Optional,
+  GRAPH_API_TOKEN: Optional,
+});
+
+/** The configuration the product reads, grouped by what uses it. */
+export const WorkerConfig = WorkerEnv.transform((e) => ({
+  tokens: { issuer: e.TOKEN_ISSUER, audience: e.TOKEN_AUDIENCE, joinAudience: e.JOIN_AUDIENCE },
+  signingKeys: e.SIGNING_KEYS,
+  roomSecret: e.ROOM_SECRET,
+  /** Trusted as well as the product's own keys, when all three are set. */
+  externalIssuer:
+    e.AUTH_ISSUER && e.AUTH_AUDIENCE && e.AUTH_JWKS_URL
+      ? { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, jwksUrl: e.AUTH_JWKS_URL }
+      : undefined,
+  corsOrigins: e.CORS_ORIGINS,
+  maxBodyBytes: e.MAX_BODY_BYTES,
+  logLevel: e.LOG_LEVEL,
+  /** LiveKit's API key and secret, when both are set. */
+  livekit:
+    e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+      ? { apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+      : undefined,
+  webhookSecrets: e.WEBHOOK_SECRETS,
+  google: { baseUrl: e.GOOGLE_CALENDAR_API_URL, accessToken: e.GOOGLE_API_TOKEN },
+  graph: { baseUrl: e.GRAPH_API_URL, accessToken: e.GRAPH_API_TOKEN },
+}));
+export type WorkerConfig = z.infer<typeof WorkerConfig>;

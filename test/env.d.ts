@@ -1,0 +1,13 @@
+// The optional secrets, as the test run sets them (vitest.config.ts). `wrangler types` lists only
+// the required ones; the product reads all of them through schemas/config.ts, never as typed fields.
+interface OptionalSecrets {
+  LIVEKIT_API_KEY: string;
+  LIVEKIT_API_SECRET: string;
+  WEBHOOK_SECRETS: string;
+  GOOGLE_API_TOKEN: string;
+  GRAPH_API_TOKEN: string;
+}
+interface Env extends OptionalSecrets {}
+declare namespace Cloudflare {
+  interface Env extends OptionalSecrets {}
+}
