@@ -1,23 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { calcomBooking } from "../webhooks/fixtures.ts";
 import { calcomHeaders } from "../webhooks/senders.ts";
-import { burst, type CalendarProgram, CLIENTS, calendarProgram, DEEP, OVERSIZE, SECRETS } from "./fixtures.ts";
+import {
+  atSecond,
+  booking,
+  burst,
+  type CalendarProgram,
+  CLIENTS,
+  calendarProgram,
+  DEEP,
+  OVERSIZE,
+  on,
+  SECRETS,
+} from "./fixtures.ts";
 
-type Over = Parameters<typeof calcomBooking>[1];
-const body = (trigger: string, over: Over = {}) => JSON.stringify(calcomBooking(trigger, over));
+type Over = Parameters<typeof booking>[1];
+const body = (trigger: string, over: Over = {}) => JSON.stringify(booking(trigger, over));
 
 async function deliver(p: CalendarProgram, trigger: string, over: Over = {}, secret: string = SECRETS.calcom) {
   const raw = body(trigger, over);
   return p.post("calcom", raw, await calcomHeaders(secret, raw));
 }
 
-const at = (t: string) => `2026-11-20T10:00:${t}.000Z`;
-const moved = (uid: string, from: string, createdAt: string, day: string) => ({
+/** Cal.com's `createdAt`, `s` seconds into the minute the program's clock starts in. */
+const at = (s: number) => new Date(atSecond(s)).toISOString();
+/** A reschedule to 09:00–10:00 Los Angeles time, `days` after the fixtures' Monday. */
+const moved = (uid: string, from: string, createdAt: string, days: number) => ({
   uid,
   rescheduleUid: from,
   createdAt,
-  startTime: `2026-11-${day}T17:00:00Z`,
-  endTime: `2026-11-${day}T18:00:00Z`,
+  startTime: on(days, "09:00"),
+  endTime: on(days, "10:00"),
 });
 
 describe("Cal.com bookings", () => {
@@ -29,8 +41,8 @@ describe("Cal.com bookings", () => {
       {
         kind: "individual",
         cap: null,
-        startsAt: "2026-11-23T17:00:00Z",
-        endsAt: "2026-11-23T18:00:00Z",
+        startsAt: on(0, "09:00"),
+        endsAt: on(0, "10:00"),
         facilitatorIds: ["fac_1"],
         clientIds: [CLIENTS.calcom, CLIENTS.jane].sort(),
         origin: { source: "calcom", externalId: "bk_7Hq2x9" },
@@ -55,11 +67,11 @@ describe("Cal.com bookings", () => {
     const replies = [];
     for (let i = 0; i < 5; i++) replies.push((await deliver(p, "BOOKING_CREATED")).body.status);
     expect(replies).toEqual(["applied", "duplicate", "duplicate", "duplicate", "duplicate"]);
-    const raw = body("BOOKING_RESCHEDULED", moved("bk_new", "bk_7Hq2x9", at("20"), "24"));
+    const raw = body("BOOKING_RESCHEDULED", moved("bk_new", "bk_7Hq2x9", at(20), 1));
     const headers = await calcomHeaders(SECRETS.calcom, raw);
     const { receipts } = await burst(20, () => p.post("calcom", raw, headers));
     expect(receipts).toEqual({ applied: 1, duplicate: 19 });
-    expect(await p.sessions()).toMatchObject([{ startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    expect(await p.sessions()).toMatchObject([{ startsAt: on(1, "09:00"), version: 2 }]);
     p.clock.advance(25 * 3600_000);
     expect((await p.post("calcom", raw, headers)).status).toBe(401);
   });
@@ -67,29 +79,29 @@ describe("Cal.com bookings", () => {
   it("follows a reschedule's new booking uid: cancelling the new uid cancels the same session", async () => {
     const p = await calendarProgram();
     await deliver(p, "BOOKING_CREATED");
-    await deliver(p, "BOOKING_RESCHEDULED", moved("bk_new", "bk_7Hq2x9", at("10"), "24"));
-    await deliver(p, "BOOKING_CANCELLED", { uid: "bk_new", createdAt: at("20") });
+    await deliver(p, "BOOKING_RESCHEDULED", moved("bk_new", "bk_7Hq2x9", at(10), 1));
+    await deliver(p, "BOOKING_CANCELLED", { uid: "bk_new", createdAt: at(20) });
     const sessions = await p.sessions();
     expect(sessions).toHaveLength(1);
-    expect(sessions[0]).toMatchObject({ status: "cancelled", startsAt: "2026-11-24T17:00:00Z", version: 3 });
+    expect(sessions[0]).toMatchObject({ status: "cancelled", startsAt: on(1, "09:00"), version: 3 });
   });
 
   it("is order-insensitive: cancel before create, an older reschedule after a newer one, a cancel before its reschedule", async () => {
     const a = await calendarProgram();
-    await deliver(a, "BOOKING_CANCELLED", { createdAt: at("10") });
+    await deliver(a, "BOOKING_CANCELLED", { createdAt: at(10) });
     expect((await deliver(a, "BOOKING_CREATED")).status).toBe(200);
     expect(await a.sessions()).toEqual([]);
 
     const b = await calendarProgram();
     await deliver(b, "BOOKING_CREATED");
-    await deliver(b, "BOOKING_RESCHEDULED", moved("bk_2", "bk_7Hq2x9", at("20"), "25"));
-    await deliver(b, "BOOKING_RESCHEDULED", moved("bk_3", "bk_7Hq2x9", at("10"), "24"));
-    expect(await b.sessions()).toMatchObject([{ startsAt: "2026-11-25T17:00:00Z", status: "scheduled", version: 2 }]);
+    await deliver(b, "BOOKING_RESCHEDULED", moved("bk_2", "bk_7Hq2x9", at(20), 2));
+    await deliver(b, "BOOKING_RESCHEDULED", moved("bk_3", "bk_7Hq2x9", at(10), 1));
+    expect(await b.sessions()).toMatchObject([{ startsAt: on(2, "09:00"), status: "scheduled", version: 2 }]);
 
     const c = await calendarProgram();
     await deliver(c, "BOOKING_CREATED");
-    await deliver(c, "BOOKING_CANCELLED", { uid: "bk_2", createdAt: at("20") });
-    await deliver(c, "BOOKING_RESCHEDULED", moved("bk_2", "bk_7Hq2x9", at("10"), "24"));
+    await deliver(c, "BOOKING_CANCELLED", { uid: "bk_2", createdAt: at(20) });
+    await deliver(c, "BOOKING_RESCHEDULED", moved("bk_2", "bk_7Hq2x9", at(10), 1));
     expect(await c.sessions()).toMatchObject([{ status: "cancelled" }]);
     expect(await c.rows("SELECT external_id FROM calendar_events")).toEqual([{ external_id: "bk_7Hq2x9" }]);
   });

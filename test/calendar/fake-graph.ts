@@ -1,4 +1,6 @@
 import type { HttpFetch } from "../../src/calendar/http.ts";
+import { iso } from "../dates.ts";
+import { atSecond, on, withOffset } from "./fixtures.ts";
 
 /**
  * A small stand-in for Microsoft Graph v1.0 as documented: `GET users/{id}/events/{id}` (404
@@ -81,7 +83,15 @@ function view(event: Record<string, unknown>, utc: boolean): Record<string, unkn
   return { ...event, start: local(event.start), end: local(event.end) };
 }
 
-/** A Graph event full of personal data, as Outlook stores it. */
+/** An instant as Graph writes an event's time when asked for UTC: `{ dateTime: "…T17:00:00.0000000", timeZone: "UTC" }`. */
+export function graphTime(instant: string) {
+  return { dateTime: instant.replace(/Z$/, ".0000000"), timeZone: "UTC" };
+}
+
+/**
+ * A Graph event full of personal data, as Outlook stores it: on the fixtures' Monday, 09:00–10:00
+ * in Los Angeles, last modified at `atSecond(0)` (test/calendar/fixtures.ts).
+ */
 export function graphEvent(over: Record<string, unknown> = {}) {
   return {
     "@odata.etag": 'W/"abc"',
@@ -92,9 +102,9 @@ export function graphEvent(over: Record<string, unknown> = {}) {
     body: { contentType: "html", content: "<p>I have been drinking daily</p>" },
     isCancelled: false,
     isAllDay: false,
-    lastModifiedDateTime: "2026-11-20T10:00:00.1234567Z",
-    start: { dateTime: "2026-11-23T17:00:00.0000000", timeZone: "UTC" },
-    end: { dateTime: "2026-11-23T18:00:00.0000000", timeZone: "UTC" },
+    lastModifiedDateTime: iso(atSecond(0)).replace(/Z$/, ".1234567Z"),
+    start: graphTime(on(0, "09:00")),
+    end: graphTime(on(0, "10:00")),
     organizer: { emailAddress: { name: "Dr. Alice Clinician", address: "alice@clinic.example" } },
     attendees: [
       {
@@ -108,12 +118,12 @@ export function graphEvent(over: Record<string, unknown> = {}) {
   };
 }
 
-/** A Graph change notification body. */
+/** A Graph change notification body (its subscription expiring on the fixtures' Monday, 10:00 local). */
 export function graphNotification(items: Record<string, unknown>[]) {
   return JSON.stringify({
     value: items.map((over) => ({
       subscriptionId: "sub-1",
-      subscriptionExpirationDateTime: "2026-11-23T10:00:00.0000000-08:00",
+      subscriptionExpirationDateTime: withOffset(0, "10:00", 7),
       changeType: "updated",
       resource: "Users/u-1/Events/AAMk1",
       resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": "Users/u-1/Events/AAMk1", id: "AAMk1" },

@@ -1,9 +1,82 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Temporal } from "temporal-polyfill";
 import { vi } from "vitest";
 import type { Session } from "../../schemas/session.ts";
 import type { HttpFetch } from "../../src/calendar/http.ts";
+import { futureMonday, iso, LA, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
+import { calcomBooking, calendlyInvitee, googleEvent } from "../webhooks/fixtures.ts";
+
+/**
+ * The fixtures' calendar, computed from the real today (test/dates.ts): sessions fall in the week
+ * of `MONDAY`, a Monday weeks ahead with no UTC-offset change near it, and the harness starts on
+ * the Friday before at 02:00:30 in the program's zone (Los Angeles). Durable Object alarms run on
+ * the real clock, so nothing here may lie before the real now.
+ */
+export const MONDAY = futureMonday();
+/** When every calendar program's clock starts: the Friday before `MONDAY`, 02:00:30 in Los Angeles. */
+export const START = zoned(plusDays(MONDAY, -3), "02:00:30");
+export const DAY_MS = 86_400_000;
+
+/** The instant (`…Z`) of local `time` in Los Angeles, `days` after `MONDAY` (0 is the Monday). */
+export function on(days: number, time: string): string {
+  return zoned(plusDays(MONDAY, days), time, LA);
+}
+
+/** The same local time written with its UTC offset, as Google and Graph write it (`…T09:00:00-08:00` in winter). */
+export function withOffset(days: number, time: string, fractionalSecondDigits: 0 | 7 = 0): string {
+  return Temporal.PlainDateTime.from(`${plusDays(MONDAY, days)}T${time}`)
+    .toZonedDateTime(LA)
+    .toString({ timeZoneName: "never", fractionalSecondDigits });
+}
+
+/** Epoch ms `s` seconds into the minute the harness starts in (it starts 30 s in): when a provider stamped a change. */
+export function atSecond(s: number): number {
+  return Date.parse(START) - 30_000 + s * 1000;
+}
+
+/** `START` moved by `ms` (the product's lifetimes and windows are durations, not calendar days). */
+export function fromStart(ms: number): string {
+  return iso(Date.parse(START) + ms);
+}
+
+/** A Cal.com booking (test/webhooks/fixtures.ts), created at `atSecond(0)`, for Monday 09:00–10:00. */
+export function booking(trigger: string, over: Parameters<typeof calcomBooking>[1] = {}) {
+  return calcomBooking(trigger, {
+    createdAt: new Date(atSecond(0)).toISOString(),
+    startTime: on(0, "09:00"),
+    endTime: on(0, "10:00"),
+    ...over,
+  });
+}
+
+/** Calendly's instants: microseconds, `Z`. */
+export const calendlyTime = (ms: number) => new Date(ms).toISOString().replace("Z", "000Z");
+
+/** A Calendly invitee (test/webhooks/fixtures.ts), created at `atSecond(0)`, of an event on Monday 09:00–10:00. */
+export function invitee(event: string, over: Parameters<typeof calendlyInvitee>[1] = {}) {
+  const body = calendlyInvitee(event, { createdAt: calendlyTime(atSecond(0)), ...over });
+  body.payload.scheduled_event.start_time = calendlyTime(Date.parse(on(0, "09:00")));
+  body.payload.scheduled_event.end_time = calendlyTime(Date.parse(on(0, "10:00")));
+  return body;
+}
+
+/** A Google event's start and end: `days` after `MONDAY`, 09:00–12:00 local, written with the offset. */
+export function googleDay(days: number) {
+  return { start: { dateTime: withOffset(days, "09:00") }, end: { dateTime: withOffset(days, "12:00") } };
+}
+
+/** A Calendar API event (test/webhooks/fixtures.ts), updated at `atSecond(0)` + 123 ms, on Monday 09:00–12:00 local. */
+export function gcalEvent(over: Record<string, unknown> = {}) {
+  const { start, end } = googleDay(0);
+  return googleEvent({
+    updated: new Date(atSecond(0) + 123).toISOString(),
+    start: { ...start, timeZone: LA },
+    end: { ...end, timeZone: LA },
+    ...over,
+  });
+}
 
 /** One secret per source, as a program's entry in `WEBHOOK_SECRETS` holds them. */
 export const SECRETS = {
@@ -36,26 +109,34 @@ const EMAILS: Record<string, string> = {
 type Reply = { status: number; body: any; text: string; headers: Headers };
 
 /**
- * A program wired for calendars: a track, four enrolled clients (two with e-mail hashes), a mapping
- * per source, one Google channel and one Graph subscription, and per-request environment overrides
- * (its `WEBHOOK_SECRETS` and the fake APIs' base URLs).
+ * A program wired for calendars, its clock at `START` unless told otherwise: a track begun weeks
+ * before, four enrolled clients (two with e-mail hashes), a mapping per source, one Google channel
+ * and one Graph subscription, and per-request environment overrides (its `WEBHOOK_SECRETS` and the
+ * fake APIs' base URLs).
  */
 export async function calendarProgram(
   opts: { start?: string | number; secrets?: Partial<Record<keyof typeof SECRETS, string[]>> } = {},
 ) {
-  const h = harness(opts.start ?? "2026-11-20T10:00:30Z");
+  const h = harness(opts.start ?? START);
   const admin = await h.token("admin", "adm_1");
   const programId = await createProgram(h.call, admin);
   const track = await h.call("POST", `/v1/programs/${programId}/tracks`, {
     token: admin,
-    body: { name: "T", days: ["SA"], startTime: "06:00", endTime: "07:00", startsOn: "2026-11-01", groupCap: 15 },
+    body: {
+      name: "T",
+      days: ["SA"],
+      startTime: "06:00",
+      endTime: "07:00",
+      startsOn: plusDays(MONDAY, -22),
+      groupCap: 15,
+    },
   });
   const trackId = track.body.id as string;
   const enrollments: Record<string, string> = {};
   for (const clientId of Object.values(CLIENTS)) {
     const e = await h.call("POST", `/v1/programs/${programId}/enrollments`, {
       token: admin,
-      body: { clientId, trackId, startsOn: "2026-11-01" },
+      body: { clientId, trackId, startsOn: plusDays(MONDAY, -22) },
     });
     enrollments[clientId] = e.body.id;
     const email = EMAILS[clientId];

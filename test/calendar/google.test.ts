@@ -2,23 +2,30 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { reconcileCalendars } from "../../src/calendar/wiring.ts";
 import { materializeAll } from "../../src/directory/cron.ts";
-import { googleEvent } from "../webhooks/fixtures.ts";
+import { iso } from "../dates.ts";
 import { fakeGoogle } from "./fake-google.ts";
 import {
+  atSecond,
   burst,
   CAL,
   type CalendarProgram,
   CHANNEL,
   CLIENTS,
   calendarProgram,
+  DAY_MS,
+  fromStart,
+  gcalEvent,
+  googleDay,
   OVERSIZE,
+  on,
   routeFetch,
   SECRETS,
+  START,
 } from "./fixtures.ts";
 
 function setup(p: CalendarProgram) {
   const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
-  google.put(CAL, googleEvent({ id: "evt1" }));
+  google.put(CAL, gcalEvent({ id: "evt1" }));
   routeFetch({ "calendar.fake.test": google.fetch });
   let number = 1;
   const push = (over: Record<string, string> = {}, o: { wait?: boolean } = {}) =>
@@ -40,11 +47,6 @@ function setup(p: CalendarProgram) {
   return { google, push, syncs };
 }
 
-const day = (d: string) => ({
-  start: { dateTime: `2026-11-${d}T09:00:00-08:00` },
-  end: { dateTime: `2026-11-${d}T12:00:00-08:00` },
-});
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("Google Calendar push channels", () => {
@@ -62,13 +64,13 @@ describe("Google Calendar push channels", () => {
     expect(session).toMatchObject({
       kind: "group",
       trackId: p.trackId,
-      startsAt: "2026-11-23T17:00:00Z",
+      startsAt: on(0, "09:00"),
       clientIds: [CLIENTS.calcom, CLIENTS.second, CLIENTS.jane, CLIENTS.robert].sort(),
       origin: { source: "google", externalId: "evt1" },
     });
-    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:20Z", ...day("24") }));
+    google.put(CAL, gcalEvent({ id: "evt1", updated: iso(atSecond(20)), ...googleDay(1) }));
     await push();
-    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: on(1, "09:00"), version: 2 }]);
     expect(syncs().at(-1)?.searchParams.get("syncToken")).toBeTruthy();
   });
 
@@ -109,20 +111,20 @@ describe("Google Calendar push channels", () => {
     await push();
     google.remove(CAL, "evt2");
     await push();
-    google.put(CAL, googleEvent({ id: "evt2", updated: "2026-11-20T10:00:00Z" }));
-    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:20Z", ...day("25") }));
+    google.put(CAL, gcalEvent({ id: "evt2", updated: iso(atSecond(0)) }));
+    google.put(CAL, gcalEvent({ id: "evt1", updated: iso(atSecond(20)), ...googleDay(2) }));
     await push();
-    google.put(CAL, googleEvent({ id: "evt1", updated: "2026-11-20T10:00:10Z", ...day("24") }));
+    google.put(CAL, gcalEvent({ id: "evt1", updated: iso(atSecond(10)), ...googleDay(1) }));
     await push();
     expect((await p.sessions()).map((s) => [s.origin.type === "calendar" && s.origin.externalId, s.startsAt])).toEqual([
-      ["evt1", "2026-11-25T17:00:00Z"],
+      ["evt1", on(2, "09:00")],
     ]);
   });
 
   it("runs a full sync after 410 Gone and cancels upcoming events that vanished meanwhile", async () => {
     const p = await calendarProgram();
     const { google, push, syncs } = setup(p);
-    google.put(CAL, googleEvent({ id: "evt2", ...day("24") }));
+    google.put(CAL, gcalEvent({ id: "evt2", ...googleDay(1) }));
     await push();
     expect(await p.sessions()).toHaveLength(2);
     google.remove(CAL, "evt2");
@@ -162,9 +164,9 @@ describe("calendar chores from the cron", () => {
     expect(google.stopped).toEqual([{ id: CHANNEL.id, resourceId: CHANNEL.resourceId }]);
     const after = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
     expect(after.body.google.channels).toEqual([
-      { id: google.watches[0]?.id, calendarId: CAL, resourceId: "res-2", expiresAt: "2026-11-27T10:00:30Z" },
+      { id: google.watches[0]?.id, calendarId: CAL, resourceId: "res-2", expiresAt: fromStart(7 * DAY_MS) },
     ]);
-    expect(after.body.syncedAt).toEqual({ [CAL]: "2026-11-20T10:00:30Z" });
+    expect(after.body.syncedAt).toEqual({ [CAL]: START });
     const fresh = { "x-goog-channel-id": google.watches[0]?.id as string, "x-goog-resource-id": "res-2" };
     expect((await push(fresh)).body).toEqual({ status: "accepted" });
     expect((await push()).body).toEqual({ status: "ignored" });
@@ -173,9 +175,9 @@ describe("calendar chores from the cron", () => {
   it("is reached from the materialisation cron for every program", async () => {
     const p = await calendarProgram();
     const { google, syncs } = setup(p);
-    google.put(CAL, googleEvent({ id: "evt3", ...day("26") }));
+    google.put(CAL, gcalEvent({ id: "evt3", ...googleDay(3) }));
     await materializeAll({ ...env, ...p.overrides }, p.clock.now());
     expect(syncs().length).toBeGreaterThan(0);
-    expect((await p.sessions()).map((s) => s.startsAt)).toEqual(["2026-11-23T17:00:00Z", "2026-11-26T17:00:00Z"]);
+    expect((await p.sessions()).map((s) => s.startsAt)).toEqual([on(0, "09:00"), on(3, "09:00")]);
   });
 });

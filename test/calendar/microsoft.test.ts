@@ -1,16 +1,22 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { reconcileCalendars } from "../../src/calendar/wiring.ts";
-import { fakeGraph, graphEvent, graphNotification } from "./fake-graph.ts";
+import { iso } from "../dates.ts";
+import { fakeGraph, graphEvent, graphNotification, graphTime } from "./fake-graph.ts";
 import {
+  atSecond,
   burst,
   type CalendarProgram,
   CLIENTS,
   calendarProgram,
+  DAY_MS,
   DEEP,
+  fromStart,
   GRAPH_URL,
   OVERSIZE,
+  on,
   routeFetch,
+  START,
 } from "./fixtures.ts";
 
 const CLIENT_IDS = "String {00020329-0000-0000-C000-000000000046} Name clientIds";
@@ -57,8 +63,8 @@ describe("Microsoft Graph subscriptions", () => {
     expect(await p.sessions()).toMatchObject([
       {
         kind: "individual",
-        startsAt: "2026-11-23T17:00:00Z",
-        endsAt: "2026-11-23T18:00:00Z",
+        startsAt: on(0, "09:00"),
+        endsAt: on(0, "10:00"),
         clientIds: [CLIENTS.calcom, CLIENTS.jane].sort(),
         facilitatorIds: ["fac_1"],
         origin: { source: "microsoft", externalId: "AAMk1" },
@@ -99,38 +105,39 @@ describe("Microsoft Graph subscriptions", () => {
 
     const q = await calendarProgram();
     const g = setup(q);
-    const later = { dateTime: "2026-11-25T17:00:00.0000000", timeZone: "UTC" };
-    const laterEnd = { dateTime: "2026-11-25T18:00:00.0000000", timeZone: "UTC" };
-    g.graph.put("u-1", graphEvent({ lastModifiedDateTime: "2026-11-20T10:00:20Z", start: later, end: laterEnd }));
+    const later = graphTime(on(2, "09:00"));
+    const laterEnd = graphTime(on(2, "10:00"));
+    g.graph.put("u-1", graphEvent({ lastModifiedDateTime: iso(atSecond(20)), start: later, end: laterEnd }));
     await g.notify([{ changeType: "created" }]);
-    g.graph.put("u-1", graphEvent({ lastModifiedDateTime: "2026-11-20T10:00:10Z" }));
+    g.graph.put("u-1", graphEvent({ lastModifiedDateTime: iso(atSecond(10)) }));
     await g.notify([{ changeType: "updated" }]);
-    expect(await q.sessions()).toMatchObject([{ startsAt: "2026-11-25T17:00:00Z", version: 1 }]);
+    expect(await q.sessions()).toMatchObject([{ startsAt: on(2, "09:00"), version: 1 }]);
     expect(g.graph.requests).toHaveLength(2);
   });
 
   it("renews on reauthorizationRequired, resyncs after missed, and shows a removed subscription as a chore", async () => {
     const p = await calendarProgram();
     const { graph, notify } = setup(p);
-    graph.subscribe("sub-1", "2026-11-21T10:00:00Z");
+    // Expiring a day after the start's minute; renewed for three days from the program's now.
+    graph.subscribe("sub-1", iso(atSecond(0) + DAY_MS));
     const renew = await notify([
       { lifecycleEvent: "reauthorizationRequired", changeType: undefined, resource: undefined },
     ]);
     expect(renew.status).toBe(202);
-    expect(graph.subscription("sub-1")).toBe("2026-11-23T10:00:30Z");
+    expect(graph.subscription("sub-1")).toBe(fromStart(3 * DAY_MS));
     const config = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
     expect(config.body.microsoft.subscriptions).toEqual([
-      { id: "sub-1", resource: "users/u-1/events", expiresAt: "2026-11-23T10:00:30Z" },
+      { id: "sub-1", resource: "users/u-1/events", expiresAt: fromStart(3 * DAY_MS) },
     ]);
 
     await notify([{ lifecycleEvent: "missed", changeType: undefined, resource: undefined }]);
     const list = graph.requests.find((r) => r.url.pathname === "/v1.0/users/u-1/events");
-    expect(list?.url.searchParams.get("$filter")).toBe("lastModifiedDateTime ge 2026-11-17T10:00:30Z");
+    expect(list?.url.searchParams.get("$filter")).toBe(`lastModifiedDateTime ge ${fromStart(-3 * DAY_MS)}`);
     expect(await p.sessions()).toHaveLength(1);
 
     await notify([{ lifecycleEvent: "subscriptionRemoved", changeType: undefined, resource: undefined }]);
     const after = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
-    expect(after.body.chores).toEqual([{ kind: "graph-removed", ref: "sub-1", dueAt: "2026-11-20T10:00:30Z" }]);
+    expect(after.body.chores).toEqual([{ kind: "graph-removed", ref: "sub-1", dueAt: START }]);
   });
 
   it("keeps a fetch that failed and retries it on the next cron run", async () => {

@@ -1,16 +1,20 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { calcomBooking, calendlyInvitee, googleEvent, PERSONAL } from "../webhooks/fixtures.ts";
+import { PERSONAL } from "../webhooks/fixtures.ts";
 import { calcomHeaders, calendlyHeaders, standardHeaders } from "../webhooks/senders.ts";
 import { fakeGoogle } from "./fake-google.ts";
 import { fakeGraph, graphEvent, graphNotification } from "./fake-graph.ts";
 import {
+  booking,
   CAL,
   type CalendarProgram,
   CHANNEL,
   CLIENTS,
   calendarProgram,
   GRAPH_URL,
+  gcalEvent,
+  invitee,
+  on,
   routeFetch,
   SECRETS,
 } from "./fixtures.ts";
@@ -33,8 +37,8 @@ async function listen(p: CalendarProgram, sessionId: string, token: string) {
   return { ws, next };
 }
 
-async function calcom(p: CalendarProgram, trigger: string, over: Parameters<typeof calcomBooking>[1]) {
-  const raw = JSON.stringify(calcomBooking(trigger, over));
+async function calcom(p: CalendarProgram, trigger: string, over: Parameters<typeof booking>[1]) {
+  const raw = JSON.stringify(booking(trigger, over));
   return p.post("calcom", raw, await calcomHeaders(SECRETS.calcom, raw));
 }
 
@@ -46,7 +50,8 @@ describe("a reschedule from the calendar, end to end", () => {
     await calcom(p, "BOOKING_CREATED", {});
     const [session] = await p.sessions();
     const id = session?.id as string;
-    p.clock.set("2026-11-23T16:50:00Z");
+    // The booking is on Monday 09:00–10:00 in Los Angeles; ten minutes before it, the facilitator opens the room.
+    p.clock.set(on(0, "08:50"));
     // Bearer tokens are short-lived: mint them at the moment of each call, as a client app would refresh them.
     const client = () => p.token("client", CLIENTS.calcom, p.programId);
     const join = async () => p.call("POST", `/v1/sessions/${id}/join`, { token: await client() });
@@ -58,24 +63,24 @@ describe("a reschedule from the calendar, end to end", () => {
     expect(await p.introspect(first.body.token)).toMatchObject({ active: true, sid: id, sub: CLIENTS.calcom });
     const live = await listen(p, id, await client());
 
-    p.clock.set("2026-11-23T16:52:00Z");
+    p.clock.set(on(0, "08:52"));
     const moved = await calcom(p, "BOOKING_RESCHEDULED", {
       uid: "bk_next",
       rescheduleUid: "bk_7Hq2x9",
-      createdAt: "2026-11-23T16:52:00Z",
-      startTime: "2026-11-24T17:00:00Z",
-      endTime: "2026-11-24T18:00:00Z",
+      createdAt: on(0, "08:52"),
+      startTime: on(1, "09:00"),
+      endTime: on(1, "10:00"),
     });
     expect(moved.body).toEqual({ status: "applied" });
     expect(await live.next("moved")).toEqual({
       type: "moved",
-      startsAt: "2026-11-24T17:00:00Z",
-      endsAt: "2026-11-24T18:00:00Z",
+      startsAt: on(1, "09:00"),
+      endsAt: on(1, "10:00"),
     });
     expect(await p.introspect(first.body.token)).toEqual({ active: false });
     expect((await join()).status).toBe(409);
 
-    p.clock.set("2026-11-24T16:55:00Z");
+    p.clock.set(on(1, "08:55"));
     let again = await join();
     if (again.status === 202) {
       await open();
@@ -84,7 +89,7 @@ describe("a reschedule from the calendar, end to end", () => {
     expect(again.status).toBe(200);
     expect(await p.introspect(again.body.token)).toMatchObject({ active: true, sid: id });
 
-    const cancelled = await calcom(p, "BOOKING_CANCELLED", { uid: "bk_next", createdAt: "2026-11-24T16:56:00Z" });
+    const cancelled = await calcom(p, "BOOKING_CANCELLED", { uid: "bk_next", createdAt: on(1, "08:56") });
     expect(cancelled.status).toBe(200);
     expect(await live.next("room")).toMatchObject({ type: "room", state: "cancelled" });
     expect(await p.introspect(again.body.token)).toEqual({ active: false });
@@ -101,22 +106,22 @@ describe("what calendar webhooks store and log", () => {
     }
     const p = await calendarProgram();
     const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
-    google.put(CAL, googleEvent({ id: "evtP" }));
+    google.put(CAL, gcalEvent({ id: "evtP" }));
     const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN });
     graph.put("u-1", graphEvent());
     routeFetch({ "calendar.fake.test": google.fetch, "graph.fake.test": graph.fetch });
     const now = Math.floor(p.clock.now() / 1000);
 
-    const cal = JSON.stringify(calcomBooking("BOOKING_CREATED"));
+    const cal = JSON.stringify(booking("BOOKING_CREATED"));
     expect((await p.post("calcom", cal, await calcomHeaders(SECRETS.calcom, cal))).status).toBe(200);
-    const cly = JSON.stringify(calendlyInvitee("invitee.created"));
+    const cly = JSON.stringify(invitee("invitee.created"));
     expect((await p.post("calendly", cly, await calendlyHeaders(SECRETS.calendly, now, cly))).status).toBe(200);
     const std = JSON.stringify({
       type: "session.upserted",
       data: {
         externalId: "ehr-9",
-        startsAt: "2026-11-23T19:00:00Z",
-        endsAt: "2026-11-23T20:00:00Z",
+        startsAt: on(0, "11:00"),
+        endsAt: on(0, "12:00"),
         kind: "group",
         version: 1,
       },

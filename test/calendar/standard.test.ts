@@ -1,13 +1,28 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { iso } from "../dates.ts";
 import { STANDARD_SPEC_VECTOR as SPEC } from "../webhooks/fixtures.ts";
 import { standardHeaders } from "../webhooks/senders.ts";
-import { burst, type CalendarProgram, CLIENTS, calendarProgram, DEEP, OVERSIZE, SECRETS } from "./fixtures.ts";
+import {
+  atSecond,
+  burst,
+  type CalendarProgram,
+  CLIENTS,
+  calendarProgram,
+  DAY_MS,
+  DEEP,
+  OVERSIZE,
+  on,
+  SECRETS,
+  START,
+  withOffset,
+} from "./fixtures.ts";
 
-function upserted(version: number, startsAt = "2026-11-23T17:00:00Z", endsAt = "2026-11-23T20:00:00Z") {
+/** A session on the fixtures' Monday, 09:00–12:00 in Los Angeles, unless moved. */
+function upserted(version: number, startsAt = on(0, "09:00"), endsAt = on(0, "12:00")) {
   return JSON.stringify({
     type: "session.upserted",
-    timestamp: "2026-11-20T10:00:00Z",
+    timestamp: iso(atSecond(0)),
     data: { externalId: "ehr-appt-1", startsAt, endsAt, kind: "group", clientIds: [CLIENTS.calcom], version },
   });
 }
@@ -35,14 +50,14 @@ describe("standard webhooks (EHRs and integrators)", () => {
       kind: "group",
       trackId: p.trackId,
       status: "scheduled",
-      startsAt: "2026-11-23T17:00:00Z",
+      startsAt: on(0, "09:00"),
       clientIds: [CLIENTS.calcom],
       facilitatorIds: ["fac_1"],
       origin: { type: "calendar", source: "standard", externalId: "ehr-appt-1", version: 1 },
       version: 1,
     });
-    await deliver(p, upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z"));
-    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    await deliver(p, upserted(2, on(1, "09:00"), on(1, "12:00")));
+    expect(await p.sessions()).toMatchObject([{ id: session?.id, startsAt: on(1, "09:00"), version: 2 }]);
     await deliver(p, cancelled(3));
     expect(await p.sessions()).toMatchObject([{ id: session?.id, status: "cancelled", version: 3 }]);
   });
@@ -53,7 +68,7 @@ describe("standard webhooks (EHRs and integrators)", () => {
     const withoutClient = JSON.parse(upserted(2));
     withoutClient.data.clientIds = [];
     expect((await deliver(p, JSON.stringify(withoutClient))).status).toBe(200);
-    expect(await p.sessions()).toMatchObject([{ clientIds: [], version: 2, startsAt: "2026-11-23T17:00:00Z" }]);
+    expect(await p.sessions()).toMatchObject([{ clientIds: [], version: 2, startsAt: on(0, "09:00") }]);
   });
 
   it("passes the specification's test vector through verification (its body is no session: 400, not 401)", async () => {
@@ -110,8 +125,8 @@ describe("standard webhooks (EHRs and integrators)", () => {
     );
     expect(await p.sessions()).toEqual([]);
     expect((await deliver(p, upserted(1), "msg_old")).status).toBe(200);
-    expect((await deliver(p, upserted(2, "2026-11-23T18:00:00Z"), "msg_new", next)).status).toBe(200);
-    expect(await p.sessions()).toMatchObject([{ startsAt: "2026-11-23T18:00:00Z" }]);
+    expect((await deliver(p, upserted(2, on(0, "10:00")), "msg_new", next)).status).toBe(200);
+    expect(await p.sessions()).toMatchObject([{ startsAt: on(0, "10:00") }]);
   });
 
   it("refuses a replay after the tolerance and applies a duplicate once (5 in a row, 20 at once)", async () => {
@@ -120,12 +135,12 @@ describe("standard webhooks (EHRs and integrators)", () => {
     const headers = standardHeaders(SECRETS.standard, "msg_dup", Math.floor(p.clock.now() / 1000), body);
     for (let i = 0; i < 5; i++)
       expect((await p.post("standard", body, headers)).body.status).toBe(i === 0 ? "applied" : "duplicate");
-    const move = upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z");
+    const move = upserted(2, on(1, "09:00"), on(1, "12:00"));
     const moveHeaders = standardHeaders(SECRETS.standard, "msg_move", Math.floor(p.clock.now() / 1000), move);
     const { statuses, receipts } = await burst(20, () => p.post("standard", move, moveHeaders));
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(receipts).toEqual({ applied: 1, duplicate: 19 });
-    expect(await p.sessions()).toMatchObject([{ startsAt: "2026-11-24T17:00:00Z", version: 2 }]);
+    expect(await p.sessions()).toMatchObject([{ startsAt: on(1, "09:00"), version: 2 }]);
     expect(await p.rows("SELECT delivery_id FROM calendar_deliveries ORDER BY delivery_id")).toEqual([
       { delivery_id: "msg_dup" },
       { delivery_id: "msg_move" },
@@ -142,9 +157,9 @@ describe("standard webhooks (EHRs and integrators)", () => {
 
     const q = await calendarProgram();
     await deliver(q, upserted(1));
-    await deliver(q, upserted(3, "2026-11-25T17:00:00Z", "2026-11-25T20:00:00Z"));
-    await deliver(q, upserted(2, "2026-11-24T17:00:00Z", "2026-11-24T20:00:00Z"));
-    expect(await q.sessions()).toMatchObject([{ startsAt: "2026-11-25T17:00:00Z", version: 2 }]);
+    await deliver(q, upserted(3, on(2, "09:00"), on(2, "12:00")));
+    await deliver(q, upserted(2, on(1, "09:00"), on(1, "12:00")));
+    expect(await q.sessions()).toMatchObject([{ startsAt: on(2, "09:00"), version: 2 }]);
   });
 
   it("answers 413 for an oversize body before any HMAC, 400 for a signed malformed or deep body, 415 and 404", async () => {
@@ -170,13 +185,16 @@ describe("standard webhooks (EHRs and integrators)", () => {
   it("never answers 5xx to a correctly signed body, whatever it holds", async () => {
     const p = await calendarProgram();
     const now = Math.floor(p.clock.now() / 1000);
+    const longAgo = iso(Date.parse(START) - 7 * 365 * DAY_MS);
     const shaped = fc.record({
       type: fc.constantFrom("session.upserted", "session.cancelled", "other"),
       data: fc.record(
         {
           externalId: fc.string({ maxLength: 300 }),
-          startsAt: fc.constantFrom("2026-11-23T17:00:00Z", "2026-11-23T09:00:00-08:00", "", "2020-01-01T00:00:00Z"),
-          endsAt: fc.constantFrom("2026-11-23T18:00:00Z", "2026-11-24T03:00:00Z", "2026-11-23T16:00:00Z"),
+          // The same instant written in UTC and with its offset, nothing, and a start years gone.
+          startsAt: fc.constantFrom(on(0, "09:00"), withOffset(0, "09:00"), "", longAgo),
+          // An hour after, ten hours after, and an hour before that start.
+          endsAt: fc.constantFrom(on(0, "10:00"), on(0, "19:00"), on(0, "08:00")),
           kind: fc.constantFrom("group", "individual", "family", "retreat"),
           clientIds: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
           version: fc.oneof(fc.integer(), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2)),
