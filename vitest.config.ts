@@ -1,6 +1,10 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 import { generateSigningKeys } from "./src/tokens/dev-keys.ts";
+
+// The static assets' Swagger UI is copied from node_modules, not committed: make it for `vitest run` alone too.
+copyDocsAssets();
 
 // A throwaway key for the test run; real keys live in `.dev.vars` or `wrangler secret`.
 const SIGNING_KEYS = await generateSigningKeys();

@@ -1,12 +1,12 @@
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { ConfigError, workerConfig } from "../config/worker-config.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { webRoutes } from "../web/routes.tsx";
-import { allowedMethods } from "./method-not-allowed.ts";
 import { limitBody } from "./middleware/body-limit.ts";
 import { jsonOnly } from "./middleware/json-only.ts";
 import { requestLog } from "./middleware/request-log.ts";
@@ -69,6 +69,18 @@ export function createApp(options: AppOptions = {}) {
     }),
   );
   app.use("*", services(clock));
+  // Turns the 404 of a path that exists under other methods into 405 with `Allow` (GET routes also
+  // serve HEAD). A handler's own 404 for a method the path has, or a thrown error, stays as it is.
+  app.use(
+    "*",
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        const allow = methods.join(", ");
+        return problem(c.var.requestId, "method-not-allowed", `Use ${allow}.`, {}, { allow });
+      },
+    }),
+  );
   app.use("/v1/*", limitBody());
   app.use("/v1/*", jsonOnly());
 
@@ -90,15 +102,7 @@ export function createApp(options: AppOptions = {}) {
   registerDocs(app);
   app.route("/", webRoutes());
 
-  app.notFound((c) => {
-    const methods = allowedMethods(app.routes, c.req.path);
-    // A route of this method exists for the path's shape but did not match (e.g. a handler's own 404): not a 405.
-    if (methods.length > 0 && !methods.includes(c.req.method)) {
-      const allow = methods.join(", ");
-      return problem(c.var.requestId, "method-not-allowed", `Use ${allow}.`, {}, { allow });
-    }
-    return problem(c.var.requestId, "not-found", "No such resource.");
-  });
+  app.notFound((c) => problem(c.var.requestId, "not-found", "No such resource."));
 
   app.onError((err, c) => {
     const rid = c.var.requestId;

@@ -15,8 +15,13 @@ export const problems = {
   410: problem("Cancelled or ended"),
   413: problem("Body too large"),
   415: problem("Body is not JSON"),
+  426: problem("Not a WebSocket upgrade: send `Upgrade: websocket`"),
   429: problem("Rate limited"),
+  500: problem("Something went wrong on our side: logged, with no detail in the answer"),
   503: problem("Temporarily unavailable; retry after `Retry-After`"),
+  // An endpoint with no client error of its own still says what shape one would have.
+  "4XX": problem("Any client error: this endpoint has none of its own"),
+  default: problem("Any other answer is a problem"),
 } as const;
 
 /** A JSON body in OpenAPI terms. */

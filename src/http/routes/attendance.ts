@@ -37,6 +37,7 @@ const MAX_LEDGER_DAYS = 62;
 const roster = createRoute({
   method: "get",
   path: "/v1/sessions/{sessionId}/attendance",
+  operationId: "getSessionRoster",
   tags: ["attendance"],
   summary: "Roster: each participant's intervals, minutes and status",
   ...secured(staff, "resource"),
@@ -47,6 +48,7 @@ const roster = createRoute({
 const correct = createRoute({
   method: "patch",
   path: "/v1/sessions/{sessionId}/attendance/{clientId}",
+  operationId: "correctAttendance",
   tags: ["attendance"],
   summary: "Staff correction (excuse, status, minutes); the original and who changed it are kept",
   ...secured(staff, "resource"),
@@ -70,6 +72,7 @@ const correct = createRoute({
 const week = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/clients/{clientId}/attendance",
+  operationId: "getClientWeek",
   tags: ["attendance"],
   summary: "A client's week against the program minimum (a client may read only their own)",
   ...secured(["admin", "facilitator", "client"], "program"),
@@ -86,6 +89,7 @@ const week = createRoute({
 const ledger = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/attendance",
+  operationId: "getAttendanceLedger",
   tags: ["attendance"],
   summary: "The ledger for a date range; CSV with Accept: text/csv",
   ...secured(staff, "program"),
@@ -105,6 +109,7 @@ const ledger = createRoute({
 const atRisk = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/attendance/at-risk",
+  operationId: "listAtRiskClients",
   tags: ["attendance"],
   summary: "Active clients below the weekly minimum this week",
   ...secured(staff, "program"),

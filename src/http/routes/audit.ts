@@ -10,6 +10,7 @@ import { newRouter } from "../router.ts";
 const auditRoute = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/audit",
+  operationId: "getAuditTrail",
   tags: ["audit"],
   summary: "The program's audit trail (hash-chained, append-only); CSV with Accept: text/csv",
   ...secured(["admin"], "program"),

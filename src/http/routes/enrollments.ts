@@ -20,6 +20,7 @@ const EnrollmentParams = z.object({ enrollmentId: z.string() });
 const createEnrollment = createRoute({
   method: "post",
   path: "/v1/programs/{programId}/enrollments",
+  operationId: "createEnrollment",
   tags: ["enrollments"],
   summary: "Enroll a client in a track; 409 group-full when the track holds its cap",
   ...secured(["admin"], "program"),
@@ -54,6 +55,7 @@ const listEnrollments = createRoute({
 const getEnrollment = createRoute({
   method: "get",
   path: "/v1/enrollments/{enrollmentId}",
+  operationId: "getEnrollment",
   tags: ["enrollments"],
   summary: "One enrollment",
   ...secured(["admin", "facilitator"], "resource"),
@@ -64,6 +66,7 @@ const getEnrollment = createRoute({
 const patchEnrollment = createRoute({
   method: "patch",
   path: "/v1/enrollments/{enrollmentId}",
+  operationId: "updateEnrollment",
   tags: ["enrollments"],
   summary: "Step down, step up, discharge or transfer; discharge takes effect at once",
   ...secured(["admin"], "resource"),

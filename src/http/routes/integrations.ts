@@ -13,6 +13,7 @@ const PATH = "/v1/programs/{programId}/integrations/calendar";
 const getCalendar = createRoute({
   method: "get",
   path: PATH,
+  operationId: "getCalendarIntegration",
   tags: ["integrations"],
   summary: "The program's calendar mappings, channels and subscriptions, and outstanding calendar work",
   ...secured(["admin", "facilitator"], "program"),
@@ -28,6 +29,7 @@ const getCalendar = createRoute({
 const putCalendar = createRoute({
   method: "put",
   path: PATH,
+  operationId: "replaceCalendarIntegration",
   tags: ["integrations"],
   summary: "Replace the program's calendar configuration (which calendar or event type maps to which sessions)",
   ...secured(["admin"], "program"),
@@ -44,6 +46,7 @@ const putCalendar = createRoute({
 const putEmail = createRoute({
   method: "put",
   path: "/v1/enrollments/{enrollmentId}/email",
+  operationId: "setEnrollmentEmail",
   tags: ["integrations"],
   summary: "Match calendar attendees to this client: only a keyed hash of the address is kept",
   ...secured(["admin"], "resource"),

@@ -9,6 +9,7 @@ import { newRouter } from "../router.ts";
 const introspect = createRoute({
   method: "post",
   path: "/v1/tokens/introspect",
+  operationId: "introspectToken",
   tags: ["tokens"],
   summary: "Is a native join token still good? (RFC 7662 style, for a media gateway)",
   ...secured(["admin"], "global", rateLimit("TOKEN_LIMITER")),

@@ -32,6 +32,7 @@ const EnrollmentParams = z.object({ enrollmentId: z.string() });
 const createInvite = createRoute({
   method: "post",
   path: "/v1/enrollments/{enrollmentId}/invite",
+  operationId: "createInvite",
   tags: ["invites"],
   summary: "Create the client's personal invite link (earlier links stop working)",
   ...secured(["admin", "facilitator"], "resource"),
@@ -48,6 +49,7 @@ const createInvite = createRoute({
 const revokeInvite = createRoute({
   method: "delete",
   path: "/v1/enrollments/{enrollmentId}/invite",
+  operationId: "revokeInvites",
   tags: ["invites"],
   summary: "Revoke the client's invite links",
   ...secured(["admin", "facilitator"], "resource"),
@@ -63,8 +65,10 @@ const revokeInvite = createRoute({
 const exchange = createRoute({
   method: "post",
   path: "/v1/invites/exchange",
+  operationId: "exchangeInvite",
   tags: ["invites"],
   summary: "Trade an invite code for a short-lived client token",
+  security: [],
   middleware: [rateLimit("INVITE_LIMITER")],
   request: jsonBody(Exchange),
   responses: {

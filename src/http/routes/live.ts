@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LiveMessage } from "../../../schemas/live.ts";
 import { secured } from "../middleware/auth.ts";
 import { ApiError } from "../problem.ts";
 import { problems } from "../responses.ts";
@@ -8,18 +9,28 @@ import { unwrap } from "../unwrap.ts";
 const live = createRoute({
   method: "get",
   path: "/v1/sessions/{sessionId}/live",
+  operationId: "connectLiveChannel",
   tags: ["rooms"],
   summary: "WebSocket: admissions, arrivals and room state as they happen",
-  description:
-    "Browsers pass the bearer token as a subprotocol: `Sec-WebSocket-Protocol: iop.v1, bearer.<JWT>`. Staff hear about everyone; a client only about themselves and the room.",
+  description: [
+    "A WebSocket (`Upgrade: websocket`). Browsers, which cannot set headers on one, pass the bearer token as a",
+    "subprotocol: `Sec-WebSocket-Protocol: iop.v1, bearer.<JWT>`; the server answers with the `iop.v1` subprotocol.",
+    "After the upgrade the server sends JSON text frames, each a `LiveMessage` (the 101 answer's schema): first",
+    "`hello`, then what happens in the room. Staff hear about everyone; a client only about themselves and the room.",
+    "A client may send the text frame `ping`; the server answers `pong`. Nothing else a client sends is read.",
+  ].join(" "),
   ...secured(["admin", "facilitator", "client"], "resource"),
   request: { params: z.object({ sessionId: z.string() }) },
   responses: {
-    101: { description: "Switching to the live channel (messages: schemas/live.ts)" },
+    101: {
+      description: "Switching to the live channel; each later text frame from the server is one of these messages",
+      content: { "application/json": { schema: LiveMessage } },
+    },
     401: problems[401],
     403: problems[403],
     404: problems[404],
-    426: { description: "Not a WebSocket upgrade" },
+    426: problems[426],
+    default: problems.default,
   },
 });
 
@@ -27,7 +38,8 @@ const live = createRoute({
 export function liveRoutes() {
   return newRouter().openapi(live, async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      return c.text("Expected a WebSocket upgrade", 426) as never;
+      // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
+      throw new ApiError("upgrade-required", "Open this as a WebSocket.", {}, { upgrade: "websocket" });
     }
     const { sessionId } = c.req.valid("param");
     const { principal, services } = c.var;

@@ -10,6 +10,7 @@ const ProgramParams = z.object({ programId: z.string().meta({ description: "Opaq
 const createProgram = createRoute({
   method: "post",
   path: "/v1/programs",
+  operationId: "createProgram",
   tags: ["programs"],
   summary: "Create a program",
   ...secured(["admin"], "global"),
@@ -20,6 +21,7 @@ const createProgram = createRoute({
 const getProgram = createRoute({
   method: "get",
   path: "/v1/programs/{programId}",
+  operationId: "getProgram",
   tags: ["programs"],
   summary: "A program with its settings",
   ...secured(["admin", "facilitator"], "program"),
@@ -30,6 +32,7 @@ const getProgram = createRoute({
 const patchProgram = createRoute({
   method: "patch",
   path: "/v1/programs/{programId}",
+  operationId: "updateProgram",
   tags: ["programs"],
   summary: "Change a program's name, time zone or settings",
   ...secured(["admin"], "program"),

@@ -19,6 +19,7 @@ const staff = ["admin", "facilitator"] as const;
 const everyone = ["admin", "facilitator", "client"] as const;
 
 const action = <P extends typeof SessionParams | typeof ParticipantParams>(
+  operationId: string,
   path: string,
   summary: string,
   roles: readonly ("admin" | "facilitator" | "client")[],
@@ -27,6 +28,7 @@ const action = <P extends typeof SessionParams | typeof ParticipantParams>(
   createRoute({
     method: "post",
     path,
+    operationId,
     tags: ["rooms"],
     summary,
     ...secured(roles, "resource"),
@@ -44,6 +46,7 @@ const action = <P extends typeof SessionParams | typeof ParticipantParams>(
 const joinRoute = createRoute({
   method: "post",
   path: "/v1/sessions/{sessionId}/join",
+  operationId: "joinSession",
   tags: ["rooms"],
   summary: "Ask to enter the room: a token, a place in the waiting room, or the reason not",
   ...secured(everyone, "resource", rateLimit("JOIN_LIMITER")),
@@ -64,6 +67,7 @@ const joinRoute = createRoute({
 const removeRoute = createRoute({
   method: "delete",
   path: "/v1/sessions/{sessionId}/participants/{participantId}",
+  operationId: "removeParticipant",
   tags: ["rooms"],
   summary: "Remove a participant: seat freed, tokens revoked, no rejoin",
   ...secured(staff, "resource"),
@@ -130,7 +134,7 @@ export function roomRoutes() {
       }
     })
     .openapi(
-      action("/v1/sessions/{sessionId}/leave", "End the caller's presence", everyone, SessionParams),
+      action("leaveSession", "/v1/sessions/{sessionId}/leave", "End the caller's presence", everyone, SessionParams),
       async (c) => {
         const { sessionId } = c.req.valid("param");
         const { binding } = await authorize(c, sessionId, "join");
@@ -140,23 +144,27 @@ export function roomRoutes() {
         return c.json({ ok: true as const }, 200);
       },
     )
-    .openapi(action("/v1/sessions/{sessionId}/open", "Open the room", staff, SessionParams), async (c) => {
+    .openapi(action("openRoom", "/v1/sessions/{sessionId}/open", "Open the room", staff, SessionParams), async (c) => {
       const { sessionId } = c.req.valid("param");
       const { binding } = await authorize(c, sessionId, "manage");
       check(await c.var.services.rooms.getByName(sessionId).open(binding, c.var.services.clock.now()));
       await recorded(c, sessionId, "room.open");
       return c.json({ ok: true as const }, 200);
     })
-    .openapi(action("/v1/sessions/{sessionId}/close", "Close the room for good", staff, SessionParams), async (c) => {
-      const { sessionId } = c.req.valid("param");
-      const { binding } = await authorize(c, sessionId, "manage");
-      const expected = (await c.var.services.directory.ofChild(sessionId)?.stub.expectedClients(sessionId)) ?? [];
-      check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now(), expected));
-      await recorded(c, sessionId, "room.close");
-      return c.json({ ok: true as const }, 200);
-    })
+    .openapi(
+      action("closeRoom", "/v1/sessions/{sessionId}/close", "Close the room for good", staff, SessionParams),
+      async (c) => {
+        const { sessionId } = c.req.valid("param");
+        const { binding } = await authorize(c, sessionId, "manage");
+        const expected = (await c.var.services.directory.ofChild(sessionId)?.stub.expectedClients(sessionId)) ?? [];
+        check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now(), expected));
+        await recorded(c, sessionId, "room.close");
+        return c.json({ ok: true as const }, 200);
+      },
+    )
     .openapi(
       action(
+        "admitParticipant",
         "/v1/sessions/{sessionId}/participants/{participantId}/admit",
         "Admit from the waiting room",
         staff,

@@ -17,6 +17,7 @@ const SessionList = z.object({ sessions: z.array(Session) }).meta({ id: "Session
 const listSessions = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/sessions",
+  operationId: "listSessions",
   tags: ["sessions"],
   summary: "Occurrences in a range (clients see only their own)",
   ...secured(["admin", "facilitator", "client"], "program"),
@@ -32,6 +33,7 @@ const listSessions = createRoute({
 const createSession = createRoute({
   method: "post",
   path: "/v1/programs/{programId}/sessions",
+  operationId: "createSession",
   tags: ["sessions"],
   summary: "Create an ad-hoc group, individual or family session",
   ...secured(["admin", "facilitator"], "program"),
@@ -49,6 +51,7 @@ const createSession = createRoute({
 const getSession = createRoute({
   method: "get",
   path: "/v1/sessions/{sessionId}",
+  operationId: "getSession",
   tags: ["sessions"],
   summary: "One occurrence",
   ...secured(["admin", "facilitator", "client"], "resource"),
@@ -59,6 +62,7 @@ const getSession = createRoute({
 const moveSession = createRoute({
   method: "patch",
   path: "/v1/sessions/{sessionId}",
+  operationId: "moveSession",
   tags: ["sessions"],
   summary: "Move a session; its outstanding join tokens stop working",
   ...secured(["admin", "facilitator"], "resource"),
@@ -77,6 +81,7 @@ const moveSession = createRoute({
 const cancelSession = createRoute({
   method: "post",
   path: "/v1/sessions/{sessionId}/cancel",
+  operationId: "cancelSession",
   tags: ["sessions"],
   summary: "Cancel a session; joins answer 410 and its tokens stop working",
   ...secured(["admin", "facilitator"], "resource"),

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { json } from "../responses.ts";
+import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 
 const Health = z.object({ status: z.literal("ok") });
@@ -12,9 +12,11 @@ export function systemRoutes() {
       createRoute({
         method: "get",
         path: "/healthz",
+        operationId: "getHealth",
         tags: ["system"],
         summary: "Liveness",
-        responses: { 200: json(Health, "The Worker answers") },
+        security: [],
+        responses: { 200: json(Health, "The Worker answers"), "4XX": problems["4XX"] },
       }),
       (c) => c.json({ status: "ok" as const }, 200),
     )
@@ -22,9 +24,11 @@ export function systemRoutes() {
       createRoute({
         method: "get",
         path: "/.well-known/jwks.json",
+        operationId: "getSigningKeys",
         tags: ["system"],
         summary: "Public keys that verify the product's tokens",
-        responses: { 200: json(Jwks, "JWK set (RFC 7517)") },
+        security: [],
+        responses: { 200: json(Jwks, "JWK set (RFC 7517)"), "4XX": problems["4XX"] },
       }),
       async (c) => {
         const ring = await c.var.services.keyRing();

@@ -24,6 +24,7 @@ const errors = { 400: problems[400], 401: problems[401], 403: problems[403], 404
 const createTrack = createRoute({
   method: "post",
   path: "/v1/programs/{programId}/tracks",
+  operationId: "createTrack",
   tags: ["tracks"],
   summary: "Create a recurring track (days or RRULE) in the program's time zone",
   ...secured(["admin"], "program"),
@@ -34,6 +35,7 @@ const createTrack = createRoute({
 const listTracks = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/tracks",
+  operationId: "listTracks",
   tags: ["tracks"],
   summary: "The program's tracks",
   ...secured(["admin", "facilitator"], "program"),
@@ -44,6 +46,7 @@ const listTracks = createRoute({
 const getTrack = createRoute({
   method: "get",
   path: "/v1/tracks/{trackId}",
+  operationId: "getTrack",
   tags: ["tracks"],
   summary: "One track with its weekly hours",
   ...secured(["admin", "facilitator"], "resource"),
@@ -54,6 +57,7 @@ const getTrack = createRoute({
 const patchTrack = createRoute({
   method: "patch",
   path: "/v1/tracks/{trackId}",
+  operationId: "updateTrack",
   tags: ["tracks"],
   summary: "Change a track; future sessions follow",
   ...secured(["admin"], "resource"),
@@ -64,6 +68,7 @@ const patchTrack = createRoute({
 const endTrack = createRoute({
   method: "post",
   path: "/v1/tracks/{trackId}/end",
+  operationId: "endTrack",
   tags: ["tracks"],
   summary: "End a track; its future sessions are cancelled",
   ...secured(["admin"], "resource"),
@@ -74,6 +79,7 @@ const endTrack = createRoute({
 const clientPlan = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/clients/{clientId}/plan",
+  operationId: "getClientPlan",
   tags: ["tracks"],
   summary: "A client's scheduled weekly hours (track plus individual sessions) against the minimum",
   ...secured(["admin", "facilitator", "client"], "program"),
