@@ -1,4 +1,5 @@
-// Fails when a test that reaches the Worker or a Durable Object holds a fixed calendar date.
+// Fails when a test that reaches the Worker or a Durable Object, or a fixture such a test imports,
+// holds a fixed calendar date.
 // Durable Object alarms run on the real clock whatever a test's injected clock says: a room whose
 // session "ended" before the real now is closed by its alarm at once, so a fixture at a fixed date
 // turns red the day the real date passes it. Such tests take their dates from test/dates.ts
@@ -51,9 +52,18 @@ function reachesRuntime(f, seen = new Set()) {
   return yes;
 }
 
+/** Runtime tests and every local module they import: a fixture's default date reaches the room too. */
+const inScope = new Set();
+function include(f) {
+  if (inScope.has(f)) return;
+  inScope.add(f);
+  for (const g of imports.get(f)) include(g);
+}
+for (const f of all) if (reachesRuntime(f)) include(f);
+
 const found = [];
 for (const f of all) {
-  if (f === join(TEST, "dates.ts") || !reachesRuntime(f)) continue;
+  if (f === join(TEST, "dates.ts") || !inScope.has(f)) continue;
   source
     .get(f)
     .split("\n")

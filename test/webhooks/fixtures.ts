@@ -17,7 +17,7 @@ export const PERSONAL = [
 export const STANDARD_SPEC_VECTOR = {
   secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
   id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
-  timestamp: 1614265330,
+  timestamp: 1614265330, // date-ok: the spec's signed example; it times no session (its body is no event)
   body: '{"test": 2432232314}',
   signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
 };
@@ -29,13 +29,13 @@ export function calcomBooking(
 ) {
   return {
     triggerEvent,
-    createdAt: over.createdAt ?? "2026-11-20T10:00:00.000Z",
+    createdAt: over.createdAt ?? "2026-11-20T10:00:00.000Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
     payload: {
       type: "relapse-prevention-intake",
       title: "Relapse Prevention intake between Dr. Alice Clinician and Jane Doe",
       description: "I have been drinking daily",
-      startTime: over.startTime ?? "2026-11-23T17:00:00Z",
-      endTime: over.endTime ?? "2026-11-23T18:00:00Z",
+      startTime: over.startTime ?? "2026-11-23T17:00:00Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
+      endTime: over.endTime ?? "2026-11-23T18:00:00Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
       uid: over.uid ?? "bk_7Hq2x9",
       ...(over.rescheduleUid ? { rescheduleUid: over.rescheduleUid } : {}),
       eventTypeId: 4242,
@@ -61,7 +61,7 @@ export function calendlyInvitee(
 ) {
   return {
     event,
-    created_at: over.createdAt ?? "2026-11-20T10:00:00.000000Z",
+    created_at: over.createdAt ?? "2026-11-20T10:00:00.000000Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
     created_by: "https://api.calendly.com/users/AAAA",
     payload: {
       email: over.email ?? "jane.doe@example.com",
@@ -76,8 +76,8 @@ export function calendlyInvitee(
         uri: over.uri ?? "https://api.calendly.com/scheduled_events/EV1",
         name: "Relapse Prevention 1:1",
         status: over.status ?? "active",
-        start_time: "2026-11-23T17:00:00.000000Z",
-        end_time: "2026-11-23T18:00:00.000000Z",
+        start_time: "2026-11-23T17:00:00.000000Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
+        end_time: "2026-11-23T18:00:00.000000Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
         event_type: "https://api.calendly.com/event_types/ET1",
         event_memberships: [{ user_name: "Dr. Alice Clinician", user_email: "alice@clinic.example" }],
       },
@@ -93,10 +93,10 @@ export function googleEvent(over: Record<string, unknown> = {}) {
     status: "confirmed",
     summary: "Relapse Prevention – Jane Doe",
     description: "I have been drinking daily",
-    updated: "2026-11-20T10:00:00.123Z",
+    updated: "2026-11-20T10:00:00.123Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
     sequence: 0,
-    start: { dateTime: "2026-11-23T09:00:00-08:00", timeZone: "America/Los_Angeles" },
-    end: { dateTime: "2026-11-23T12:00:00-08:00", timeZone: "America/Los_Angeles" },
+    start: { dateTime: "2026-11-23T09:00:00-08:00", timeZone: "America/Los_Angeles" }, // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
+    end: { dateTime: "2026-11-23T12:00:00-08:00", timeZone: "America/Los_Angeles" }, // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
     organizer: { email: "alice@clinic.example", displayName: "Dr. Alice Clinician", self: true },
     attendees: [
       { email: "alice@clinic.example", displayName: "Dr. Alice Clinician", organizer: true, self: true },
