@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 import { generateSigningKeys } from "./src/tokens/dev-keys.ts";
 
@@ -22,11 +23,14 @@ const TEST_SECRETS = {
 // wrangler reads required secrets from the environment (and warns for each one missing).
 Object.assign(process.env, TEST_SECRETS);
 
+// wrangler.toml is where the rate limits live; the tests compare the code's Retry-After table with it.
+const WRANGLER_RATELIMITS = JSON.stringify(unstable_readConfig({ config: "./wrangler.toml" }).ratelimits);
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: TEST_SECRETS },
+      miniflare: { bindings: { ...TEST_SECRETS, WRANGLER_RATELIMITS } },
     }),
   ],
   test: {

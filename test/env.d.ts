@@ -6,6 +6,8 @@ interface OptionalSecrets {
   WEBHOOK_SECRETS: string;
   GOOGLE_API_TOKEN: string;
   GRAPH_API_TOKEN: string;
+  /** wrangler.toml's [[ratelimits]] as JSON, for the rate-limit test. */
+  WRANGLER_RATELIMITS: string;
 }
 interface Env extends OptionalSecrets {}
 declare namespace Cloudflare {

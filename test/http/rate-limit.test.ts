@@ -1,7 +1,14 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { LIMITER_PERIODS } from "../../src/http/middleware/rate-limit.ts";
 import { groupSession } from "../rooms/fixtures.ts";
 
 describe("rate limits", () => {
+  it("answer Retry-After with each limiter's period as wrangler.toml configures it", () => {
+    const configured = JSON.parse(env.WRANGLER_RATELIMITS) as { name: string; simple: { period: number } }[];
+    expect(Object.fromEntries(configured.map((r) => [r.name, r.simple.period]))).toEqual(LIMITER_PERIODS);
+  });
+
   it("throttles one caller hammering join with 429 and Retry-After; others are unaffected", async () => {
     const s = await groupSession({ clients: 2 });
     await s.open();

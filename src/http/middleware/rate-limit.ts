@@ -5,8 +5,12 @@ import type { AppEnv } from "../types.ts";
 
 type Limiter = "JOIN_LIMITER" | "INVITE_LIMITER" | "WEBHOOK_LIMITER" | "TOKEN_LIMITER";
 
-/** Seconds a caller waits after a 429, matching each limiter's period in wrangler.toml. */
-const PERIOD: Record<Limiter, number> = {
+/**
+ * Seconds a caller waits after a 429: each limiter's period. The limits themselves live in
+ * wrangler.toml's [[ratelimits]] (the binding does not expose its period); test/http/rate-limit.test.ts
+ * fails when this table and wrangler.toml disagree.
+ */
+export const LIMITER_PERIODS: Record<Limiter, number> = {
   JOIN_LIMITER: 10,
   INVITE_LIMITER: 60,
   WEBHOOK_LIMITER: 60,
@@ -34,7 +38,7 @@ export async function checkRate(c: Context<AppEnv>, limiter: Limiter, key: (c: C
       "rate-limited",
       "Too many requests; please wait a moment.",
       {},
-      { "retry-after": String(PERIOD[limiter]) },
+      { "retry-after": String(LIMITER_PERIODS[limiter]) },
     );
   }
 }
