@@ -37,6 +37,13 @@ type Operation = {
   security?: unknown[];
   requestBody?: unknown;
   "x-roles"?: string[];
+  parameters?: {
+    in: string;
+    name: string;
+    example?: unknown;
+    description?: string;
+    schema?: Record<string, unknown>;
+  }[];
   responses: Record<string, { content?: Record<string, unknown> }>;
 };
 
@@ -77,6 +84,16 @@ describe("OpenAPI document, as a client generator and a reader see it", () => {
       }
       // The app-wide body limit and JSON rule answer on every /v1 request with a body.
       if (path.startsWith("/v1/") && ["post", "put", "patch"].includes(method)) expect(codes, at).toContain("413");
+    }
+  });
+
+  it("gives every path parameter a description and an example", async () => {
+    const { ops } = await operations();
+    for (const { at, op } of ops) {
+      for (const param of op.parameters?.filter((p) => p.in === "path") ?? []) {
+        expect(param.schema?.example ?? param.example, `${at} ${param.name}`).toEqual(expect.any(String));
+        expect(param.schema?.description ?? param.description, `${at} ${param.name}`).toEqual(expect.any(String));
+      }
     }
   });
 
@@ -126,7 +143,7 @@ describe("GET /docs", () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
 
-    const files = [...page.text.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    const files = [...page.text.matchAll(/<(?:script|link)[^>]+(?:src|href)="(\/[^"]*)"/g)].map((m) => m[1] as string);
     expect(files).toEqual([
       "/docs/swagger-ui/swagger-ui.css",
       "/docs/swagger-ui/swagger-ui-bundle.js",

@@ -14,6 +14,7 @@ import { LedgerReader } from "../../ledger/reader.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
+import { ProgramClientParams, ProgramParams, SessionClientParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -41,7 +42,7 @@ const roster = createRoute({
   tags: ["attendance"],
   summary: "Roster: each participant's intervals, minutes and status",
   ...secured(staff, "resource"),
-  request: { params: z.object({ sessionId: z.string() }) },
+  request: { params: SessionParams },
   responses: { 200: json(SessionRoster, "The roster"), 401: problems[401], 403: problems[403], 404: problems[404] },
 });
 
@@ -53,7 +54,7 @@ const correct = createRoute({
   summary: "Staff correction (excuse, status, minutes); the original and who changed it are kept",
   ...secured(staff, "resource"),
   request: {
-    params: z.object({ sessionId: z.string(), clientId: z.string().max(128) }),
+    params: SessionClientParams,
     ...jsonBody(AttendanceCorrection),
   },
   responses: {
@@ -76,7 +77,7 @@ const week = createRoute({
   tags: ["attendance"],
   summary: "A client's week against the program minimum (a client may read only their own)",
   ...secured(["admin", "facilitator", "client"], "program"),
-  request: { params: z.object({ programId: z.string(), clientId: z.string().max(128) }), query: Week },
+  request: { params: ProgramClientParams, query: Week },
   responses: {
     200: json(WeeklyAttendance, "The week"),
     400: problems[400],
@@ -93,7 +94,7 @@ const ledger = createRoute({
   tags: ["attendance"],
   summary: "The ledger for a date range; CSV with Accept: text/csv",
   ...secured(staff, "program"),
-  request: { params: z.object({ programId: z.string() }), query: z.object({ from: LocalDate, to: LocalDate }) },
+  request: { params: ProgramParams, query: z.object({ from: LocalDate, to: LocalDate }) },
   responses: {
     200: {
       description: "Records by local date",
@@ -113,7 +114,7 @@ const atRisk = createRoute({
   tags: ["attendance"],
   summary: "Active clients below the weekly minimum this week",
   ...secured(staff, "program"),
-  request: { params: z.object({ programId: z.string() }), query: Week },
+  request: { params: ProgramParams, query: Week },
   responses: {
     200: json(AtRisk, "Clients below the minimum"),
     400: problems[400],

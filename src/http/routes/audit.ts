@@ -3,6 +3,7 @@ import { AuditPage } from "../../../schemas/audit.ts";
 import { csvField } from "../../attendance/csv.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
+import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -15,7 +16,7 @@ const auditRoute = createRoute({
   summary: "The program's audit trail (hash-chained, append-only); CSV with Accept: text/csv",
   ...secured(["admin"], "program"),
   request: {
-    params: z.object({ programId: z.string() }),
+    params: ProgramParams,
     query: z.object({
       after: z.coerce.number().int().min(0).default(0),
       limit: z.coerce.number().int().min(1).max(500).default(100),

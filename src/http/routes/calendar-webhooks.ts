@@ -4,13 +4,13 @@ import { WebhookReceipt } from "../../../schemas/calendar.ts";
 import { receiveCalendarWebhook } from "../../calendar/receive.ts";
 import { runProgramCalendarWork } from "../../calendar/wiring.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
 
-const WebhookParams = z.object({
-  programId: z.string().meta({ description: "Opaque program id" }),
+const WebhookParams = ProgramParams.extend({
   source: z.string().meta({ description: "standard, calcom, calendly, google or microsoft", example: "calcom" }),
 });
 

@@ -60,6 +60,7 @@ const DOCS_CSP = [
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>iop-orchestrator API reference</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${RENDERER}/swagger-ui.css"></head>
 <body><noscript><p>This page renders <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1) with a script.</p></noscript>
 <div id="swagger-ui" data-spec="/openapi.json"></div>

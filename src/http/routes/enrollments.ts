@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import {
   Enrollment,
   EnrollmentCreate,
@@ -9,13 +9,11 @@ import {
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { secured } from "../middleware/auth.ts";
+import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import { unwrap } from "../unwrap.ts";
-
-const ProgramParams = z.object({ programId: z.string() });
-const EnrollmentParams = z.object({ enrollmentId: z.string() });
 
 const createEnrollment = createRoute({
   method: "post",

@@ -1,13 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { CalendarConfigInput, CalendarConfigView, EnrollmentEmail } from "../../../schemas/calendar.ts";
 import { secured } from "../middleware/auth.ts";
+import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import { unwrap } from "../unwrap.ts";
 
-const ProgramParams = z.object({ programId: z.string().meta({ description: "Opaque program id" }) });
-const EnrollmentParams = z.object({ enrollmentId: z.string() });
 const PATH = "/v1/programs/{programId}/integrations/calendar";
 
 const getCalendar = createRoute({

@@ -6,6 +6,7 @@ import { mintApiToken } from "../../tokens/api-token.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { EnrollmentParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -27,7 +28,6 @@ const Exchange = z.strictObject({ code: z.string().min(1).max(200) }).meta({ id:
 const ExchangeResult = z
   .object({ token: z.string(), expiresAt: Instant, clientId: z.string(), programId: z.string() })
   .meta({ id: "InviteExchangeResult" });
-const EnrollmentParams = z.object({ enrollmentId: z.string() });
 
 const createInvite = createRoute({
   method: "post",

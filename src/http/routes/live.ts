@@ -1,6 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { LiveMessage } from "../../../schemas/live.ts";
 import { secured } from "../middleware/auth.ts";
+import { SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -20,7 +21,7 @@ const live = createRoute({
     "A client may send the text frame `ping`; the server answers `pong`. Nothing else a client sends is read.",
   ].join(" "),
   ...secured(["admin", "facilitator", "client"], "resource"),
-  request: { params: z.object({ sessionId: z.string() }) },
+  request: { params: SessionParams },
   responses: {
     101: {
       description: "Switching to the live channel; each later text frame from the server is one of these messages",

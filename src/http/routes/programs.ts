@@ -1,11 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { Program, ProgramCreate, ProgramPatch } from "../../../schemas/program.ts";
 import { secured } from "../middleware/auth.ts";
+import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
-
-const ProgramParams = z.object({ programId: z.string().meta({ description: "Opaque program id" }) });
 
 const createProgram = createRoute({
   method: "post",

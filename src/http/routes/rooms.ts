@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { JoinAdmitted, JoinWaiting, RoomActionResult } from "../../../schemas/room.ts";
 import { isoInstant } from "../../lib/clock.ts";
@@ -7,14 +7,13 @@ import { joinRoom } from "../../rooms/join-service.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { ParticipantParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
 import { unwrap } from "../unwrap.ts";
 
-const SessionParams = z.object({ sessionId: z.string() });
-const ParticipantParams = z.object({ sessionId: z.string(), participantId: z.string().max(128) });
 const staff = ["admin", "facilitator"] as const;
 const everyone = ["admin", "facilitator", "client"] as const;
 

@@ -4,14 +4,13 @@ import { Session, SessionCreate, SessionMove, SessionRange } from "../../../sche
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { secured } from "../middleware/auth.ts";
+import { ProgramParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
 import { unwrap } from "../unwrap.ts";
 
-const ProgramParams = z.object({ programId: z.string() });
-const SessionParams = z.object({ sessionId: z.string() });
 const SessionList = z.object({ sessions: z.array(Session) }).meta({ id: "SessionList" });
 
 const listSessions = createRoute({

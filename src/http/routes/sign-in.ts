@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import {
   SignInCode,
   SignInCodeCreate,
@@ -13,6 +13,7 @@ import { mintApiToken } from "../../tokens/api-token.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -24,7 +25,6 @@ const CODE_SECONDS = 15 * 60;
 /** The staff token it buys lasts a clinic shift, like a client's invite session. */
 const TOKEN_SECONDS = 4 * 3600;
 
-const ProgramParams = z.object({ programId: z.string() });
 const disabled = "404 when local sign-in is off (always in production)";
 
 const createCode = createRoute({

@@ -3,6 +3,7 @@ import { Track, TrackCreate, TrackPatch } from "../../../schemas/track.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
 import { secured } from "../middleware/auth.ts";
+import { ProgramClientParams, ProgramParams, TrackParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -17,8 +18,6 @@ const WeeklyPlan = z
   })
   .meta({ id: "WeeklyPlan" });
 const TrackWithPlan = Track.extend({ plan: WeeklyPlan }).meta({ id: "TrackWithPlan" });
-const ProgramParams = z.object({ programId: z.string() });
-const TrackParams = z.object({ trackId: z.string() });
 const errors = { 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] };
 
 const createTrack = createRoute({
@@ -84,7 +83,7 @@ const clientPlan = createRoute({
   summary: "A client's scheduled weekly hours (track plus individual sessions) against the minimum",
   ...secured(["admin", "facilitator", "client"], "program"),
   request: {
-    params: z.object({ programId: z.string(), clientId: z.string().max(128) }),
+    params: ProgramClientParams,
     query: z.object({
       week: z
         .string()

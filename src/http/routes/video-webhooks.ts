@@ -5,6 +5,7 @@ import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
 import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
 import { audit } from "../audit.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -21,7 +22,7 @@ const livekit = createRoute({
     "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
   security: [],
   middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}`)],
-  request: { params: z.object({ programId: z.string() }) },
+  request: { params: ProgramParams },
   responses: {
     429: problems[429],
     200: json(z.object({ accepted: z.number() }), "Facts recorded (repeats are ignored)"),
