@@ -152,4 +152,3 @@ function problem(
   return problemResponse(type, detail, { ...extras, ...ids }, { ...headers, ...(rid ? { "x-request-id": rid } : {}) });
 }
 
-export type App = ReturnType<typeof createApp>;
