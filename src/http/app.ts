@@ -151,4 +151,3 @@ function problem(
   const ids = rid ? { requestId: rid } : {};
   return problemResponse(type, detail, { ...extras, ...ids }, { ...headers, ...(rid ? { "x-request-id": rid } : {}) });
 }
-
