@@ -1,22 +1,36 @@
-// `npm start`: a dev signing key on first start, `wrangler dev` on 127.0.0.1:8787 with local
-// persistence, then the demo program seeded through the public API (idempotently).
+// `npm start`: a dev signing key on first start, `wrangler dev` on 127.0.0.1:$PORT (8787) with local
+// persistence, then the demo program seeded through the public API (idempotently), a drop-in
+// session open now, and the links and commands a newcomer pastes.
+// IOP_DEV_DIR=<dir> keeps `.dev.vars`, wrangler's state and the demo's ids there instead (the
+// browser tests use a throwaway one); INSPECTOR_PORT picks wrangler's inspector port.
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { mintApiToken } from "../src/tokens/api-token.ts";
 import { loadKeyRing } from "../src/tokens/keys.ts";
+import { apiClient } from "./lib/api.mjs";
+import { banner } from "./lib/banner.mjs";
+import { devPaths } from "./lib/dev-paths.mjs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
-import { seedDemo } from "./lib/seed.mjs";
+import { ensureDropIn } from "./lib/drop-in.mjs";
+import { inviteLinks, signInLink } from "./lib/links.mjs";
+import { demoClients, seedDemo, writeDemo } from "./lib/seed.mjs";
 import { wranglerVar } from "./lib/wrangler-vars.mjs";
 
 const HOST = "127.0.0.1";
-const PORT = process.env.PORT ?? "8787";
+const PORT = process.env.PORT || "8787";
 const BASE = `http://${HOST}:${PORT}`;
+const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 
+const paths = devPaths();
 const vars = await ensureDevVars();
-const wrangler = spawn(
-  "wrangler",
-  ["dev", "--ip", HOST, "--port", PORT, "--persist-to", ".wrangler/state", "--show-interactive-dev-session=false"],
-  { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-);
+const args = ["dev", "--ip", HOST, "--port", PORT, "--persist-to", paths.state, "--show-interactive-dev-session=false"];
+// wrangler reads the project's .dev.vars by itself; another directory's has to be named.
+if (paths.dir) args.push("--env-file", paths.devVars);
+if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
+const wrangler = spawn(process.execPath, [WRANGLER, ...args], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+});
 const stop = () => wrangler.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -33,29 +47,31 @@ async function waitForHealth() {
   throw new Error(`the Worker did not answer ${BASE}/healthz within 120 s`);
 }
 
-try {
-  await waitForHealth();
+/** A bearer token from the dev key, as `npm run token` mints. */
+async function token(sub, role, program) {
   const ring = await loadKeyRing(vars.SIGNING_KEYS);
-  const admin = await mintApiToken(ring, {
-    sub: "adm_demo",
-    roles: ["admin"],
+  return mintApiToken(ring, {
+    sub,
+    roles: [role],
+    program,
     issuer: wranglerVar("TOKEN_ISSUER"),
     audience: wranglerVar("TOKEN_AUDIENCE"),
     now: Math.floor(Date.now() / 1000),
   });
-  const demo = await seedDemo(BASE, admin);
-  console.log(`
-iop-orchestrator is running at ${BASE}  (docs: ${BASE}/docs)
-${demo.created ? "Seeded" : "Found"} the demo program (America/Los_Angeles):
-  programId      ${demo.programId}
-  tracks         ${JSON.stringify(demo.trackIds)}
-  facilitatorId  ${demo.facilitatorId}
-  clientIds      ${demo.clientIds.join(" ")}
-Get a bearer token:
-  npm run token -- --role admin --sub adm_demo
-  npm run token -- --role facilitator --sub ${demo.facilitatorId} --program ${demo.programId}
-  npm run token -- --role client --sub ${demo.clientIds[0]} --program ${demo.programId}
-`);
+}
+
+try {
+  await waitForHealth();
+  const admin = apiClient(BASE, await token("adm_demo", "admin"));
+  const { demo, created } = await seedDemo(admin);
+  const facilitator = apiClient(BASE, await token(demo.facilitatorId, "facilitator", demo.programId));
+  const dropIn = await ensureDropIn({ admin, facilitator }, demo);
+  const clients = await demoClients(admin, demo);
+  writeDemo({ ...demo, clients });
+  const links = await inviteLinks(admin, clients);
+  const signIn = await signInLink(admin, demo);
+  const env = paths.dir ? `IOP_DEV_DIR=${paths.dir} ` : "";
+  console.log(banner({ base: BASE, demo, created, clients: links, dropIn, signIn, env }));
 } catch (err) {
   console.error(`start failed: ${err.message}`);
   stop();

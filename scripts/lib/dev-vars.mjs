@@ -1,8 +1,10 @@
 // Reads and writes `.dev.vars`, the git-ignored file wrangler dev loads secrets from.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
+import { devPaths } from "./dev-paths.mjs";
 
-export const DEV_VARS = new URL("../../.dev.vars", import.meta.url);
+/** `.dev.vars` of the project, or of IOP_DEV_DIR when set. */
+export const DEV_VARS = devPaths().devVars;
 
 /** Parse KEY=VALUE lines (values may be single-quoted JSON). */
 export function readDevVars() {
@@ -28,6 +30,12 @@ export async function ensureDevVars() {
     vars.SIGNING_KEYS = await generateSigningKeys();
     changed = true;
     console.log("Generated a new Ed25519 signing key in .dev.vars");
+  }
+  // One-time console sign-in links (POST /v1/programs/{id}/sign-in-codes) exist only where this is
+  // on; wrangler.toml leaves it empty, so a deployed Worker has none. Set it to "off" to do without.
+  if (vars.DEV_SIGN_IN === undefined) {
+    vars.DEV_SIGN_IN = "on";
+    changed = true;
   }
   if (!vars.ROOM_SECRET) {
     vars.ROOM_SECRET = crypto.randomUUID().replaceAll("-", "");

@@ -1,47 +1,44 @@
-// Seeds the demo program through the public API, once: ids are kept in .wrangler/demo.json and re-used.
+// Seeds the demo program through the public API, once: ids are kept in .wrangler/demo.json (or
+// IOP_DEV_DIR/demo.json) and re-used on every later start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { newId } from "../../src/lib/ids.ts";
+import { devPaths } from "./dev-paths.mjs";
 
-const STATE = new URL("../../.wrangler/demo.json", import.meta.url);
+/** The demo's tracks (program-local times) and which of its four clients each one holds. */
+export const DEMO_TRACKS = [
+  { key: "morning", name: "Morning", days: ["MO", "WE", "FR"], startTime: "09:00", endTime: "12:00", clients: [0, 1] },
+  { key: "evening", name: "Evening", days: ["MO", "TU", "TH"], startTime: "18:00", endTime: "21:00", clients: [2, 3] },
+];
 
-/** Call the running Worker as an admin; throws with the problem body on any non-2xx. */
-function client(base, token) {
-  return async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+/** The demo program's time zone. */
+export const DEMO_ZONE = "America/Los_Angeles";
+
+/** Read the kept ids; null when the demo was never seeded here. */
+export function readDemo() {
+  const path = devPaths().demo;
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : null;
 }
 
-/** Create (or find again) the demo program; returns the ids to print. */
-export async function seedDemo(base, adminToken) {
-  const api = client(base, adminToken);
-  if (existsSync(STATE)) {
-    const demo = JSON.parse(readFileSync(STATE, "utf8"));
-    let found = false;
-    try {
-      await api("GET", `/v1/programs/${demo.programId}`);
-      found = true;
-    } catch {
-      // The local state was wiped: seed again.
-    }
-    if (found) {
-      // A demo seeded before tracks existed gets them now.
-      if (Object.keys(demo.trackIds ?? {}).length === 0) {
-        demo.trackIds = await seedTracks(api, demo);
-        writeFileSync(STATE, JSON.stringify(demo, null, 2));
-      }
-      return { ...demo, created: false };
-    }
+/** Keep the ids for the next start (and for the README's walk-through, which reads them back). */
+export function writeDemo(demo) {
+  const path = devPaths().demo;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`);
+}
+
+/** Create (or find again) the demo program with its tracks and enrollments; `api` calls as an admin. */
+export async function seedDemo(api) {
+  const kept = readDemo();
+  // A wiped local state (or another Worker) does not know the kept program: seed again.
+  if (kept && (await api.raw("GET", `/v1/programs/${kept.programId}`)).status === 200) {
+    // A demo seeded before tracks existed gets them now.
+    if (Object.keys(kept.trackIds ?? {}).length === 0) kept.trackIds = await seedTracks(api, kept);
+    return { demo: kept, created: false };
   }
   const program = await api("POST", "/v1/programs", {
     name: "Demo IOP",
-    timezone: "America/Los_Angeles",
+    timezone: DEMO_ZONE,
     settings: { groupCapDefault: 12 },
   });
   const demo = {
@@ -51,21 +48,11 @@ export async function seedDemo(base, adminToken) {
     trackIds: {},
   };
   demo.trackIds = await seedTracks(api, demo);
-  mkdirSync(new URL(".", STATE), { recursive: true });
-  writeFileSync(STATE, JSON.stringify(demo, null, 2));
-  return { ...demo, created: true };
+  return { demo, created: true };
 }
 
-/** The demo's tracks (program-local times) and which of its four clients each one holds. */
-const DEMO_TRACKS = [
-  { key: "morning", name: "Morning", days: ["MO", "WE", "FR"], startTime: "09:00", endTime: "12:00", clients: [0, 1] },
-  { key: "evening", name: "Evening", days: ["MO", "TU", "TH"], startTime: "18:00", endTime: "21:00", clients: [2, 3] },
-];
-
-/** The morning and evening tracks with the clients enrolled; skipped while the API has no tracks yet. */
+/** The morning and evening tracks with the clients enrolled. */
 async function seedTracks(api, demo) {
-  const doc = await api("GET", "/openapi.json");
-  if (!doc.paths["/v1/programs/{programId}/tracks"]) return {};
   const startsOn = new Date().toISOString().slice(0, 10);
   const trackIds = {};
   for (const { key, clients, ...track } of DEMO_TRACKS) {
@@ -82,4 +69,14 @@ async function seedTracks(api, demo) {
     }
   }
   return trackIds;
+}
+
+/** Each demo client with their track and enrollment, from `GET …/enrollments` (the API is the record). */
+export async function demoClients(api, demo) {
+  const { enrollments } = await api("GET", `/v1/programs/${demo.programId}/enrollments?status=active`);
+  const trackKey = Object.fromEntries(Object.entries(demo.trackIds).map(([key, id]) => [id, key]));
+  return demo.clientIds.map((clientId) => {
+    const e = enrollments.find((x) => x.clientId === clientId);
+    return { clientId, track: e ? (trackKey[e.trackId] ?? e.trackId) : null, enrollmentId: e?.id ?? null };
+  });
 }

@@ -1,6 +1,6 @@
 import { Layout, LiveStatus } from "./layout.tsx";
 
-/** Sign-in by pasted token: the development path until the clinic's OpenID provider is wired in. */
+/** Sign-in by pasted token (or a one-time link, which skips this form): the development paths until the clinic's OpenID provider is wired in. */
 function SignIn() {
   return (
     <section id="signin" class="card signin" aria-labelledby="signin-h" hidden>
@@ -17,8 +17,9 @@ function SignIn() {
           aria-describedby="token-hint signin-error"
         />
         <p id="token-hint" class="muted small">
-          For local development, paste a facilitator token made with <code>npm run token</code>. It is kept only in this
-          browser tab and forgotten when you close it.
+          For local development, open the console sign-in link that <code>npm start</code> prints, or paste a
+          facilitator token made with <code>npm run token</code>. It is kept only in this browser tab and forgotten when
+          you close it.
         </p>
         <p id="signin-error" class="error" role="alert" />
         <button type="submit" class="button primary">

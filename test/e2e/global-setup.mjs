@@ -1,6 +1,8 @@
-// Global setup of the browser tests: `wrangler dev` on a free port with its own state directory and
-// its own throwaway secrets (never the developer's `.dev.vars`), stopped with its whole process
-// group on teardown. Plain Node (.mjs): this side of the suite runs outside workerd.
+// Global setup of the browser tests: `npm start` exactly as a newcomer runs it (scripts/start.mjs),
+// on a free port (PORT) with a throwaway directory for its state, demo ids and secrets
+// (IOP_DEV_DIR: never the developer's `.dev.vars` or `.wrangler/`), its printed banner parsed for
+// the tests, and its whole process group stopped on teardown. Plain Node (.mjs): this side of the
+// suite runs outside workerd.
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,9 +12,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { wranglerVar } from "../../scripts/lib/wrangler-vars.mjs";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
+import { bannerOf, parseBanner } from "./start-output.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SECRETS = ["SIGNING_KEYS", "ROOM_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"];
+const SECRETS = ["SIGNING_KEYS", "ROOM_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "DEV_SIGN_IN"];
 
 /** The first port from `from` that nobody listens on. */
 async function freePort(from) {
@@ -27,21 +30,19 @@ async function freePort(from) {
   throw new Error(`no free port from ${from}`);
 }
 
-async function waitForHealth(base, child, logPath) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) return;
-    } catch {}
+/** Wait until `npm start` has printed its whole banner; its text, or the log's tail in the error. */
+async function waitForBanner(child, logPath) {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const banner = bannerOf(readFileSync(logPath, "utf8"));
+    if (banner) return banner;
     await new Promise((r) => setTimeout(r, 300));
   }
   const log = readFileSync(logPath, "utf8").slice(-3000);
-  throw new Error(`wrangler dev did not answer ${base}/healthz:\n${log}`);
+  throw new Error(`npm start printed no banner:\n${log}`);
 }
 
-/** Stop the process group: wrangler and the workerd it started. */
+/** Stop the process group: start.mjs, wrangler and the workerd it started. */
 async function stop(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -66,51 +67,48 @@ export default async function setup(project) {
     LIVEKIT_API_KEY: "unused",
     LIVEKIT_API_SECRET: "unused",
   };
-  const envFile = join(dir, "secrets.env");
-  // Single quotes: dotenv keeps the JSON of the key set literally.
-  await writeFile(envFile, `${SECRETS.map((k) => `${k}='${secrets[k]}'`).join("\n")}\n`, { mode: 0o600 });
+  // The throwaway secrets in the throwaway `.dev.vars`; start.mjs adds what it needs (DEV_SIGN_IN).
+  const devVars = Object.entries(secrets).map(([k, v]) => `${k}='${v}'`);
+  await writeFile(join(dir, ".dev.vars"), `${devVars.join("\n")}\n`, { mode: 0o600 });
 
   const port = await freePort(8790);
   const inspector = await freePort(9330);
-  const base = `http://127.0.0.1:${port}`;
-  const logPath = join(dir, "wrangler.log");
+  const logPath = join(dir, "start.log");
   const out = openSync(logPath, "a");
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    INSPECTOR_PORT: String(inspector),
+    IOP_DEV_DIR: dir,
+    WRANGLER_SEND_METRICS: "false",
+    CI: "1",
+  };
   for (const k of SECRETS) delete env[k];
-  const args = [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspector),
-    "--persist-to",
-    join(dir, "state"),
-    "--env-file",
-    envFile,
-    "--show-interactive-dev-session=false",
-    "--log-level",
-    "warn",
-  ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
+  const child = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
 
   const teardown = async () => {
     await stop(child);
     await rm(dir, { recursive: true, force: true });
   };
+  let demo;
   try {
-    await waitForHealth(base, child, logPath);
+    demo = parseBanner(await waitForBanner(child, logPath));
   } catch (err) {
     await teardown();
     throw err;
   }
   project.provide("e2e", {
-    base,
+    base: demo.base,
     signingKeys,
     issuer: wranglerVar("TOKEN_ISSUER"),
     audience: wranglerVar("TOKEN_AUDIENCE"),
+    demo,
+    devDir: dir,
   });
   return teardown;
 }

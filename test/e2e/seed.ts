@@ -3,10 +3,24 @@ import type { Role } from "../../schemas/common.ts";
 import { mintApiToken } from "../../src/tokens/api-token.ts";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
 
+/** What `npm start` printed, as test/e2e/start-output.mjs reads it. */
+export interface PrintedDemo {
+  base: string;
+  programId: string;
+  facilitatorId: string;
+  dropInSessionId: string;
+  consoleUrl: string;
+  clients: { clientId: string; track: string; enrollmentId: string | null; inviteUrl: string }[];
+  walkthrough: string[];
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Set by global-setup.mjs: where `wrangler dev` answers and the secrets it was started with. */
-    e2e: { base: string; signingKeys: string; issuer: string; audience: string };
+    /**
+     * Set by global-setup.mjs: where `npm start` answers, the secrets it was started with, what it
+     * printed, and its throwaway directory (IOP_DEV_DIR).
+     */
+    e2e: { base: string; signingKeys: string; issuer: string; audience: string; demo: PrintedDemo; devDir: string };
   }
 }
 

@@ -129,8 +129,16 @@ export function roomPanel({ getToken, announce, onExpired }) {
 
   function onMessage(m) {
     const p = m.participantId && m.type !== "hello" ? person(m.participantId) : null;
+    // What the live channel says about someone is newer than the attendance roster's view of them.
+    if (p) p.live = true;
     if (m.type === "hello") {
       roomState = m.roomState;
+      // The room's own list, for a console opened after people arrived; see fromRoom().
+      for (const x of m.participants ?? []) {
+        const q = person(x.participantId);
+        Object.assign(q, { role: x.role, roomStatus: x.status });
+        if (!q.live) fromRoom(q);
+      }
     } else if (m.type === "waiting") {
       Object.assign(p, { status: "waiting", since: m.at });
       announce(m.participantId + " is waiting.");
@@ -154,6 +162,15 @@ export function roomPanel({ getToken, announce, onExpired }) {
       announce("The session was moved.");
     }
     if (session) render();
+  }
+
+  // A participant known from the room's list and the roster only: admitted with an arrival (a pass
+  // was issued) is in the room; the roster alone cannot tell, as a live interval ends "now".
+  function fromRoom(p) {
+    if (p.roomStatus === undefined) p.status = p.leftAt ? "left" : "in-room";
+    else if (p.roomStatus === "admitted") p.status = p.arrivedAt ? "in-room" : "admitted";
+    else p.status = p.roomStatus;
+    if (p.status !== "left") p.leftAt = null;
   }
 
   function showWhen() {
@@ -182,11 +199,11 @@ export function roomPanel({ getToken, announce, onExpired }) {
     for (const r of res.body.participants) {
       const arrivedAt = r.intervals?.[0]?.start ?? r.firstArrivalAt;
       if (!arrivedAt) continue;
-      const known = people.has(r.participantId);
       const p = person(r.participantId);
       p.role = r.role;
       p.arrivedAt ??= arrivedAt;
-      if (!known) Object.assign(p, r.lastDepartureAt ? { status: "left", leftAt: r.lastDepartureAt } : { status: "in-room" });
+      p.leftAt ??= r.lastDepartureAt;
+      if (!p.live) fromRoom(p);
     }
     render();
     if (roomState !== "closed" && roomState !== "cancelled" && !res.body.final) {

@@ -1,7 +1,8 @@
 /**
- * `/assets/console.js`: the facilitator console. Sign-in by pasted token (kept for this tab only),
- * the facilitator's sessions of today and the next two weeks, and the week's clients below the
- * program minimum. The selected session's room is `console-room.js`.
+ * `/assets/console.js`: the facilitator console. Sign-in by a one-time link (`/console#signin=…`,
+ * local development) or a pasted token, kept for this tab only; the facilitator's sessions of
+ * today and the next two weeks, and the week's clients below the program minimum. The selected
+ * session's room is `console-room.js`.
  */
 export const CONSOLE_JS = `
 import { api, el, formatDay, formatMinutes, formatTimeRange, KIND_LABEL, show, tokenStore, usableToken }
@@ -128,13 +129,33 @@ function enter(candidate) {
   loadAtRisk(who);
 }
 
+// A one-time sign-in link: the code sits in the fragment (never sent to a server), leaves the
+// address bar at once and is traded, once, for a staff token kept like a pasted one.
+async function signInFromLink() {
+  const code = new URLSearchParams(location.hash.slice(1)).get("signin");
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  if (!code) return false;
+  const res = await api("POST", "/v1/sign-in-codes/exchange", null, { code });
+  if (res.status === 200 && typeof res.body?.token === "string") {
+    enter(res.body.token);
+    return true;
+  }
+  signOut(res.status === 429 ? "There were too many tries. Wait a minute, then open the link again."
+    : res.status === 0 || res.status >= 500 ? "The service could not be reached. Open the link again."
+    : res.status === 404 ? "Sign-in links are off here. Paste a token instead."
+    : "This sign-in link is not valid: it works once, within 15 minutes. Get a new one, or paste a token.");
+  return true;
+}
+
 $("signin-form").addEventListener("submit", (event) => {
   event.preventDefault();
   enter($("token-input").value.trim());
 });
 $("sign-out").addEventListener("click", () => signOut("You have signed out."));
 
-const saved = store.get();
-if (saved && !staffClaims(saved).error) enter(saved);
-else signOut(saved ? "Your sign-in has expired. Paste a new token." : "");
+if (!(await signInFromLink())) {
+  const saved = store.get();
+  if (saved && !staffClaims(saved).error) enter(saved);
+  else signOut(saved ? "Your sign-in has expired. Paste a new token." : "");
+}
 `;

@@ -1,12 +1,15 @@
 /**
  * `/assets/join-list.js`: the landing page of an invite link. The code arrives in the fragment
  * (never sent to a server), is removed from the address bar at once, and is traded for a client
- * token kept for this tab. Then the client's sessions of the next two weeks are listed.
+ * token kept for this tab. Then the client's sessions of the next two weeks are listed; when the
+ * link was just opened and exactly one of them is running now, the client goes straight into it.
  */
 export const JOIN_LIST_JS = `
 import { api, el, formatDay, formatTimeRange, KIND_LABEL, show, timeZone, tokenStore, usableToken } from "/assets/common.js";
 
 const store = tokenStore("iop.client");
+// Tells the session page that the client came from their link straight into it: join at once.
+const autoJoin = tokenStore("iop.autojoin");
 const $ = (id) => document.getElementById(id);
 const status = $("status");
 let pendingCode = null;
@@ -53,7 +56,7 @@ function sessionItem(session) {
       el("span", { class: "meta" }, formatTimeRange(start, end) + " · " + (KIND_LABEL[session.kind] ?? "Session"))));
 }
 
-async function listSessions() {
+async function listSessions(fromLink) {
   const token = store.get();
   const claims = usableToken(token);
   if (!claims || typeof claims.program !== "string") {
@@ -81,6 +84,13 @@ async function listSessions() {
     return;
   }
   const upcoming = res.body.sessions.filter((s) => Date.parse(s.endsAt) > now);
+  const running = upcoming.filter((s) => s.status !== "cancelled" && Date.parse(s.startsAt) <= now);
+  if (fromLink && running.length === 1) {
+    status.textContent = "Taking you to your session…";
+    autoJoin.set(running[0].id);
+    location.assign("/join/" + encodeURIComponent(running[0].id));
+    return;
+  }
   const list = $("session-list");
   list.replaceChildren(...upcoming.map(sessionItem));
   $("tz-note").textContent = "Times are shown in your time zone (" + timeZone() + ").";
@@ -97,7 +107,7 @@ async function start() {
     pendingCode = code;
     if (!(await exchange(code))) return;
   }
-  await listSessions();
+  await listSessions(Boolean(code));
 }
 
 $("retry").addEventListener("click", start);

@@ -12,6 +12,8 @@ const $ = (id) => document.getElementById(id);
 const store = tokenStore("iop.client");
 const sessionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const token = store.get();
+// Set by the list page when the client's link led straight here: join without a press.
+const autoJoin = tokenStore("iop.autojoin");
 const ui = { card: $("card"), heading: $("state-h"), detail: $("state-detail"), countdown: $("countdown"),
   checkIn: $("check-in"), join: $("join"), video: $("video-link"), copy: $("copy-pass"), leave: $("leave") };
 const state = { phase: "loading", session: null, opensAt: null, autoCheckIn: false, pass: null, live: null };
@@ -211,6 +213,12 @@ async function start() {
   showSession(res.body);
   if (res.body.status === "cancelled") return setPhase("cancelled");
   if (Date.now() >= Date.parse(res.body.endsAt)) return setPhase("ended");
+  const straightIn = autoJoin.get() === sessionId;
+  autoJoin.clear();
+  if (straightIn) {
+    setPhase("checking");
+    return join();
+  }
   setPhase("scheduled");
 }
 
