@@ -49,6 +49,7 @@ export const WorkerEnv = z.object({
       .default(256 * 1024),
   ),
   LOG_LEVEL: Optional.pipe(LogLevel.default("info")),
+  DEV_SIGN_IN: Optional,
   GOOGLE_CALENDAR_API_URL: Optional.pipe(z.url().default("https://www.googleapis.com/calendar/v3")),
   GRAPH_API_URL: Optional.pipe(z.url().default("https://graph.microsoft.com/v1.0")),
   SIGNING_KEYS: Required("SIGNING_KEYS"),
@@ -73,6 +74,8 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
   corsOrigins: e.CORS_ORIGINS,
   maxBodyBytes: e.MAX_BODY_BYTES,
   logLevel: e.LOG_LEVEL,
+  /** One-time console sign-in codes: only where `DEV_SIGN_IN` is exactly `on` (local development). */
+  devSignIn: e.DEV_SIGN_IN === "on",
   /** LiveKit's API key and secret, when both are set. */
   livekit:
     e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET

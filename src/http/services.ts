@@ -36,7 +36,7 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Ser
     directory: new DirectoryClient(env.PROGRAMS),
     rooms: env.ROOMS,
     joinToken: { issuer: tokens.issuer, audience: tokens.joinAudience },
-    devSignIn: env.DEV_SIGN_IN === "on",
+    devSignIn: config.devSignIn,
     join: {
       rooms: env.ROOMS,
       clock,
