@@ -10,7 +10,7 @@ import { loadKeyRing } from "../src/tokens/keys.ts";
 import { apiClient } from "./lib/api.mjs";
 import { banner } from "./lib/banner.mjs";
 import { devPaths } from "./lib/dev-paths.mjs";
-import { ensureDevVars } from "./lib/dev-vars.mjs";
+import { ensureDevVars, optionalSecretArgs } from "./lib/dev-vars.mjs";
 import { ensureDropIn } from "./lib/drop-in.mjs";
 import { inviteLinks, signInLink } from "./lib/links.mjs";
 import { demoClients, seedDemo, writeDemo } from "./lib/seed.mjs";
@@ -27,6 +27,7 @@ const args = ["dev", "--ip", HOST, "--port", PORT, "--persist-to", paths.state, 
 // wrangler reads the project's .dev.vars by itself; another directory's has to be named.
 if (paths.dir) args.push("--env-file", paths.devVars);
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
+args.push(...optionalSecretArgs(vars));
 const wrangler = spawn(process.execPath, [WRANGLER, ...args], {
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, WRANGLER_SEND_METRICS: "false" },

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { optionalSecretArgs } from "../../scripts/lib/dev-vars.mjs";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
 import { cmdline, groupProcesses, workerdProcesses } from "./proc.mjs";
 import { sleep } from "./util.mjs";
@@ -134,6 +135,8 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     join(dir, "state"),
     "--env-file",
     envFile,
+    // The env file carries only wrangler.toml's required secrets to the Worker; LiveKit's pair goes as vars.
+    ...optionalSecretArgs(secrets),
     "--show-interactive-dev-session=false",
     // The Worker's own log level (LOG_LEVEL var); `BENCH_WORKER_LOG=info` keeps a line per request.
     "--var",

@@ -22,6 +22,23 @@ export function readDevVars() {
   return vars;
 }
 
+/** Secrets a deployment sets only for the integrations it uses (wrangler.toml requires only the others). */
+export const OPTIONAL_SECRETS = [
+  "LIVEKIT_API_KEY",
+  "LIVEKIT_API_SECRET",
+  "WEBHOOK_SECRETS",
+  "GOOGLE_API_TOKEN",
+  "GRAPH_API_TOKEN",
+];
+
+/**
+ * `wrangler dev` loads from `.dev.vars` only the secrets wrangler.toml lists as required; the
+ * optional ones present there are handed over as `--var` arguments, so local runs see them too.
+ */
+export function optionalSecretArgs(vars) {
+  return OPTIONAL_SECRETS.filter((name) => vars[name]).flatMap((name) => ["--var", `${name}:${vars[name]}`]);
+}
+
 /** Make sure `.dev.vars` holds a signing key (and dev LiveKit and calendar values); returns the variables. */
 export async function ensureDevVars() {
   const vars = readDevVars();
@@ -46,14 +63,11 @@ export async function ensureDevVars() {
     vars.LIVEKIT_API_SECRET = crypto.randomUUID().replaceAll("-", "") + crypto.randomUUID().replaceAll("-", "");
     changed = true;
   }
-  // Calendar webhooks: no program has secrets until you add them (docs/calendar.md); "unused" API tokens.
-  for (const [name, value] of [
-    ["WEBHOOK_SECRETS", "{}"],
-    ["GOOGLE_API_TOKEN", "unused"],
-    ["GRAPH_API_TOKEN", "unused"],
-  ]) {
-    if (vars[name] === undefined) {
-      vars[name] = value;
+  // Calendar secrets and API tokens stay absent until you add them (docs/calendar.md): absent means
+  // "not configured". A leftover "unused" from older versions of this file is dropped.
+  for (const name of OPTIONAL_SECRETS) {
+    if (vars[name] === "unused") {
+      delete vars[name];
       changed = true;
     }
   }

@@ -64,8 +64,6 @@ export default async function setup(project) {
   const secrets = {
     SIGNING_KEYS: signingKeys,
     ROOM_SECRET: crypto.randomUUID(),
-    LIVEKIT_API_KEY: "unused",
-    LIVEKIT_API_SECRET: "unused",
   };
   // The throwaway secrets in the throwaway `.dev.vars`; start.mjs adds what it needs (DEV_SIGN_IN).
   const devVars = Object.entries(secrets).map(([k, v]) => `${k}='${v}'`);
