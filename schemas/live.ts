@@ -22,8 +22,17 @@ export const LiveMessage = z
       .strictObject({ type: z.literal("admitted"), participantId: SubjectId })
       .meta({ id: "LiveAdmitted", description: "A participant got a seat" }),
     z
-      .strictObject({ type: z.literal("removed"), participantId: SubjectId })
-      .meta({ id: "LiveRemoved", description: "A facilitator removed a participant; their tokens are revoked" }),
+      .strictObject({
+        type: z.literal("removed"),
+        participantId: SubjectId,
+        reason: z.enum(["facilitator", "enrollment-changed"]).optional().meta({
+          description: "A facilitator's removal (absent or `facilitator`), or the client's enrollment ended or moved",
+        }),
+      })
+      .meta({
+        id: "LiveRemoved",
+        description: "A participant was removed or their enrollment changed; their tokens are revoked",
+      }),
     z
       .strictObject({ type: z.literal("waiting"), participantId: SubjectId, at: Instant })
       .meta({ id: "LiveWaiting", description: "A client entered the waiting room" }),

@@ -10,6 +10,14 @@ import { CalendarBook, type CalendarDelivery } from "../src/calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../src/calendar/migrations.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
+import {
+  bindingOf,
+  expectedClients,
+  roomsToDismiss,
+  type Ticket,
+  ticket,
+  type Viewer,
+} from "../src/directory/access.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "../src/directory/audit-store.ts";
 import { eligibility } from "../src/directory/eligibility.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
@@ -27,12 +35,6 @@ import { applyProgramPatch, newProgram, type PatchResult } from "../src/programs
 import type { RoomBinding } from "../src/rooms/binding.ts";
 import { weeklyPlan } from "../src/schedule/hours.ts";
 import { migrate } from "../src/storage/migrations.ts";
-
-/** A caller as the directory needs to know them. */
-export interface Viewer {
-  sub: string;
-  roles: string[];
-}
 
 /**
  * One per program, addressed by the program id: settings, tracks, session occurrences and
@@ -249,50 +251,38 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.changeSession(id, viewer, (s) => ({ ok: true, session: cancelSession(s, now) }));
   }
 
-  /**
-   * What the room needs for a staff action or a join: the session, the settings and, for a join,
-   * the caller's role in it. Checked fresh on every call, so a discharge takes effect at once.
-   */
-  authorize(
-    sessionId: string,
-    viewer: Viewer,
-    action: "join" | "manage",
-  ): Result<{ binding: RoomBinding; role: "client" | "facilitator" | "observer" | "family"; makeUp: boolean }> {
+  /** A caller's ticket for a room action (src/directory/access.ts): checked fresh, so a discharge counts at once. */
+  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage"): Result<Ticket> {
+    return ticket(
+      {
+        program: this.programs.get(),
+        session: (id) => this.sessions.get(id),
+        enrollment: (clientId) => this.enrollments.current(clientId),
+        activeInTrack: (trackId) => this.enrollments.activeInTrack(trackId),
+      },
+      sessionId,
+      viewer,
+      action,
+    );
+  }
+
+  /** A session's binding for system callers (webhooks, introspection, alarms): no caller to check. */
+  roomBinding(sessionId: string): RoomBinding | null {
     const program = this.programs.get();
     const session = this.sessions.get(sessionId);
-    if (!program || !session) return fail("not-found", "No such session.");
-    const binding: RoomBinding = {
-      programId: program.id,
-      timezone: program.timezone,
-      session,
-      settings: program.settings,
-    };
-    if (action === "manage") {
-      const ok = viewer.roles.includes("admin") || session.facilitatorIds.includes(viewer.sub);
-      return ok
-        ? { ok: true, binding, role: "facilitator", makeUp: false }
-        : fail("forbidden", "Only this session's facilitators may do that.");
-    }
-    const who = eligibility(session, viewer, {
-      enrollment: this.enrollments.current(viewer.sub),
-      settings: program.settings,
-    });
-    if (!who.ok) return fail("forbidden", "You are not a participant of this session.");
-    return { ok: true, binding, role: who.role, makeUp: who.makeUp };
+    return program && session ? bindingOf(program, session) : null;
+  }
+
+  /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
+  roomBindingsBetween(from: number, to: number): RoomBinding[] {
+    const program = this.programs.get();
+    return program ? this.sessions.range(from, to, { limit: 500 }).map((s) => bindingOf(program, s)) : [];
   }
 
   /** The clients expected at a session (listed ones, or the track's active clients that day): no-shows are counted against it. */
   expectedClients(sessionId: string): string[] | null {
     const session = this.sessions.get(sessionId);
-    if (!session) return null;
-    const expected = new Set([...session.clientIds, ...session.familyIds]);
-    if (session.kind === "group" && session.trackId) {
-      for (const e of this.enrollments.activeInTrack(session.trackId)) {
-        if (e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate))
-          expected.add(e.clientId);
-      }
-    }
-    return [...expected].sort();
+    return session ? expectedClients(session, (t) => this.enrollments.activeInTrack(t)) : null;
   }
 
   /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */
@@ -383,16 +373,22 @@ export class ProgramDirectory extends DurableObject<Env> {
     return result;
   }
 
-  /** Change an enrollment's status or track. Discharge takes effect for every later check at once. */
+  /**
+   * Change an enrollment's status or track. Discharge takes effect for every later check at once;
+   * `dismiss` names the rooms open now that the client must leave (the caller tells them).
+   */
   updateEnrollment(id: string, patch: EnrollmentPatch, now: string) {
     const current = this.enrollments.get(id);
     if (!current) return fail("not-found", "No such enrollment.");
     const result = changeEnrollment(current, patch, { now, target: this.trackFacts(patch.trackId ?? current.trackId) });
-    if (result.ok) {
-      this.enrollments.put(result.enrollment);
-      if (result.enrollment.status === "discharged") this.invites.revokeAll(id);
-    }
-    return result;
+    if (!result.ok) return result;
+    this.enrollments.put(result.enrollment);
+    if (result.enrollment.status === "discharged") this.invites.revokeAll(id);
+    const program = this.programs.get();
+    const at = Date.parse(now);
+    const around = this.sessions.range(at - 86_400_000, at + 86_400_000, { limit: 500 });
+    const dismiss = program ? roomsToDismiss(program, current, result.enrollment, around, at) : [];
+    return { ...result, dismiss };
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */

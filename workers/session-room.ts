@@ -8,8 +8,15 @@ import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
 import { log, setLogLevel } from "../src/lib/log.ts";
-import { decideJoin, type JoinRole, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
-import type { ActionOutcome, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
+import {
+  decideJoin,
+  isStaffOfRecord,
+  type JoinRole,
+  joinBounds,
+  owedSeats,
+  seatOrFull,
+} from "../src/rooms/admission.ts";
+import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { finalRecords, toPresenceEvents } from "../src/rooms/finalize.ts";
 import { flushOutbox, LedgerStore } from "../src/rooms/ledger-store.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
@@ -38,7 +45,7 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
-  async join(binding: RoomBinding, who: { id: string; role: JoinRole }, now: number): Promise<JoinOutcome> {
+  async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
     const outcome = this.decideAndSeat(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
@@ -56,7 +63,7 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /** The admission decision and its writes: synchronous from the first read to the last write. */
-  private decideAndSeat(binding: RoomBinding, who: { id: string; role: JoinRole }, now: number): JoinOutcome {
+  private decideAndSeat(binding: RoomBinding, who: Joiner, now: number): JoinOutcome {
     const { session, settings } = binding;
     const current = this.store.participant(who.id);
     const decision = decideJoin({
@@ -67,6 +74,18 @@ export class SessionRoom extends DurableObject<Env> {
       roomState: this.store.roomState(),
       current: current?.status ?? null,
       seated: this.store.seated(),
+      makeUp: who.makeUp,
+      owed: who.makeUp
+        ? owedSeats({
+            now,
+            lateAfter: joinBounds(session, settings).lateAfter,
+            expected: who.expected,
+            status: (id) => {
+              const p = this.store.participant(id);
+              return p ? { status: p.status, seat: p.seat === 1 } : null;
+            },
+          })
+        : 0,
     });
     switch (decision.kind) {
       case "cancelled":
@@ -77,7 +96,9 @@ export class SessionRoom extends DurableObject<Env> {
       case "too-early":
         return { status: "too-early", opensAt: decision.opensAt };
       case "full":
-        return { status: "full", cap: decision.cap };
+        return decision.heldForEnrolled
+          ? { status: "full", cap: decision.cap, heldForEnrolled: true }
+          : { status: "full", cap: decision.cap };
       case "wait":
         if (current?.status !== "waiting") {
           this.store.upsertParticipant(who.id, who.role, "waiting", false, now);
@@ -245,14 +266,42 @@ export class SessionRoom extends DurableObject<Env> {
     return { ok: true };
   }
 
-  /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. */
+  /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
   async remove(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
+    if (isStaffOfRecord(binding.session, participantId)) return { ok: false, reason: "staff-of-record" };
     const p = this.store.participant(participantId);
     this.store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
     this.store.revokeTokens(participantId);
     this.disconnect(participantId, now, "remove");
     this.broadcast({ type: "removed", participantId });
+    return { ok: true };
+  }
+
+  /** Let a removed participant back: they may join again (and wait again, under manual admission). */
+  async readmit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+    await this.bind(binding, now);
+    const state = this.store.roomState();
+    if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
+    const p = this.store.participant(participantId);
+    if (!p) return { ok: false, reason: "not-found" };
+    if (p.status !== "removed") return { ok: false, reason: "not-removed" };
+    this.store.upsertParticipant(participantId, p.role, "left", false, now);
+    return { ok: true };
+  }
+
+  /**
+   * The client's enrollment ended or moved (discharge, step-down, transfer): their tokens stop, their
+   * seat is freed and their page is told. The directory refuses their next join; nothing else changes.
+   */
+  async dismiss(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+    await this.bind(binding, now);
+    const p = this.store.participant(participantId);
+    if (!p || p.status === "removed") return { ok: true };
+    this.store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.store.revokeTokens(participantId);
+    this.disconnect(participantId, now, "dismiss");
+    this.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
     return { ok: true };
   }
 

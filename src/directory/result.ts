@@ -1,12 +1,27 @@
 import type { ProblemType } from "../http/problem.ts";
 
-/** A failed directory operation: a problem type the route answers with, a detail, and field errors. */
+/**
+ * A failed domain operation (a directory's, or a room's through the gateway): the problem type the
+ * route answers with, a detail, field errors, extra members and headers. `unwrap` is its one mapping.
+ */
 export interface Failure {
   ok: false;
-  reason: Extract<ProblemType, "invalid-request" | "not-found" | "conflict" | "group-full" | "gone" | "forbidden">;
+  reason: Extract<
+    ProblemType,
+    | "invalid-request"
+    | "not-found"
+    | "conflict"
+    | "group-full"
+    | "gone"
+    | "forbidden"
+    | "outside-window"
+    | "removed"
+    | "unavailable"
+  >;
   detail: string;
   errors?: { path: string; message: string }[];
   extras?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 /** The outcome of a directory operation, plain data so it crosses the Durable Object RPC boundary. */

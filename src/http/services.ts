@@ -3,7 +3,7 @@ import type { TrustConfig } from "../auth/verify-bearer.ts";
 import { DirectoryClient } from "../directory/client.ts";
 import type { Clock } from "../lib/clock.ts";
 import { ProgramService } from "../programs/service.ts";
-import type { JoinDeps } from "../rooms/join-service.ts";
+import { RoomGateway } from "../rooms/room-gateway.ts";
 import { type KeyRing, loadKeyRing } from "../tokens/keys.ts";
 
 /** Everything a handler may use, built once per request; handlers never touch bindings directly. */
@@ -16,7 +16,8 @@ export interface Services {
   programs: ProgramService;
   directory: DirectoryClient;
   rooms: Env["ROOMS"];
-  join: JoinDeps;
+  /** The one door to a room: every room action, two hops each. */
+  gateway: RoomGateway;
   /** Issuer and audience of native join tokens. */
   joinToken: { issuer: string; audience: string };
   /** One-time console sign-in codes: local development only (`DEV_SIGN_IN=on` in `.dev.vars`). */
@@ -27,21 +28,23 @@ export interface Services {
 export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Services {
   const { tokens, livekit } = config;
   const keyRing = () => loadKeyRing(config.signingKeys);
+  const directory = new DirectoryClient(env.PROGRAMS);
   return {
     clock,
     config,
     trust: { localIssuer: tokens.issuer, localAudience: tokens.audience, external: config.externalIssuer },
     keyRing,
     programs: new ProgramService(env.PROGRAMS, env.ATTENDANCE, clock),
-    directory: new DirectoryClient(env.PROGRAMS),
+    directory,
     rooms: env.ROOMS,
     joinToken: { issuer: tokens.issuer, audience: tokens.joinAudience },
     devSignIn: config.devSignIn,
-    join: {
+    gateway: new RoomGateway({
+      directory,
       rooms: env.ROOMS,
       clock,
       roomSecret: config.roomSecret,
       provider: async () => ({ ring: await keyRing(), livekit, issuer: tokens.issuer, audience: tokens.joinAudience }),
-    },
+    }),
   };
 }

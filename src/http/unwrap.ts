@@ -5,7 +5,7 @@ import { ApiError } from "./problem.ts";
 export function unwrap<T extends { ok: true }>(result: T | Failure): T {
   if (!result.ok) {
     const extras = { ...(result.errors ? { errors: result.errors } : {}), ...result.extras };
-    throw new ApiError(result.reason, result.detail, extras);
+    throw new ApiError(result.reason, result.detail, extras, result.headers);
   }
   return result;
 }

@@ -1,36 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { groupSession } from "./fixtures.ts";
-
-/** Open the live channel through the app, with the bearer as a subprotocol as a browser would. */
-async function connect(s: Awaited<ReturnType<typeof groupSession>>, token: string) {
-  const res = await s.app.request(
-    `/v1/sessions/${s.sessionId}/live`,
-    { headers: { upgrade: "websocket", "sec-websocket-protocol": `iop.v1, bearer.${token}` } },
-    env,
-  );
-  expect(res.status).toBe(101);
-  const ws = res.webSocket as WebSocket;
-  ws.accept();
-  const messages: { type: string; [k: string]: unknown }[] = [];
-  const waiters: (() => void)[] = [];
-  ws.addEventListener("message", (e) => {
-    messages.push(JSON.parse(e.data as string));
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = async (type: string) => {
-    for (let i = 0; i < 50; i++) {
-      const found = messages.find((m) => m.type === type);
-      if (found) return found;
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-    throw new Error(`no ${type} message; got ${JSON.stringify(messages)}`);
-  };
-  return { ws, messages, next };
-}
+import { connect, groupSession } from "./fixtures.ts";
 
 describe("the live channel", () => {
   it("tells a waiting client the moment they are admitted, and the facilitator who arrived", async () => {

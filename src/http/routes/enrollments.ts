@@ -108,7 +108,9 @@ export function enrollmentRoutes() {
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
       const now = isoInstant(c.var.services.clock.now());
-      const { enrollment } = unwrap(await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now));
+      const { enrollment, dismiss } = unwrap(await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now));
+      // A discharge, step-down or transfer counts in the rooms open now, not only at the next join.
+      if (dismiss.length > 0) await c.var.services.gateway.dismiss(dismiss, enrollment.clientId);
       return c.json(enrollment, 200);
     });
 }

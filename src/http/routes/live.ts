@@ -46,8 +46,8 @@ export function liveRoutes() {
     const { principal, services } = c.var;
     const dir = services.directory.ofChild(sessionId);
     if (!dir) throw new ApiError("not-found", "No such session.");
-    const manage = await dir.stub.authorize(sessionId, principal, "manage");
-    const auth = manage.ok ? manage : unwrap(await dir.stub.authorize(sessionId, principal, "join"));
+    const manage = await dir.stub.ticket(sessionId, principal, "manage");
+    const auth = manage.ok ? manage : unwrap(await dir.stub.ticket(sessionId, principal, "join"));
     const headers = new Headers(c.req.raw.headers);
     headers.delete("authorization");
     headers.delete("sec-websocket-protocol");

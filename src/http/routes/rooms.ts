@@ -1,14 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { JoinAdmitted, JoinWaiting, RoomActionResult } from "../../../schemas/room.ts";
-import { isoInstant } from "../../lib/clock.ts";
-import type { ActionOutcome } from "../../rooms/binding.ts";
-import { joinRoom } from "../../rooms/join-service.ts";
+import type { Failure } from "../../directory/result.ts";
+import type { Denied } from "../../rooms/room-gateway.ts";
 import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ParticipantParams, SessionParams } from "../params.ts";
-import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
@@ -68,23 +66,30 @@ const removeRoute = createRoute({
   path: "/v1/sessions/{sessionId}/participants/{participantId}",
   operationId: "removeParticipant",
   tags: ["rooms"],
-  summary: "Remove a participant: seat freed, tokens revoked, no rejoin",
+  summary: "Remove a participant: seat freed, tokens revoked, no rejoin until readmitted; 409 for staff of record",
   ...secured(staff, "resource"),
   request: { params: ParticipantParams },
-  responses: { 200: json(RoomActionResult, "Removed"), 401: problems[401], 403: problems[403], 404: problems[404] },
+  responses: {
+    200: json(RoomActionResult, "Removed"),
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+    409: problems[409],
+    410: problems[410],
+  },
 });
 
-/** The session's binding from its directory, checked for the caller and the action. */
-async function authorize(c: Context<AppEnv>, sessionId: string, what: "join" | "manage") {
-  const dir = c.var.services.directory.ofChild(sessionId);
-  if (!dir) throw new ApiError("not-found", "No such session.");
-  const result = await dir.stub.authorize(sessionId, c.var.principal, what);
-  // The RPC stub's type drops the failure branch of the union; the value still carries it.
-  const outcome = result as { ok: boolean; reason?: string };
-  if (!outcome.ok) {
-    await audit(c, sessionId, [{ action: `room.${what}`, object: sessionId, outcome: `denied:${outcome.reason}` }]);
+/** The gateway's result as the answer: a refused ticket is audited, any failure becomes its problem. */
+async function settle<T extends { ok: true }>(
+  c: Context<AppEnv>,
+  sessionId: string,
+  what: string,
+  result: T | Failure | Denied,
+): Promise<T> {
+  if (!result.ok && "denied" in result) {
+    await audit(c, sessionId, [{ action: what, object: sessionId, outcome: `denied:${result.reason}` }]);
   }
-  return unwrap(result);
+  return unwrap<T>(result as T | Failure);
 }
 
 /** Record a staff action on a room. */
@@ -92,97 +97,74 @@ function recorded(c: Context<AppEnv>, sessionId: string, action: string, object 
   return audit(c, sessionId, [{ action, object, outcome: "ok" }]);
 }
 
-/** Map a room's refusal of a staff action to a problem. */
-function check(outcome: ActionOutcome): { ok: true } {
-  if (outcome.ok) return outcome;
-  if (outcome.reason === "ended") throw new ApiError("gone", "The session has ended or was cancelled.");
-  if (outcome.reason === "full") throw new ApiError("group-full", "The group is full.", { cap: outcome.cap });
-  if (outcome.reason === "not-waiting") throw new ApiError("conflict", "That participant is not waiting.");
-  throw new ApiError("not-found", "No such participant in this session.");
-}
+const staffActions = [
+  ["openRoom", "open", "/v1/sessions/{sessionId}/open", "Open the room", "room.open"],
+  ["closeRoom", "close", "/v1/sessions/{sessionId}/close", "Close the room for good", "room.close"],
+] as const;
 
-/** Room lifecycle, join and leave, admissions and removals. */
+const participantActions = [
+  [
+    "admitParticipant",
+    "admit",
+    "/v1/sessions/{sessionId}/participants/{participantId}/admit",
+    "Admit from the waiting room",
+    "room.admit",
+  ],
+  [
+    "readmitParticipant",
+    "readmit",
+    "/v1/sessions/{sessionId}/participants/{participantId}/readmit",
+    "Let a removed participant join again (they wait again under manual admission)",
+    "room.readmit",
+  ],
+] as const;
+
+/** Room lifecycle, join and leave, admissions and removals: thin shells over the room gateway. */
 export function roomRoutes() {
-  return newRouter()
+  const app = newRouter()
     .openapi(joinRoute, async (c) => {
       const { sessionId } = c.req.valid("param");
-      const auth = await authorize(c, sessionId, "join");
-      const answer = await joinRoom(c.var.services.join, auth.binding, c.var.principal, auth.role);
+      const { answer } = await settle(
+        c,
+        sessionId,
+        "room.join",
+        await c.var.services.gateway.join(sessionId, c.var.principal),
+      );
       // The room audits the join itself, in the same step as the seat (SessionRoom.join).
-      switch (answer.status) {
-        case "admitted":
-          return c.json(answer, 200);
-        case "waiting":
-          return c.json({ status: "waiting" as const }, 202);
-        case "full":
-          throw new ApiError("group-full", "The group is full.", { cap: answer.cap });
-        case "too-early":
-          throw new ApiError("outside-window", "The room is not open for joining yet.", {
-            opensAt: isoInstant(answer.opensAt),
-          });
-        case "too-late":
-          throw new ApiError("outside-window", "It is too late to join this session.", { reason: "late" });
-        case "ended":
-          throw new ApiError("gone", "The session has ended.");
-        case "cancelled":
-          throw new ApiError("gone", "The session was cancelled.");
-        case "removed":
-          throw new ApiError("removed", "You were removed from this session.");
-        case "provider-not-configured":
-          throw new ApiError("unavailable", "The video provider is not configured.", {}, { "retry-after": "60" });
-      }
+      return answer.status === "admitted" ? c.json(answer, 200) : c.json(answer, 202);
     })
     .openapi(
       action("leaveSession", "/v1/sessions/{sessionId}/leave", "End the caller's presence", everyone, SessionParams),
       async (c) => {
         const { sessionId } = c.req.valid("param");
-        const { binding } = await authorize(c, sessionId, "join");
-        const now = c.var.services.clock.now();
-        check(await c.var.services.rooms.getByName(sessionId).leave(binding, c.var.principal.sub, now));
+        await settle(c, sessionId, "room.join", await c.var.services.gateway.leave(sessionId, c.var.principal));
         await recorded(c, sessionId, "room.leave");
-        return c.json({ ok: true as const }, 200);
-      },
-    )
-    .openapi(action("openRoom", "/v1/sessions/{sessionId}/open", "Open the room", staff, SessionParams), async (c) => {
-      const { sessionId } = c.req.valid("param");
-      const { binding } = await authorize(c, sessionId, "manage");
-      check(await c.var.services.rooms.getByName(sessionId).open(binding, c.var.services.clock.now()));
-      await recorded(c, sessionId, "room.open");
-      return c.json({ ok: true as const }, 200);
-    })
-    .openapi(
-      action("closeRoom", "/v1/sessions/{sessionId}/close", "Close the room for good", staff, SessionParams),
-      async (c) => {
-        const { sessionId } = c.req.valid("param");
-        const { binding } = await authorize(c, sessionId, "manage");
-        const expected = (await c.var.services.directory.ofChild(sessionId)?.stub.expectedClients(sessionId)) ?? [];
-        check(await c.var.services.rooms.getByName(sessionId).close(binding, c.var.services.clock.now(), expected));
-        await recorded(c, sessionId, "room.close");
-        return c.json({ ok: true as const }, 200);
-      },
-    )
-    .openapi(
-      action(
-        "admitParticipant",
-        "/v1/sessions/{sessionId}/participants/{participantId}/admit",
-        "Admit from the waiting room",
-        staff,
-        ParticipantParams,
-      ),
-      async (c) => {
-        const { sessionId, participantId } = c.req.valid("param");
-        const { binding } = await authorize(c, sessionId, "manage");
-        check(
-          await c.var.services.rooms.getByName(sessionId).admit(binding, participantId, c.var.services.clock.now()),
-        );
         return c.json({ ok: true as const }, 200);
       },
     )
     .openapi(removeRoute, async (c) => {
       const { sessionId, participantId } = c.req.valid("param");
-      const { binding } = await authorize(c, sessionId, "manage");
-      check(await c.var.services.rooms.getByName(sessionId).remove(binding, participantId, c.var.services.clock.now()));
+      const result = await c.var.services.gateway.staff("remove", sessionId, c.var.principal, participantId);
+      await settle(c, sessionId, "room.manage", result);
       await recorded(c, sessionId, "room.remove", participantId);
       return c.json({ ok: true as const }, 200);
     });
+  for (const [operationId, verb, path, summary, audited] of staffActions) {
+    app.openapi(action(operationId, path, summary, staff, SessionParams), async (c) => {
+      const { sessionId } = c.req.valid("param");
+      await settle(c, sessionId, "room.manage", await c.var.services.gateway.staff(verb, sessionId, c.var.principal));
+      await recorded(c, sessionId, audited);
+      return c.json({ ok: true as const }, 200);
+    });
+  }
+  for (const [operationId, verb, path, summary, audited] of participantActions) {
+    app.openapi(action(operationId, path, summary, staff, ParticipantParams), async (c) => {
+      const { sessionId, participantId } = c.req.valid("param");
+      const result = await c.var.services.gateway.staff(verb, sessionId, c.var.principal, participantId);
+      await settle(c, sessionId, "room.manage", result);
+      await recorded(c, sessionId, audited, participantId);
+      return c.json({ ok: true as const }, 200);
+    });
+  }
+  return app;
 }

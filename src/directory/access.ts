@@ -1,0 +1,107 @@
+import type { Enrollment } from "../../schemas/enrollment.ts";
+import type { Program } from "../../schemas/program.ts";
+import type { Session } from "../../schemas/session.ts";
+import { joinBounds } from "../rooms/admission.ts";
+import type { RoomBinding } from "../rooms/binding.ts";
+import { eligibility } from "./eligibility.ts";
+import { fail, type Result } from "./result.ts";
+
+/** A caller as the directory needs to know them. */
+export interface Viewer {
+  sub: string;
+  roles: readonly string[];
+}
+
+/** What a room action needs from the directory: the binding and who the caller is in this session. */
+export type Ticket = {
+  binding: RoomBinding;
+  role: "client" | "facilitator" | "observer" | "family";
+  makeUp: boolean;
+  /** The clients the session expects: for a make-up visitor's join (held seats) and for a close (no-shows). */
+  expected: string[];
+};
+
+/** What the access rules read from the directory's stores, synchronously. */
+export interface AccessFacts {
+  program: Program | null;
+  session: (id: string) => Session | null;
+  enrollment: (clientId: string) => Enrollment | null;
+  activeInTrack: (trackId: string) => Enrollment[];
+}
+
+/** The binding a room gets for a session: the session with its program's zone and settings. */
+export function bindingOf(program: Program, session: Session): RoomBinding {
+  return { programId: program.id, timezone: program.timezone, session, settings: program.settings };
+}
+
+/** The clients expected at a session: listed ones, or the track's active clients on its date. */
+export function expectedClients(session: Session, activeInTrack: (trackId: string) => Enrollment[]): string[] {
+  const expected = new Set([...session.clientIds, ...session.familyIds]);
+  if (session.kind === "group" && session.trackId) {
+    for (const e of activeInTrack(session.trackId)) {
+      if (e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate))
+        expected.add(e.clientId);
+    }
+  }
+  return [...expected].sort();
+}
+
+/**
+ * The ticket for a room action, checked fresh on every call so a discharge takes effect at once.
+ * `manage` is for admins and the session's facilitators; `join` for its participants.
+ */
+export function ticket(
+  facts: AccessFacts,
+  sessionId: string,
+  viewer: Viewer,
+  action: "join" | "manage",
+): Result<Ticket> {
+  const { program } = facts;
+  const session = facts.session(sessionId);
+  if (!program || !session) return fail("not-found", "No such session.");
+  const binding = bindingOf(program, session);
+  if (action === "manage") {
+    const ok = viewer.roles.includes("admin") || session.facilitatorIds.includes(viewer.sub);
+    if (!ok) return fail("forbidden", "Only this session's facilitators may do that.");
+    return {
+      ok: true,
+      binding,
+      role: "facilitator",
+      makeUp: false,
+      expected: expectedClients(session, facts.activeInTrack),
+    };
+  }
+  const who = eligibility(session, viewer, { enrollment: facts.enrollment(viewer.sub), settings: program.settings });
+  if (!who.ok) return fail("forbidden", "You are not a participant of this session.");
+  const expected = who.makeUp ? expectedClients(session, facts.activeInTrack) : [];
+  return { ok: true, binding, role: who.role, makeUp: who.makeUp, expected };
+}
+
+/**
+ * Rooms that may hold a client whose enrollment changed from `before` to `after`: sessions whose
+ * join window is open now, of the track they were in (left on a transfer, step-down or discharge)
+ * and, on discharge, also the sessions that list them.
+ */
+export function roomsToDismiss(
+  program: Program,
+  before: Enrollment,
+  after: Enrollment,
+  around: Session[],
+  now: number,
+): RoomBinding[] {
+  const leftTrack = before.status === "active" && (after.status !== "active" || after.trackId !== before.trackId);
+  const discharged = after.status === "discharged" && before.status !== "discharged";
+  if (!leftTrack && !discharged) return [];
+  return around
+    .filter((s) => s.status === "scheduled")
+    .filter((s) => {
+      const b = joinBounds(s, program.settings);
+      return b.opensAt <= now && now < b.closesAt;
+    })
+    .filter(
+      (s) =>
+        (leftTrack && s.kind === "group" && s.trackId === before.trackId) ||
+        (discharged && (s.clientIds.includes(before.clientId) || s.familyIds.includes(before.clientId))),
+    )
+    .map((s) => bindingOf(program, s));
+}
