@@ -7,7 +7,7 @@ import { DEFAULT_ATTENDANCE_POLICY } from "../src/attendance/status.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
-import { log, setLogLevel } from "../src/lib/log.ts";
+import { setLogLevel } from "../src/lib/log.ts";
 import {
   decideJoin,
   isStaffOfRecord,
@@ -18,14 +18,14 @@ import {
 } from "../src/rooms/admission.ts";
 import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { finalRecords, toPresenceEvents } from "../src/rooms/finalize.ts";
-import { flushOutbox, LedgerStore } from "../src/rooms/ledger-store.ts";
+import { LedgerStore } from "../src/rooms/ledger-store.ts";
+import { LiveChannel } from "../src/rooms/live-channel.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
+import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
 import { tokenValidity } from "../src/tokens/window.ts";
 
 const S = 1000;
-/** How long a room gathers audit events before forwarding them to the program's chain. */
-const AUDIT_BATCH_MS = 1000;
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -33,23 +33,33 @@ const AUDIT_BATCH_MS = 1000;
  * under any concurrency no client ever gets a seat beyond the cap.
  */
 export class SessionRoom extends DurableObject<Env> {
-  private readonly store: RoomStore;
-  private readonly ledger: LedgerStore;
+  readonly #store: RoomStore;
+  readonly #ledger: LedgerStore;
+  readonly #live: LiveChannel;
+  readonly #upkeep: RoomUpkeep;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
-    this.store = new RoomStore(ctx.storage.sql);
-    this.ledger = new LedgerStore(ctx.storage.sql);
+    this.#store = new RoomStore(ctx.storage.sql);
+    this.#ledger = new LedgerStore(ctx.storage.sql);
+    this.#live = new LiveChannel(ctx);
+    this.#upkeep = new RoomUpkeep({
+      store: this.#store,
+      ledger: this.#ledger,
+      ctx,
+      programs: env.PROGRAMS,
+      kv: () => this.kv(),
+    });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
   async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.decideAndSeat(binding, who, now);
+    const outcome = this.#decideAndSeat(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
-    this.store.queueAudit(
+    this.#store.queueAudit(
       [
         { actor: who.id, action: "room.join", object: binding.session.id, outcome: outcome.status },
         ...(outcome.status === "admitted"
@@ -58,22 +68,22 @@ export class SessionRoom extends DurableObject<Env> {
       ],
       isoInstant(now),
     );
-    this.forwardAuditSoon(binding.programId);
+    this.#upkeep.forwardAuditSoon(binding.programId);
     return outcome;
   }
 
   /** The admission decision and its writes: synchronous from the first read to the last write. */
-  private decideAndSeat(binding: RoomBinding, who: Joiner, now: number): JoinOutcome {
+  #decideAndSeat(binding: RoomBinding, who: Joiner, now: number): JoinOutcome {
     const { session, settings } = binding;
-    const current = this.store.participant(who.id);
+    const current = this.#store.participant(who.id);
     const decision = decideJoin({
       now,
       role: who.role,
       session,
       settings,
-      roomState: this.store.roomState(),
+      roomState: this.#store.roomState(),
       current: current?.status ?? null,
-      seated: this.store.seated(),
+      seated: this.#store.seated(),
       makeUp: who.makeUp,
       owed: who.makeUp
         ? owedSeats({
@@ -81,7 +91,7 @@ export class SessionRoom extends DurableObject<Env> {
             lateAfter: joinBounds(session, settings).lateAfter,
             expected: who.expected,
             status: (id) => {
-              const p = this.store.participant(id);
+              const p = this.#store.participant(id);
               return p ? { status: p.status, seat: p.seat === 1 } : null;
             },
           })
@@ -101,12 +111,12 @@ export class SessionRoom extends DurableObject<Env> {
           : { status: "full", cap: decision.cap };
       case "wait":
         if (current?.status !== "waiting") {
-          this.store.upsertParticipant(who.id, who.role, "waiting", false, now);
-          this.broadcast({ type: "waiting", participantId: who.id, at: isoInstant(now) });
+          this.#store.upsertParticipant(who.id, who.role, "waiting", false, now);
+          this.#live.broadcast({ type: "waiting", participantId: who.id, at: isoInstant(now) });
         }
         return { status: "waiting", participantId: who.id };
       case "admit":
-        this.store.upsertParticipant(who.id, who.role, "admitted", decision.takesSeat, now);
+        this.#store.upsertParticipant(who.id, who.role, "admitted", decision.takesSeat, now);
         break;
       case "rejoin":
         break;
@@ -120,10 +130,10 @@ export class SessionRoom extends DurableObject<Env> {
     });
     if (!validity.ok) return { status: validity.reason === "too-early" ? "too-late" : "ended" };
     const jti = crypto.randomUUID();
-    this.store.addToken(jti, who.id, session.version, validity.exp);
-    if (!this.store.connected(who.id)) {
-      this.store.addPresence(`join:${jti}`, who.id, "connect", now, "join");
-      this.broadcast({ type: "arrived", participantId: who.id, role: who.role, at: isoInstant(now) });
+    this.#store.addToken(jti, who.id, session.version, validity.exp);
+    if (!this.#store.connected(who.id)) {
+      this.#store.addPresence(`join:${jti}`, who.id, "connect", now, "join");
+      this.#live.broadcast({ type: "arrived", participantId: who.id, role: who.role, at: isoInstant(now) });
     }
     return {
       status: "admitted",
@@ -138,27 +148,27 @@ export class SessionRoom extends DurableObject<Env> {
   /** End the caller's presence and free their seat; their tokens stop working. */
   async leave(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const p = this.store.participant(participantId);
+    const p = this.#store.participant(participantId);
     if (!p || (p.status !== "admitted" && p.status !== "waiting")) return { ok: false, reason: "not-found" };
-    this.store.upsertParticipant(participantId, p.role, "left", false, now);
-    this.store.revokeTokens(participantId);
-    this.disconnect(participantId, now, "leave");
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.#store.revokeTokens(participantId);
+    this.#disconnect(participantId, now, "leave");
     return { ok: true };
   }
 
   /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
   async open(binding: RoomBinding, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.store.roomState();
+    const state = this.#store.roomState();
     if (state === "cancelled" || state === "closed" || now >= joinBounds(binding.session, binding.settings).closesAt) {
       return { ok: false, reason: "ended" };
     }
-    this.store.setMeta("state", "open");
-    this.broadcast({ type: "room", state: "open" });
+    this.#store.setMeta("state", "open");
+    this.#live.broadcast({ type: "room", state: "open" });
     if (binding.settings.admissionPolicy === "auto") {
-      for (const w of this.store.waiting()) {
-        if (seatOrFull(binding.session.cap, this.store.seated()).kind !== "admit") break;
-        this.seat(w.id, w.role, now);
+      for (const w of this.#store.waiting()) {
+        if (seatOrFull(binding.session.cap, this.#store.seated()).kind !== "admit") break;
+        this.#seat(w.id, w.role, now);
       }
     }
     return { ok: true };
@@ -170,20 +180,20 @@ export class SessionRoom extends DurableObject<Env> {
    */
   async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    if (this.store.roomState() === "cancelled") return { ok: false, reason: "ended" };
-    this.endAll(now, "close");
-    this.store.setMeta("state", "closed");
-    this.broadcast({ type: "room", state: "closed" });
-    this.finalize(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now);
-    await this.deliver(now);
+    if (this.#store.roomState() === "cancelled") return { ok: false, reason: "ended" };
+    this.#endAll(now, "close");
+    this.#store.setMeta("state", "closed");
+    this.#live.broadcast({ type: "room", state: "closed" });
+    this.#finalize(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now);
+    await this.#upkeep.deliver(now);
     return { ok: true };
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
   roster(binding: RoomBinding, expected: string[], now: number): SessionRoster {
-    const finalAt = this.store.getMeta<number>("finalizedAt");
-    const excuses = this.ledger.excuses();
-    const known = new Map(this.store.participants().map((p) => [p.id, p.role]));
+    const finalAt = this.#store.getMeta<number>("finalizedAt");
+    const excuses = this.#ledger.excuses();
+    const known = new Map(this.#store.participants().map((p) => [p.id, p.role]));
     for (const id of expected) if (!known.has(id)) known.set(id, "client");
     return sessionRoster({
       sessionId: binding.session.id,
@@ -193,9 +203,9 @@ export class SessionRoom extends DurableObject<Env> {
         participantId,
         role,
         expected: expected.includes(participantId),
-        excused: excuses.has(participantId) || this.ledger.record(participantId)?.status === "excused",
+        excused: excuses.has(participantId) || this.#ledger.record(participantId)?.status === "excused",
       })),
-      events: toPresenceEvents(this.store.presence()),
+      events: toPresenceEvents(this.#store.presence()),
       policy: DEFAULT_ATTENDANCE_POLICY,
       final: finalAt !== null,
       asOf: finalAt ?? now,
@@ -204,7 +214,7 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** The attendance records written at the end (the authoritative copy of what KV holds). */
   records(): AttendanceRecord[] {
-    return this.ledger.records();
+    return this.#ledger.records();
   }
 
   /**
@@ -219,18 +229,18 @@ export class SessionRoom extends DurableObject<Env> {
     now: number,
   ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
     await this.bind(binding, now);
-    if (this.store.getMeta<number>("finalizedAt") === null) {
+    if (this.#store.getMeta<number>("finalizedAt") === null) {
       if (change.status !== "excused" || change.attendedMinutes !== undefined)
         return { ok: false, reason: "not-ended" };
-      this.ledger.excuse(clientId, change.reasonCode, by, now);
+      this.#ledger.excuse(clientId, change.reasonCode, by, now);
       return { ok: true, record: null };
     }
-    const current = this.ledger.record(clientId);
+    const current = this.#ledger.record(clientId);
     if (!current) return { ok: false, reason: "not-found" };
     const next = applyCorrection(current, change, { by, at: now });
     if (!next.ok) return next;
-    this.ledger.save(next.record);
-    await this.deliver(now);
+    this.#ledger.save(next.record);
+    await this.#upkeep.deliver(now);
     return { ok: true, record: next.record };
   }
 
@@ -239,15 +249,15 @@ export class SessionRoom extends DurableObject<Env> {
     _binding: RoomBinding,
     fact: { eventId: string; identity: string; type: "connect" | "disconnect"; at: number },
   ): boolean {
-    const p = this.store.participant(fact.identity);
-    if (!p || this.store.getMeta<number>("finalizedAt") !== null) return false;
-    const fresh = this.store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
+    const p = this.#store.participant(fact.identity);
+    if (!p || this.#store.getMeta<number>("finalizedAt") !== null) return false;
+    const fresh = this.#store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
     if (fresh) {
       const message: LiveMessage =
         fact.type === "connect"
           ? { type: "arrived", participantId: fact.identity, role: p.role, at: isoInstant(fact.at) }
           : { type: "left", participantId: fact.identity, at: isoInstant(fact.at) };
-      this.broadcast(message);
+      this.#live.broadcast(message);
     }
     return fresh;
   }
@@ -255,14 +265,14 @@ export class SessionRoom extends DurableObject<Env> {
   /** Admit a waiting participant into a free seat. */
   async admit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.store.roomState();
+    const state = this.#store.roomState();
     if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
-    const p = this.store.participant(participantId);
+    const p = this.#store.participant(participantId);
     if (!p) return { ok: false, reason: "not-found" };
     if (p.status !== "waiting") return { ok: false, reason: "not-waiting" };
-    const seat = seatOrFull(binding.session.cap, this.store.seated());
+    const seat = seatOrFull(binding.session.cap, this.#store.seated());
     if (seat.kind === "full") return { ok: false, reason: "full", cap: seat.cap };
-    this.seat(p.id, p.role, now);
+    this.#seat(p.id, p.role, now);
     return { ok: true };
   }
 
@@ -270,23 +280,23 @@ export class SessionRoom extends DurableObject<Env> {
   async remove(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (isStaffOfRecord(binding.session, participantId)) return { ok: false, reason: "staff-of-record" };
-    const p = this.store.participant(participantId);
-    this.store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
-    this.store.revokeTokens(participantId);
-    this.disconnect(participantId, now, "remove");
-    this.broadcast({ type: "removed", participantId });
+    const p = this.#store.participant(participantId);
+    this.#store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
+    this.#store.revokeTokens(participantId);
+    this.#disconnect(participantId, now, "remove");
+    this.#live.broadcast({ type: "removed", participantId });
     return { ok: true };
   }
 
   /** Let a removed participant back: they may join again (and wait again, under manual admission). */
   async readmit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.store.roomState();
+    const state = this.#store.roomState();
     if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
-    const p = this.store.participant(participantId);
+    const p = this.#store.participant(participantId);
     if (!p) return { ok: false, reason: "not-found" };
     if (p.status !== "removed") return { ok: false, reason: "not-removed" };
-    this.store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
     return { ok: true };
   }
 
@@ -296,32 +306,32 @@ export class SessionRoom extends DurableObject<Env> {
    */
   async dismiss(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const p = this.store.participant(participantId);
+    const p = this.#store.participant(participantId);
     if (!p || p.status === "removed") return { ok: true };
-    this.store.upsertParticipant(participantId, p.role, "left", false, now);
-    this.store.revokeTokens(participantId);
-    this.disconnect(participantId, now, "dismiss");
-    this.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.#store.revokeTokens(participantId);
+    this.#disconnect(participantId, now, "dismiss");
+    this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
     return { ok: true };
   }
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */
   introspect(jti: string, now: number): TokenState {
-    const t = this.store.token(jti);
-    const binding = this.store.getMeta<RoomBinding>("binding");
+    const t = this.#store.token(jti);
+    const binding = this.#store.getMeta<RoomBinding>("binding");
     if (!t || !binding || t.revoked || t.exp * S <= now) return { active: false };
     if (binding.session.status === "cancelled" || t.version !== binding.session.version) return { active: false };
-    if (this.store.roomState() === "closed") return { active: false };
+    if (this.#store.roomState() === "closed") return { active: false };
     return { active: true, participantId: t.participant_id, exp: t.exp, version: t.version };
   }
 
   /** Participants and their presence facts, for rosters and attendance. */
   snapshot() {
     return {
-      roomState: this.store.roomState(),
-      participants: this.store.participants(),
-      presence: this.store.presence(),
-      binding: this.store.getMeta<RoomBinding>("binding"),
+      roomState: this.#store.roomState(),
+      participants: this.#store.participants(),
+      presence: this.#store.presence(),
+      binding: this.#store.getMeta<RoomBinding>("binding"),
     };
   }
 
@@ -332,26 +342,26 @@ export class SessionRoom extends DurableObject<Env> {
   async bind(binding: RoomBinding, now: number): Promise<void> {
     // The join path calls this every time: skip the write (and the alarm) when nothing changed.
     const incoming = JSON.stringify(binding);
-    if (this.store.metaJson("binding") === incoming) return;
-    const known = this.store.getMeta<RoomBinding>("binding");
+    if (this.#store.metaJson("binding") === incoming) return;
+    const known = this.#store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
-    this.store.setMeta("binding", binding);
+    this.#store.setMeta("binding", binding);
     if (known && known.session.version < binding.session.version) {
-      this.store.revokeTokens();
+      this.#store.revokeTokens();
       if (binding.session.status === "cancelled") {
-        this.endAll(now, "cancel");
-        this.store.setMeta("state", "cancelled");
-        this.broadcast({ type: "room", state: "cancelled" });
+        this.#endAll(now, "cancel");
+        this.#store.setMeta("state", "cancelled");
+        this.#live.broadcast({ type: "room", state: "cancelled" });
       } else if (
         known.session.startsAt !== binding.session.startsAt ||
         known.session.endsAt !== binding.session.endsAt
       ) {
-        this.broadcast({ type: "moved", startsAt: binding.session.startsAt, endsAt: binding.session.endsAt });
+        this.#live.broadcast({ type: "moved", startsAt: binding.session.startsAt, endsAt: binding.session.endsAt });
       }
     } else if (!known && binding.session.status === "cancelled") {
-      this.store.setMeta("state", "cancelled");
+      this.#store.setMeta("state", "cancelled");
     }
-    await this.rearm(now);
+    await this.#upkeep.rearm(now);
   }
 
   /**
@@ -360,86 +370,29 @@ export class SessionRoom extends DurableObject<Env> {
    * at or after the time it was set for, so that time (not a test's wall clock) is its "now".
    */
   override async alarm(): Promise<void> {
-    const binding = this.store.getMeta<RoomBinding>("binding");
+    const binding = this.#store.getMeta<RoomBinding>("binding");
     if (!binding) return;
-    const now = Math.max(Date.now(), this.store.getMeta<number>("alarmAt") ?? 0);
+    const now = Math.max(Date.now(), this.#store.getMeta<number>("alarmAt") ?? 0);
     const closesAt = joinBounds(binding.session, binding.settings).closesAt;
-    if (now >= closesAt && this.store.getMeta<number>("finalizedAt") === null) {
-      this.endAll(closesAt, "end");
-      if (this.store.roomState() !== "cancelled") {
-        this.store.setMeta("state", "closed");
+    if (now >= closesAt && this.#store.getMeta<number>("finalizedAt") === null) {
+      this.#endAll(closesAt, "end");
+      if (this.#store.roomState() !== "cancelled") {
+        this.#store.setMeta("state", "closed");
         const expected =
           (await this.env.PROGRAMS.getByName(binding.programId).expectedClients(binding.session.id)) ?? [];
-        this.finalize(binding, expected, closesAt, now);
+        this.#finalize(binding, expected, closesAt, now);
       } else {
-        this.store.setMeta("finalizedAt", closesAt);
+        this.#store.setMeta("finalizedAt", closesAt);
       }
     }
-    await this.forwardAudit(binding.programId);
-    await this.deliver(now);
-  }
-
-  /**
-   * Forward queued audit events to the program's chain shortly after answering, one forwarder at
-   * a time. The short wait batches a burst of joins into one call to the program's directory, so
-   * auditing does not add a Durable Object hop to every join; the events are durable here first.
-   */
-  private forwardAuditSoon(programId: string): void {
-    if (this.forwarding) return;
-    this.forwarding = new Promise<void>((resolve) => setTimeout(resolve, AUDIT_BATCH_MS))
-      .then(() => this.forwardAudit(programId))
-      .finally(() => {
-        this.forwarding = null;
-      });
-    this.ctx.waitUntil(this.forwarding);
-  }
-
-  private forwarding: Promise<void> | null = null;
-
-  private async forwardAudit(programId: string): Promise<void> {
-    const dir = this.env.PROGRAMS.getByName(programId);
-    for (let batch = this.store.pendingAudit(); batch.length > 0; batch = this.store.pendingAudit()) {
-      try {
-        await dir.appendAudit(
-          batch.map((r) => ({ ...JSON.parse(r.body), at: r.at })),
-          batch[0]?.at ?? "",
-        );
-      } catch (err) {
-        log("warn", "audit.forward.retry", { error: (err as Error).name });
-        await this.rearm(Date.now());
-        return;
-      }
-      this.store.auditForwarded(batch.at(-1)?.seq ?? 0);
-    }
-  }
-
-  /** Next wake-up: an outbox retry with backoff, else the end of session + grace while not finalised. */
-  private async rearm(now: number): Promise<void> {
-    const binding = this.store.getMeta<RoomBinding>("binding");
-    if (!binding) return;
-    const attempts = this.store.getMeta<number>("deliveryAttempts") ?? 0;
-    const retryAt =
-      this.ledger.pending(1).length > 0 ? now + Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1)) : null;
-    const endAt =
-      this.store.getMeta<number>("finalizedAt") === null
-        ? joinBounds(binding.session, binding.settings).closesAt
-        : null;
-    const next = [retryAt, endAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
-    if (next === undefined) {
-      await this.ctx.storage.deleteAlarm();
-      this.store.setMeta("alarmAt", null);
-      return;
-    }
-    if (this.store.getMeta<number>("alarmAt") !== next) {
-      this.store.setMeta("alarmAt", next);
-      await this.ctx.storage.setAlarm(next);
-    }
+    await this.#upkeep.forwardAudit(binding.programId);
+    await this.#upkeep.deliver(now);
   }
 
   /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
-  private finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
-    if (this.store.getMeta<number>("finalizedAt") !== null) return;
-    const attendees = this.store
+  #finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
+    if (this.#store.getMeta<number>("finalizedAt") !== null) return;
+    const attendees = this.#store
       .participants()
       .filter((p) => p.role === "client" || p.role === "family")
       .map((p) => p.id);
@@ -447,22 +400,13 @@ export class SessionRoom extends DurableObject<Env> {
       binding,
       expected,
       attendees,
-      events: toPresenceEvents(this.store.presence()),
-      excuses: this.ledger.excuses(),
+      events: toPresenceEvents(this.#store.presence()),
+      excuses: this.#ledger.excuses(),
       endedAt,
       now,
     });
-    for (const record of records) this.ledger.save(record);
-    this.store.setMeta("finalizedAt", endedAt);
-  }
-
-  /** Send queued records to KV; on failure, retry from the alarm with backoff so nothing is lost. */
-  private async deliver(now: number): Promise<void> {
-    const remaining = await flushOutbox(this.ledger, this.kv());
-    const attempts = remaining > 0 ? (this.store.getMeta<number>("deliveryAttempts") ?? 0) + 1 : 0;
-    this.store.setMeta("deliveryAttempts", attempts);
-    if (remaining > 0) log("warn", "attendance.outbox.retry", { remaining, attempts });
-    await this.rearm(now);
+    for (const record of records) this.#ledger.save(record);
+    this.#store.setMeta("finalizedAt", endedAt);
   }
 
   /** The ledger's KV namespace; tests may wrap it to inject failures (see test/attendance). */
@@ -477,25 +421,21 @@ export class SessionRoom extends DurableObject<Env> {
     }
     const participantId = request.headers.get("x-participant-id") ?? "";
     const audience = request.headers.get("x-audience") === "staff" ? "staff" : "participant";
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [audience, `p:${participantId}`]);
-    const p = this.store.participant(participantId);
+    const p = this.#store.participant(participantId);
     const hello: LiveMessage = {
       type: "hello",
       participantId,
       status: p?.status ?? "none",
-      roomState: this.store.roomState(),
+      roomState: this.#store.roomState(),
       ...(audience === "staff"
         ? {
-            participants: this.store
+            participants: this.#store
               .participants()
               .map((x) => ({ participantId: x.id, role: x.role, status: x.status })),
           }
         : {}),
     };
-    server.send(JSON.stringify(hello));
-    return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": "iop.v1" } });
+    return this.#live.accept(participantId, audience, hello);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -506,38 +446,19 @@ export class SessionRoom extends DurableObject<Env> {
     ws.close(code === 1005 ? 1000 : code, "bye");
   }
 
-  private seat(id: string, role: JoinRole, now: number): void {
-    this.store.upsertParticipant(id, role, "admitted", role === "client" || role === "family", now);
-    this.broadcast({ type: "admitted", participantId: id });
+  #seat(id: string, role: JoinRole, now: number): void {
+    this.#store.upsertParticipant(id, role, "admitted", role === "client" || role === "family", now);
+    this.#live.broadcast({ type: "admitted", participantId: id });
   }
 
-  private disconnect(participantId: string, now: number, source: string): void {
-    if (!this.store.connected(participantId)) return;
-    this.store.addPresence(`${source}:${participantId}:${now}`, participantId, "disconnect", now, source);
-    this.broadcast({ type: "left", participantId, at: isoInstant(now) });
+  #disconnect(participantId: string, now: number, source: string): void {
+    if (!this.#store.connected(participantId)) return;
+    this.#store.addPresence(`${source}:${participantId}:${now}`, participantId, "disconnect", now, source);
+    this.#live.broadcast({ type: "left", participantId, at: isoInstant(now) });
   }
 
-  private endAll(now: number, source: string): void {
-    for (const p of this.store.participants()) this.disconnect(p.id, now, source);
-    this.store.revokeTokens();
-  }
-
-  /**
-   * Room-wide news (state, move) reaches everyone; news about one participant reaches staff and
-   * that participant only, since who attends a group is itself protected (42 CFR Part 2).
-   */
-  private broadcast(message: LiveMessage): void {
-    const text = JSON.stringify(message);
-    const targets = new Set(this.ctx.getWebSockets("staff"));
-    if ("participantId" in message)
-      for (const ws of this.ctx.getWebSockets(`p:${message.participantId}`)) targets.add(ws);
-    else for (const ws of this.ctx.getWebSockets("participant")) targets.add(ws);
-    for (const ws of targets) {
-      try {
-        ws.send(text);
-      } catch {
-        // A socket closing under us is not an error for the room.
-      }
-    }
+  #endAll(now: number, source: string): void {
+    for (const p of this.#store.participants()) this.#disconnect(p.id, now, source);
+    this.#store.revokeTokens();
   }
 }
