@@ -2,30 +2,19 @@ import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
 import type { LiveMessage } from "../schemas/live.ts";
 import { applyCorrection } from "../src/attendance/record.ts";
-import { sessionRoster } from "../src/attendance/roster.ts";
-import { DEFAULT_ATTENDANCE_POLICY } from "../src/attendance/status.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
 import { setLogLevel } from "../src/lib/log.ts";
-import {
-  decideJoin,
-  isStaffOfRecord,
-  type JoinRole,
-  joinBounds,
-  owedSeats,
-  seatOrFull,
-} from "../src/rooms/admission.ts";
+import { isStaffOfRecord, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
 import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
-import { finalRecords, toPresenceEvents } from "../src/rooms/finalize.ts";
 import { LedgerStore } from "../src/rooms/ledger-store.ts";
 import { LiveChannel } from "../src/rooms/live-channel.ts";
+import { RoomAttendance } from "../src/rooms/room-attendance.ts";
+import { RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
-import { tokenValidity } from "../src/tokens/window.ts";
-
-const S = 1000;
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -37,6 +26,8 @@ export class SessionRoom extends DurableObject<Env> {
   readonly #ledger: LedgerStore;
   readonly #live: LiveChannel;
   readonly #upkeep: RoomUpkeep;
+  readonly #seats: RoomSeats;
+  readonly #attendance: RoomAttendance;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -44,6 +35,8 @@ export class SessionRoom extends DurableObject<Env> {
     this.#store = new RoomStore(ctx.storage.sql);
     this.#ledger = new LedgerStore(ctx.storage.sql);
     this.#live = new LiveChannel(ctx);
+    this.#seats = new RoomSeats(this.#store, this.#live);
+    this.#attendance = new RoomAttendance(this.#store, this.#ledger);
     this.#upkeep = new RoomUpkeep({
       store: this.#store,
       ledger: this.#ledger,
@@ -57,7 +50,7 @@ export class SessionRoom extends DurableObject<Env> {
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
   async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#decideAndSeat(binding, who, now);
+    const outcome = this.#seats.join(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
     this.#store.queueAudit(
       [
@@ -72,79 +65,6 @@ export class SessionRoom extends DurableObject<Env> {
     return outcome;
   }
 
-  /** The admission decision and its writes: synchronous from the first read to the last write. */
-  #decideAndSeat(binding: RoomBinding, who: Joiner, now: number): JoinOutcome {
-    const { session, settings } = binding;
-    const current = this.#store.participant(who.id);
-    const decision = decideJoin({
-      now,
-      role: who.role,
-      session,
-      settings,
-      roomState: this.#store.roomState(),
-      current: current?.status ?? null,
-      seated: this.#store.seated(),
-      makeUp: who.makeUp,
-      owed: who.makeUp
-        ? owedSeats({
-            now,
-            lateAfter: joinBounds(session, settings).lateAfter,
-            expected: who.expected,
-            status: (id) => {
-              const p = this.#store.participant(id);
-              return p ? { status: p.status, seat: p.seat === 1 } : null;
-            },
-          })
-        : 0,
-    });
-    switch (decision.kind) {
-      case "cancelled":
-      case "removed":
-      case "ended":
-      case "too-late":
-        return { status: decision.kind };
-      case "too-early":
-        return { status: "too-early", opensAt: decision.opensAt };
-      case "full":
-        return decision.heldForEnrolled
-          ? { status: "full", cap: decision.cap, heldForEnrolled: true }
-          : { status: "full", cap: decision.cap };
-      case "wait":
-        if (current?.status !== "waiting") {
-          this.#store.upsertParticipant(who.id, who.role, "waiting", false, now);
-          this.#live.broadcast({ type: "waiting", participantId: who.id, at: isoInstant(now) });
-        }
-        return { status: "waiting", participantId: who.id };
-      case "admit":
-        this.#store.upsertParticipant(who.id, who.role, "admitted", decision.takesSeat, now);
-        break;
-      case "rejoin":
-        break;
-    }
-    const validity = tokenValidity({
-      now: Math.floor(now / S),
-      startsAt: Date.parse(session.startsAt) / S,
-      endsAt: Date.parse(session.endsAt) / S,
-      joinWindowMinutes: settings.joinWindowMinutes,
-      graceMinutes: settings.graceMinutes,
-    });
-    if (!validity.ok) return { status: validity.reason === "too-early" ? "too-late" : "ended" };
-    const jti = crypto.randomUUID();
-    this.#store.addToken(jti, who.id, session.version, validity.exp);
-    if (!this.#store.connected(who.id)) {
-      this.#store.addPresence(`join:${jti}`, who.id, "connect", now, "join");
-      this.#live.broadcast({ type: "arrived", participantId: who.id, role: who.role, at: isoInstant(now) });
-    }
-    return {
-      status: "admitted",
-      participantId: who.id,
-      jti,
-      nbf: validity.nbf,
-      exp: validity.exp,
-      version: session.version,
-    };
-  }
-
   /** End the caller's presence and free their seat; their tokens stop working. */
   async leave(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
@@ -152,7 +72,7 @@ export class SessionRoom extends DurableObject<Env> {
     if (!p || (p.status !== "admitted" && p.status !== "waiting")) return { ok: false, reason: "not-found" };
     this.#store.upsertParticipant(participantId, p.role, "left", false, now);
     this.#store.revokeTokens(participantId);
-    this.#disconnect(participantId, now, "leave");
+    this.#seats.disconnect(participantId, now, "leave");
     return { ok: true };
   }
 
@@ -168,7 +88,7 @@ export class SessionRoom extends DurableObject<Env> {
     if (binding.settings.admissionPolicy === "auto") {
       for (const w of this.#store.waiting()) {
         if (seatOrFull(binding.session.cap, this.#store.seated()).kind !== "admit") break;
-        this.#seat(w.id, w.role, now);
+        this.#seats.seat(w.id, w.role, now);
       }
     }
     return { ok: true };
@@ -181,35 +101,22 @@ export class SessionRoom extends DurableObject<Env> {
   async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (this.#store.roomState() === "cancelled") return { ok: false, reason: "ended" };
-    this.#endAll(now, "close");
+    this.#seats.endAll(now, "close");
     this.#store.setMeta("state", "closed");
     this.#live.broadcast({ type: "room", state: "closed" });
-    this.#finalize(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now);
+    this.#attendance.finalize(
+      binding,
+      expected,
+      Math.min(now, joinBounds(binding.session, binding.settings).closesAt),
+      now,
+    );
     await this.#upkeep.deliver(now);
     return { ok: true };
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
   roster(binding: RoomBinding, expected: string[], now: number): SessionRoster {
-    const finalAt = this.#store.getMeta<number>("finalizedAt");
-    const excuses = this.#ledger.excuses();
-    const known = new Map(this.#store.participants().map((p) => [p.id, p.role]));
-    for (const id of expected) if (!known.has(id)) known.set(id, "client");
-    return sessionRoster({
-      sessionId: binding.session.id,
-      scheduledStart: Date.parse(binding.session.startsAt),
-      scheduledEnd: Date.parse(binding.session.endsAt),
-      participants: [...known].map(([participantId, role]) => ({
-        participantId,
-        role,
-        expected: expected.includes(participantId),
-        excused: excuses.has(participantId) || this.#ledger.record(participantId)?.status === "excused",
-      })),
-      events: toPresenceEvents(this.#store.presence()),
-      policy: DEFAULT_ATTENDANCE_POLICY,
-      final: finalAt !== null,
-      asOf: finalAt ?? now,
-    });
+    return this.#attendance.roster(binding, expected, now);
   }
 
   /** The attendance records written at the end (the authoritative copy of what KV holds). */
@@ -272,7 +179,7 @@ export class SessionRoom extends DurableObject<Env> {
     if (p.status !== "waiting") return { ok: false, reason: "not-waiting" };
     const seat = seatOrFull(binding.session.cap, this.#store.seated());
     if (seat.kind === "full") return { ok: false, reason: "full", cap: seat.cap };
-    this.#seat(p.id, p.role, now);
+    this.#seats.seat(p.id, p.role, now);
     return { ok: true };
   }
 
@@ -283,7 +190,7 @@ export class SessionRoom extends DurableObject<Env> {
     const p = this.#store.participant(participantId);
     this.#store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
     this.#store.revokeTokens(participantId);
-    this.#disconnect(participantId, now, "remove");
+    this.#seats.disconnect(participantId, now, "remove");
     this.#live.broadcast({ type: "removed", participantId });
     return { ok: true };
   }
@@ -310,7 +217,7 @@ export class SessionRoom extends DurableObject<Env> {
     if (!p || p.status === "removed") return { ok: true };
     this.#store.upsertParticipant(participantId, p.role, "left", false, now);
     this.#store.revokeTokens(participantId);
-    this.#disconnect(participantId, now, "dismiss");
+    this.#seats.disconnect(participantId, now, "dismiss");
     this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
     return { ok: true };
   }
@@ -319,7 +226,7 @@ export class SessionRoom extends DurableObject<Env> {
   introspect(jti: string, now: number): TokenState {
     const t = this.#store.token(jti);
     const binding = this.#store.getMeta<RoomBinding>("binding");
-    if (!t || !binding || t.revoked || t.exp * S <= now) return { active: false };
+    if (!t || !binding || t.revoked || t.exp * 1000 <= now) return { active: false };
     if (binding.session.status === "cancelled" || t.version !== binding.session.version) return { active: false };
     if (this.#store.roomState() === "closed") return { active: false };
     return { active: true, participantId: t.participant_id, exp: t.exp, version: t.version };
@@ -349,7 +256,7 @@ export class SessionRoom extends DurableObject<Env> {
     if (known && known.session.version < binding.session.version) {
       this.#store.revokeTokens();
       if (binding.session.status === "cancelled") {
-        this.#endAll(now, "cancel");
+        this.#seats.endAll(now, "cancel");
         this.#store.setMeta("state", "cancelled");
         this.#live.broadcast({ type: "room", state: "cancelled" });
       } else if (
@@ -375,38 +282,18 @@ export class SessionRoom extends DurableObject<Env> {
     const now = Math.max(Date.now(), this.#store.getMeta<number>("alarmAt") ?? 0);
     const closesAt = joinBounds(binding.session, binding.settings).closesAt;
     if (now >= closesAt && this.#store.getMeta<number>("finalizedAt") === null) {
-      this.#endAll(closesAt, "end");
+      this.#seats.endAll(closesAt, "end");
       if (this.#store.roomState() !== "cancelled") {
         this.#store.setMeta("state", "closed");
         const expected =
           (await this.env.PROGRAMS.getByName(binding.programId).expectedClients(binding.session.id)) ?? [];
-        this.#finalize(binding, expected, closesAt, now);
+        this.#attendance.finalize(binding, expected, closesAt, now);
       } else {
         this.#store.setMeta("finalizedAt", closesAt);
       }
     }
     await this.#upkeep.forwardAudit(binding.programId);
     await this.#upkeep.deliver(now);
-  }
-
-  /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
-  #finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
-    if (this.#store.getMeta<number>("finalizedAt") !== null) return;
-    const attendees = this.#store
-      .participants()
-      .filter((p) => p.role === "client" || p.role === "family")
-      .map((p) => p.id);
-    const records = finalRecords({
-      binding,
-      expected,
-      attendees,
-      events: toPresenceEvents(this.#store.presence()),
-      excuses: this.#ledger.excuses(),
-      endedAt,
-      now,
-    });
-    for (const record of records) this.#ledger.save(record);
-    this.#store.setMeta("finalizedAt", endedAt);
   }
 
   /** The ledger's KV namespace; tests may wrap it to inject failures (see test/attendance). */
@@ -444,21 +331,5 @@ export class SessionRoom extends DurableObject<Env> {
 
   override webSocketClose(ws: WebSocket, code: number): void {
     ws.close(code === 1005 ? 1000 : code, "bye");
-  }
-
-  #seat(id: string, role: JoinRole, now: number): void {
-    this.#store.upsertParticipant(id, role, "admitted", role === "client" || role === "family", now);
-    this.#live.broadcast({ type: "admitted", participantId: id });
-  }
-
-  #disconnect(participantId: string, now: number, source: string): void {
-    if (!this.#store.connected(participantId)) return;
-    this.#store.addPresence(`${source}:${participantId}:${now}`, participantId, "disconnect", now, source);
-    this.#live.broadcast({ type: "left", participantId, at: isoInstant(now) });
-  }
-
-  #endAll(now: number, source: string): void {
-    for (const p of this.#store.participants()) this.#disconnect(p.id, now, source);
-    this.#store.revokeTokens();
   }
 }

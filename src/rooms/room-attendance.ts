@@ -1,0 +1,61 @@
+import type { SessionRoster } from "../../schemas/attendance.ts";
+import { sessionRoster } from "../attendance/roster.ts";
+import { DEFAULT_ATTENDANCE_POLICY } from "../attendance/status.ts";
+import type { RoomBinding } from "./binding.ts";
+import { finalRecords, toPresenceEvents } from "./finalize.ts";
+import type { LedgerStore } from "./ledger-store.ts";
+import type { RoomStore } from "./room-store.ts";
+
+/** A room's attendance: the roster from its presence facts, and the final records written once. */
+export class RoomAttendance {
+  readonly #store: RoomStore;
+  readonly #ledger: LedgerStore;
+
+  constructor(store: RoomStore, ledger: LedgerStore) {
+    this.#store = store;
+    this.#ledger = ledger;
+  }
+
+  /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
+  roster(binding: RoomBinding, expected: string[], now: number): SessionRoster {
+    const finalAt = this.#store.getMeta<number>("finalizedAt");
+    const excuses = this.#ledger.excuses();
+    const known = new Map(this.#store.participants().map((p) => [p.id, p.role]));
+    for (const id of expected) if (!known.has(id)) known.set(id, "client");
+    return sessionRoster({
+      sessionId: binding.session.id,
+      scheduledStart: Date.parse(binding.session.startsAt),
+      scheduledEnd: Date.parse(binding.session.endsAt),
+      participants: [...known].map(([participantId, role]) => ({
+        participantId,
+        role,
+        expected: expected.includes(participantId),
+        excused: excuses.has(participantId) || this.#ledger.record(participantId)?.status === "excused",
+      })),
+      events: toPresenceEvents(this.#store.presence()),
+      policy: DEFAULT_ATTENDANCE_POLICY,
+      final: finalAt !== null,
+      asOf: finalAt ?? now,
+    });
+  }
+
+  /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
+  finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
+    if (this.#store.getMeta<number>("finalizedAt") !== null) return;
+    const attendees = this.#store
+      .participants()
+      .filter((p) => p.role === "client" || p.role === "family")
+      .map((p) => p.id);
+    const records = finalRecords({
+      binding,
+      expected,
+      attendees,
+      events: toPresenceEvents(this.#store.presence()),
+      excuses: this.#ledger.excuses(),
+      endedAt,
+      now,
+    });
+    for (const record of records) this.#ledger.save(record);
+    this.#store.setMeta("finalizedAt", endedAt);
+  }
+}
