@@ -10,23 +10,15 @@ import { CalendarBook, type CalendarDelivery } from "../src/calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../src/calendar/migrations.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
-import {
-  bindingOf,
-  expectedClients,
-  roomsToDismiss,
-  type Ticket,
-  ticket,
-  type Viewer,
-} from "../src/directory/access.ts";
+import type { Ticket, Viewer } from "../src/directory/access.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "../src/directory/audit-store.ts";
-import { eligibility } from "../src/directory/eligibility.ts";
+import { EnrollmentBook } from "../src/directory/enrollment-book.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "../src/directory/enrollment-store.ts";
-import { changeEnrollment, enroll, type TrackFacts } from "../src/directory/enrollments.ts";
 import { INVITE_MIGRATIONS, InviteStore } from "../src/directory/invite-store.ts";
 import { PROGRAM_MIGRATIONS, ProgramStore } from "../src/directory/program-store.ts";
 import { fail, type Result } from "../src/directory/result.ts";
+import { SessionBook } from "../src/directory/session-book.ts";
 import { SESSION_MIGRATIONS, SessionStore } from "../src/directory/session-store.ts";
-import { adhocSession, cancelSession, clientView, moveSession } from "../src/directory/sessions.ts";
 import { SIGN_IN_MIGRATIONS, type SignInGrant, SignInStore } from "../src/directory/sign-in-store.ts";
 import { TrackBook } from "../src/directory/track-book.ts";
 import { TRACK_MIGRATIONS, TrackStore } from "../src/directory/track-store.ts";
@@ -47,6 +39,8 @@ export class ProgramDirectory extends DurableObject<Env> {
   private readonly enrollments: EnrollmentStore;
   private readonly tracks: TrackStore;
   private readonly book: TrackBook;
+  private readonly sessionBook: SessionBook;
+  private readonly enrollmentBook: EnrollmentBook;
   private readonly invites: InviteStore;
   private readonly signIns: SignInStore;
   private readonly audit: AuditStore;
@@ -60,8 +54,21 @@ export class ProgramDirectory extends DurableObject<Env> {
     this.sessions = new SessionStore(sql);
     this.enrollments = new EnrollmentStore(sql);
     this.tracks = new TrackStore(sql);
-    this.book = new TrackBook(this.tracks, this.sessions);
     this.invites = new InviteStore(sql);
+    this.book = new TrackBook(this.tracks, this.sessions);
+    this.sessionBook = new SessionBook({
+      programs: this.programs,
+      sessions: this.sessions,
+      enrollments: this.enrollments,
+      tracks: this.tracks,
+    });
+    this.enrollmentBook = new EnrollmentBook({
+      programs: this.programs,
+      sessions: this.sessions,
+      enrollments: this.enrollments,
+      tracks: this.tracks,
+      invites: this.invites,
+    });
     this.signIns = new SignInStore(sql);
     this.audit = new AuditStore(sql);
     this.calendar = new CalendarBook(sql, {
@@ -173,125 +180,52 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
   createSession(id: string, input: SessionCreate, now: string): Result<{ session: Session }> {
-    const program = this.programs.get();
-    if (!program) return fail("not-found", "No such program.");
-    const track = input.trackId ? this.tracks.get(input.trackId) : null;
-    const result = adhocSession(input, {
-      id,
-      programId: program.id,
-      now,
-      timezone: program.timezone,
-      settings: program.settings,
-      track,
-    });
-    if (!result.ok) return result;
-    const clash = this.sessions.facilitatorClash(
-      result.session.facilitatorIds,
-      Date.parse(result.session.startsAt),
-      Date.parse(result.session.endsAt),
-    );
-    if (clash)
-      return fail("conflict", "A facilitator already leads a session at that time.", { extras: { sessionId: clash } });
-    this.sessions.put(result.session);
-    return result;
+    return this.sessionBook.createSession(id, input, now);
   }
 
-  /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
-  listSessions(range: SessionRange, viewer: Viewer): Session[] {
-    const from = Date.parse(range.from);
-    const to = Date.parse(range.to);
-    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) {
-      return this.sessions.range(from, to, { trackId: range.trackId, limit: range.limit });
-    }
-    return this.sessions
-      .rangeForClient(viewer.sub, from, to, range.limit)
-      .filter((s) => !range.trackId || s.trackId === range.trackId)
-      .map((s) => clientView(s, viewer.sub));
-  }
-
-  /** One session as the viewer may see it; null when absent or not theirs. */
-  viewSession(id: string, viewer: Viewer): Session | null {
-    const session = this.sessions.get(id);
-    const program = this.programs.get();
-    if (!session || !program) return null;
-    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) return session;
-    const ok = eligibility(session, viewer, {
-      enrollment: this.enrollments.current(viewer.sub),
-      settings: program.settings,
-    });
-    return ok.ok && !ok.makeUp ? clientView(session, viewer.sub) : null;
-  }
-
-  /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */
+  /** Move a session; admins, or a facilitator of record. */
   moveSession(id: string, move: SessionMove, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
-    return this.changeSession(id, viewer, (s, program) => {
-      const moved = moveSession(s, move, {
-        now,
-        timezone: program.timezone,
-        groupCapMax: program.settings.groupCapMax,
-      });
-      if (!moved.ok) return moved;
-      const { startsAt, endsAt } = moved.session;
-      const clash = this.sessions.facilitatorClash(
-        moved.session.facilitatorIds,
-        Date.parse(startsAt),
-        Date.parse(endsAt),
-        id,
-      );
-      if (clash)
-        return fail("conflict", "A facilitator already leads a session at that time.", {
-          extras: { sessionId: clash },
-        });
-      return moved;
-    });
+    return this.sessionBook.moveSession(id, move, viewer, now);
   }
 
   /** Cancel a session (idempotent). */
   cancelSession(id: string, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
-    return this.changeSession(id, viewer, (s) => ({ ok: true, session: cancelSession(s, now) }));
+    return this.sessionBook.cancelSession(id, viewer, now);
+  }
+
+  /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
+  listSessions(range: SessionRange, viewer: Viewer): Session[] {
+    return this.sessionBook.listSessions(range, viewer);
+  }
+
+  /** One session as the viewer may see it; null when absent or not theirs. */
+  viewSession(id: string, viewer: Viewer): Session | null {
+    return this.sessionBook.viewSession(id, viewer);
   }
 
   /** A caller's ticket for a room action (src/directory/access.ts): checked fresh, so a discharge counts at once. */
   ticket(sessionId: string, viewer: Viewer, action: "join" | "manage"): Result<Ticket> {
-    return ticket(
-      {
-        program: this.programs.get(),
-        session: (id) => this.sessions.get(id),
-        enrollment: (clientId) => this.enrollments.current(clientId),
-        activeInTrack: (trackId) => this.enrollments.activeInTrack(trackId),
-      },
-      sessionId,
-      viewer,
-      action,
-    );
+    return this.sessionBook.ticket(sessionId, viewer, action);
   }
 
   /** A session's binding for system callers (webhooks, introspection, alarms): no caller to check. */
   roomBinding(sessionId: string): RoomBinding | null {
-    const program = this.programs.get();
-    const session = this.sessions.get(sessionId);
-    return program && session ? bindingOf(program, session) : null;
+    return this.sessionBook.roomBinding(sessionId);
   }
 
   /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
   roomBindingsBetween(from: number, to: number): RoomBinding[] {
-    const program = this.programs.get();
-    return program ? this.sessions.range(from, to, { limit: 500 }).map((s) => bindingOf(program, s)) : [];
+    return this.sessionBook.roomBindingsBetween(from, to);
   }
 
   /** The clients expected at a session (listed ones, or the track's active clients that day): no-shows are counted against it. */
   expectedClients(sessionId: string): string[] | null {
-    const session = this.sessions.get(sessionId);
-    return session ? expectedClients(session, (t) => this.enrollments.activeInTrack(t)) : null;
+    return this.sessionBook.expectedClients(sessionId);
   }
 
   /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */
   scheduledMinutes(clientId: string, from: number, to: number): number {
-    if (to <= from) return 0;
-    return this.sessions
-      .rangeForClient(clientId, from, to, 500)
-      .filter((s) => s.status === "scheduled")
-      .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
+    return this.sessionBook.scheduledMinutes(clientId, from, to);
   }
 
   /** Clients holding an active place, for the week's at-risk report. */
@@ -360,70 +294,37 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
   createEnrollment(id: string, input: EnrollmentCreate, now: string) {
-    const program = this.programs.get();
-    if (!program) return fail("not-found", "No such program.");
-    const result = enroll(input, {
-      id,
-      programId: program.id,
-      now,
-      track: this.trackFacts(input.trackId),
-      current: this.enrollments.current(input.clientId),
-    });
-    if (result.ok) this.enrollments.put(result.enrollment);
-    return result;
+    return this.enrollmentBook.createEnrollment(id, input, now);
   }
 
-  /**
-   * Change an enrollment's status or track. Discharge takes effect for every later check at once;
-   * `dismiss` names the rooms open now that the client must leave (the caller tells them).
-   */
+  /** Change an enrollment's status or track; `dismiss` names the rooms open now that the client must leave. */
   updateEnrollment(id: string, patch: EnrollmentPatch, now: string) {
-    const current = this.enrollments.get(id);
-    if (!current) return fail("not-found", "No such enrollment.");
-    const result = changeEnrollment(current, patch, { now, target: this.trackFacts(patch.trackId ?? current.trackId) });
-    if (!result.ok) return result;
-    this.enrollments.put(result.enrollment);
-    if (result.enrollment.status === "discharged") this.invites.revokeAll(id);
-    const program = this.programs.get();
-    const at = Date.parse(now);
-    const around = this.sessions.range(at - 86_400_000, at + 86_400_000, { limit: 500 });
-    const dismiss = program ? roomsToDismiss(program, current, result.enrollment, around, at) : [];
-    return { ...result, dismiss };
+    return this.enrollmentBook.updateEnrollment(id, patch, now);
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
   createInvite(enrollmentId: string, hash: string, now: number): Result<{ expiresAt: number }> {
-    const e = this.enrollments.get(enrollmentId);
-    if (!e) return fail("not-found", "No such enrollment.");
-    if (e.status === "discharged") return fail("conflict", "The client was discharged.");
-    const cap = now + 16 * 7 * 86_400_000;
-    const end = e.endsOn ? Date.parse(`${e.endsOn}T23:59:59Z`) + 86_400_000 : cap;
-    const expiresAt = Math.min(cap, end);
-    if (expiresAt <= now) return fail("conflict", "The enrollment has ended.");
-    this.invites.add(hash, enrollmentId, expiresAt, now);
-    return { ok: true, expiresAt };
+    return this.enrollmentBook.createInvite(enrollmentId, hash, now);
   }
 
   /** The client an invite admits, while the link is live and the enrollment not discharged. */
   redeemInvite(enrollmentId: string, hash: string, now: number): { clientId: string; programId: string } | null {
-    const found = this.invites.find(hash, now);
-    const e = found === enrollmentId ? this.enrollments.get(enrollmentId) : null;
-    return e && e.status !== "discharged" ? { clientId: e.clientId, programId: e.programId } : null;
+    return this.enrollmentBook.redeemInvite(enrollmentId, hash, now);
   }
 
   /** Revoke an enrollment's invite links. */
   revokeInvites(enrollmentId: string): number {
-    return this.invites.revokeAll(enrollmentId);
+    return this.enrollmentBook.revokeInvites(enrollmentId);
   }
 
   /** One enrollment. */
   getEnrollment(id: string) {
-    return this.enrollments.get(id);
+    return this.enrollmentBook.getEnrollment(id);
   }
 
   /** Enrollments of the program, filtered by track and status; null without a program. */
   listEnrollments(query: EnrollmentQuery) {
-    return this.programs.get() ? this.enrollments.list(query) : null;
+    return this.enrollmentBook.listEnrollments(query);
   }
 
   // ── one-time console sign-in (local development) ────────────────────────
@@ -438,41 +339,5 @@ export class ProgramDirectory extends DurableObject<Env> {
   /** Spend a sign-in code once; null when unknown, expired or already used. */
   redeemSignIn(id: string, hash: string, now: number): SignInGrant | null {
     return this.signIns.redeem(id, hash, now);
-  }
-
-  private trackFacts(trackId: string): TrackFacts | null {
-    const track = this.tracks.get(trackId);
-    if (!track) return null;
-    return {
-      id: track.id,
-      cap: track.groupCap,
-      status: track.status,
-      activeCount: this.enrollments.activeCount(trackId),
-    };
-  }
-
-  private changeSession(
-    id: string,
-    viewer: Viewer,
-    change: (s: Session, program: NonNullable<ReturnType<ProgramStore["get"]>>) => Result<{ session: Session }>,
-  ): Result<{ binding: RoomBinding }> {
-    const program = this.programs.get();
-    const session = this.sessions.get(id);
-    if (!program || !session) return fail("not-found", "No such session.");
-    if (!viewer.roles.includes("admin") && !session.facilitatorIds.includes(viewer.sub)) {
-      return fail("forbidden", "Only an admin or this session's facilitator may change it.");
-    }
-    const result = change(session, program);
-    if (!result.ok) return result;
-    this.sessions.put(result.session);
-    return {
-      ok: true,
-      binding: {
-        programId: program.id,
-        timezone: program.timezone,
-        session: result.session,
-        settings: program.settings,
-      },
-    };
   }
 }

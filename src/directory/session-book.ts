@@ -1,0 +1,179 @@
+import type { Session, SessionCreate, SessionMove, SessionRange } from "../../schemas/session.ts";
+import type { RoomBinding } from "../rooms/binding.ts";
+import { bindingOf, expectedClients, type Ticket, ticket, type Viewer } from "./access.ts";
+import { eligibility } from "./eligibility.ts";
+import type { EnrollmentStore } from "./enrollment-store.ts";
+import type { ProgramStore } from "./program-store.ts";
+import { fail, type Result } from "./result.ts";
+import type { SessionStore } from "./session-store.ts";
+import { adhocSession, cancelSession, clientView, moveSession } from "./sessions.ts";
+import type { TrackStore } from "./track-store.ts";
+
+/** The stores a program's sessions are read and written through. */
+export interface SessionBookStores {
+  programs: ProgramStore;
+  sessions: SessionStore;
+  enrollments: EnrollmentStore;
+  tracks: TrackStore;
+}
+
+/**
+ * A program's session occurrences: ad-hoc creation, listing as each viewer may see them, moves and
+ * cancellations (with the facilitator double-booking check), and the tickets and bindings rooms
+ * get. Synchronous, so the directory checks and writes in one step.
+ */
+export class SessionBook {
+  readonly #s: SessionBookStores;
+
+  constructor(stores: SessionBookStores) {
+    this.#s = stores;
+  }
+
+  /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
+  createSession(id: string, input: SessionCreate, now: string): Result<{ session: Session }> {
+    const program = this.#s.programs.get();
+    if (!program) return fail("not-found", "No such program.");
+    const track = input.trackId ? this.#s.tracks.get(input.trackId) : null;
+    const result = adhocSession(input, {
+      id,
+      programId: program.id,
+      now,
+      timezone: program.timezone,
+      settings: program.settings,
+      track,
+    });
+    if (!result.ok) return result;
+    const clash = this.#s.sessions.facilitatorClash(
+      result.session.facilitatorIds,
+      Date.parse(result.session.startsAt),
+      Date.parse(result.session.endsAt),
+    );
+    if (clash)
+      return fail("conflict", "A facilitator already leads a session at that time.", { extras: { sessionId: clash } });
+    this.#s.sessions.put(result.session);
+    return result;
+  }
+
+  /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
+  listSessions(range: SessionRange, viewer: Viewer): Session[] {
+    const from = Date.parse(range.from);
+    const to = Date.parse(range.to);
+    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) {
+      return this.#s.sessions.range(from, to, { trackId: range.trackId, limit: range.limit });
+    }
+    return this.#s.sessions
+      .rangeForClient(viewer.sub, from, to, range.limit)
+      .filter((s) => !range.trackId || s.trackId === range.trackId)
+      .map((s) => clientView(s, viewer.sub));
+  }
+
+  /** One session as the viewer may see it; null when absent or not theirs. */
+  viewSession(id: string, viewer: Viewer): Session | null {
+    const session = this.#s.sessions.get(id);
+    const program = this.#s.programs.get();
+    if (!session || !program) return null;
+    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) return session;
+    const ok = eligibility(session, viewer, {
+      enrollment: this.#s.enrollments.current(viewer.sub),
+      settings: program.settings,
+    });
+    return ok.ok && !ok.makeUp ? clientView(session, viewer.sub) : null;
+  }
+
+  /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */
+  moveSession(id: string, move: SessionMove, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
+    return this.#change(id, viewer, (s, program) => {
+      const moved = moveSession(s, move, {
+        now,
+        timezone: program.timezone,
+        groupCapMax: program.settings.groupCapMax,
+      });
+      if (!moved.ok) return moved;
+      const { startsAt, endsAt } = moved.session;
+      const clash = this.#s.sessions.facilitatorClash(
+        moved.session.facilitatorIds,
+        Date.parse(startsAt),
+        Date.parse(endsAt),
+        id,
+      );
+      if (clash)
+        return fail("conflict", "A facilitator already leads a session at that time.", {
+          extras: { sessionId: clash },
+        });
+      return moved;
+    });
+  }
+
+  /** Cancel a session (idempotent). */
+  cancelSession(id: string, viewer: Viewer, now: string): Result<{ binding: RoomBinding }> {
+    return this.#change(id, viewer, (s) => ({ ok: true, session: cancelSession(s, now) }));
+  }
+
+  /** A caller's ticket for a room action (src/directory/access.ts): checked fresh, so a discharge counts at once. */
+  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage"): Result<Ticket> {
+    return ticket(
+      {
+        program: this.#s.programs.get(),
+        session: (id) => this.#s.sessions.get(id),
+        enrollment: (clientId) => this.#s.enrollments.current(clientId),
+        activeInTrack: (trackId) => this.#s.enrollments.activeInTrack(trackId),
+      },
+      sessionId,
+      viewer,
+      action,
+    );
+  }
+
+  /** A session's binding for system callers (webhooks, introspection, alarms): no caller to check. */
+  roomBinding(sessionId: string): RoomBinding | null {
+    const program = this.#s.programs.get();
+    const session = this.#s.sessions.get(sessionId);
+    return program && session ? bindingOf(program, session) : null;
+  }
+
+  /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
+  roomBindingsBetween(from: number, to: number): RoomBinding[] {
+    const program = this.#s.programs.get();
+    return program ? this.#s.sessions.range(from, to, { limit: 500 }).map((s) => bindingOf(program, s)) : [];
+  }
+
+  /** The clients expected at a session (listed ones, or the track's active clients that day): no-shows are counted against it. */
+  expectedClients(sessionId: string): string[] | null {
+    const session = this.#s.sessions.get(sessionId);
+    return session ? expectedClients(session, (t) => this.#s.enrollments.activeInTrack(t)) : null;
+  }
+
+  /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */
+  scheduledMinutes(clientId: string, from: number, to: number): number {
+    if (to <= from) return 0;
+    return this.#s.sessions
+      .rangeForClient(clientId, from, to, 500)
+      .filter((s) => s.status === "scheduled")
+      .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
+  }
+
+  #change(
+    id: string,
+    viewer: Viewer,
+    change: (s: Session, program: NonNullable<ReturnType<ProgramStore["get"]>>) => Result<{ session: Session }>,
+  ): Result<{ binding: RoomBinding }> {
+    const program = this.#s.programs.get();
+    const session = this.#s.sessions.get(id);
+    if (!program || !session) return fail("not-found", "No such session.");
+    if (!viewer.roles.includes("admin") && !session.facilitatorIds.includes(viewer.sub)) {
+      return fail("forbidden", "Only an admin or this session's facilitator may change it.");
+    }
+    const result = change(session, program);
+    if (!result.ok) return result;
+    this.#s.sessions.put(result.session);
+    return {
+      ok: true,
+      binding: {
+        programId: program.id,
+        timezone: program.timezone,
+        session: result.session,
+        settings: program.settings,
+      },
+    };
+  }
+}
