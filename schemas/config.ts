@@ -29,6 +29,14 @@ const List = z
       .filter(Boolean),
   );
 
+/** An optional http(s) URL without its trailing slashes, so paths join cleanly. */
+const OptionalHttpUrl = Optional.pipe(
+  z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+);
+
 const LogLevel = z.enum(["info", "warn", "error"]);
 
 /** The raw environment as wrangler hands it over (every var and secret is text). */
@@ -56,6 +64,7 @@ export const WorkerEnv = z.object({
   ROOM_SECRET: Required("ROOM_SECRET").pipe(z.string().min(16, "ROOM_SECRET must hold at least 16 characters")),
   LIVEKIT_API_KEY: Optional,
   LIVEKIT_API_SECRET: Optional,
+  LIVEKIT_URL: OptionalHttpUrl,
   WEBHOOK_SECRETS: Optional.transform((v) => v ?? "{}"),
   GOOGLE_API_TOKEN: Optional,
   GRAPH_API_TOKEN: Optional,
@@ -76,10 +85,10 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
   logLevel: e.LOG_LEVEL,
   /** One-time console sign-in codes: only where `DEV_SIGN_IN` is exactly `on` (local development). */
   devSignIn: e.DEV_SIGN_IN === "on",
-  /** LiveKit's API key and secret, when both are set. */
+  /** LiveKit's API key and secret, when both are set; `url` (its server API) only when `LIVEKIT_URL` is. */
   livekit:
     e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
-      ? { apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+      ? { apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, ...(e.LIVEKIT_URL ? { url: e.LIVEKIT_URL } : {}) }
       : undefined,
   webhookSecrets: e.WEBHOOK_SECRETS,
   google: { baseUrl: e.GOOGLE_CALENDAR_API_URL, accessToken: e.GOOGLE_API_TOKEN },
