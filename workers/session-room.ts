@@ -10,11 +10,13 @@ import { isStaffOfRecord, joinBounds, seatOrFull } from "../src/rooms/admission.
 import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { LedgerStore } from "../src/rooms/ledger-store.ts";
 import { LiveChannel } from "../src/rooms/live-channel.ts";
+import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
 import { RoomAttendance } from "../src/rooms/room-attendance.ts";
 import { RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
+import { liveKitRoomService, type RoomService, type RoomServiceFetch } from "../src/video/livekit/room-service.ts";
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -27,6 +29,7 @@ export class SessionRoom extends DurableObject<Env> {
   readonly #live: LiveChannel;
   readonly #upkeep: RoomUpkeep;
   readonly #seats: RoomSeats;
+  readonly #calls: ProviderCallStore;
   readonly #attendance: RoomAttendance;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -35,7 +38,8 @@ export class SessionRoom extends DurableObject<Env> {
     this.#store = new RoomStore(ctx.storage.sql);
     this.#ledger = new LedgerStore(ctx.storage.sql);
     this.#live = new LiveChannel(ctx);
-    this.#seats = new RoomSeats(this.#store, this.#live);
+    this.#calls = new ProviderCallStore(ctx.storage.sql);
+    this.#seats = new RoomSeats(this.#store, this.#live, this.#calls);
     this.#attendance = new RoomAttendance(this.#store, this.#ledger);
     this.#upkeep = new RoomUpkeep({
       store: this.#store,
@@ -43,6 +47,9 @@ export class SessionRoom extends DurableObject<Env> {
       ctx,
       programs: env.PROGRAMS,
       kv: () => this.kv(),
+      calls: this.#calls,
+      video: (binding) => this.#video(binding),
+      roomSecret: workerConfig(env).roomSecret,
     });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
@@ -104,6 +111,7 @@ export class SessionRoom extends DurableObject<Env> {
     this.#seats.endAll(now, "close");
     this.#store.setMeta("state", "closed");
     this.#live.broadcast({ type: "room", state: "closed" });
+    this.#tellPlatform(binding, "delete", "", now);
     this.#attendance.finalize(
       binding,
       expected,
@@ -192,6 +200,7 @@ export class SessionRoom extends DurableObject<Env> {
     this.#store.revokeTokens(participantId);
     this.#seats.disconnect(participantId, now, "remove");
     this.#live.broadcast({ type: "removed", participantId });
+    this.#tellPlatform(binding, "remove", participantId, now);
     return { ok: true };
   }
 
@@ -219,6 +228,7 @@ export class SessionRoom extends DurableObject<Env> {
     this.#store.revokeTokens(participantId);
     this.#seats.disconnect(participantId, now, "dismiss");
     this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
+    this.#tellPlatform(binding, "remove", participantId, now);
     return { ok: true };
   }
 
@@ -257,6 +267,7 @@ export class SessionRoom extends DurableObject<Env> {
       this.#store.revokeTokens();
       if (binding.session.status === "cancelled") {
         this.#seats.endAll(now, "cancel");
+        this.#tellPlatform(binding, "delete", "", now);
         this.#store.setMeta("state", "cancelled");
         this.#live.broadcast({ type: "room", state: "cancelled" });
       } else if (
@@ -285,6 +296,7 @@ export class SessionRoom extends DurableObject<Env> {
       this.#seats.endAll(closesAt, "end");
       if (this.#store.roomState() !== "cancelled") {
         this.#store.setMeta("state", "closed");
+        this.#tellPlatform(binding, "delete", "", now);
         const expected =
           (await this.env.PROGRAMS.getByName(binding.programId).expectedClients(binding.session.id)) ?? [];
         this.#attendance.finalize(binding, expected, closesAt, now);
@@ -293,7 +305,31 @@ export class SessionRoom extends DurableObject<Env> {
       }
     }
     await this.#upkeep.forwardAudit(binding.programId);
+    await this.#upkeep.callProvider();
     await this.#upkeep.deliver(now);
+  }
+
+  /**
+   * Queue what the video platform must hear (LiveKit: remove a participant and revoke their tokens
+   * from the next second on, or delete the room), in the same step as the action, then send it.
+   */
+  #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
+    if (!this.#video(binding)) return;
+    this.#calls.queueProviderCall(op, identity, op === "remove" ? Math.floor(now / 1000) + 1 : null);
+    this.#upkeep.callProviderSoon();
+  }
+
+  /** LiveKit's RoomService for a LiveKit program when `LIVEKIT_URL` and its keys are configured. */
+  #video(binding: RoomBinding): RoomService | null {
+    if (binding.settings.videoProvider !== "livekit") return null;
+    const platform = this.videoPlatform();
+    return platform ? liveKitRoomService({ ...platform, now: () => Math.floor(Date.now() / 1000) }) : null;
+  }
+
+  /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */
+  protected videoPlatform(): { fetch: RoomServiceFetch; url: string; apiKey: string; apiSecret: string } | null {
+    const livekit = workerConfig(this.env).livekit;
+    return livekit?.url ? { fetch: (url, init) => fetch(url, init), url: livekit.url, ...livekit } : null;
   }
 
   /** The ledger's KV namespace; tests may wrap it to inject failures (see test/attendance). */

@@ -3,6 +3,7 @@ import { tokenValidity } from "../tokens/window.ts";
 import { decideJoin, type JoinRole, joinBounds, owedSeats } from "./admission.ts";
 import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
 import type { LiveChannel } from "./live-channel.ts";
+import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 const S = 1000;
@@ -14,10 +15,12 @@ const S = 1000;
 export class RoomSeats {
   readonly #store: RoomStore;
   readonly #live: LiveChannel;
+  readonly #calls: ProviderCallStore;
 
-  constructor(store: RoomStore, live: LiveChannel) {
+  constructor(store: RoomStore, live: LiveChannel, calls: ProviderCallStore) {
     this.#store = store;
     this.#live = live;
+    this.#calls = calls;
   }
 
   /** The admission decision and its writes: synchronous from the first read to the last write. */
@@ -77,6 +80,9 @@ export class RoomSeats {
       graceMinutes: settings.graceMinutes,
     });
     if (!validity.ok) return { status: validity.reason === "too-early" ? "too-late" : "ended" };
+    // After a removal the platform refuses tokens that start before its revocation instant.
+    const nbf = Math.max(validity.nbf, this.#calls.revokedBefore(who.id) ?? 0);
+    if (nbf >= validity.exp) return { status: "ended" };
     const jti = crypto.randomUUID();
     this.#store.addToken(jti, who.id, session.version, validity.exp);
     if (!this.#store.connected(who.id)) {
@@ -87,7 +93,7 @@ export class RoomSeats {
       status: "admitted",
       participantId: who.id,
       jti,
-      nbf: validity.nbf,
+      nbf,
       exp: validity.exp,
       version: session.version,
     };

@@ -26,6 +26,14 @@ export const ROOM_MIGRATIONS: Migration[] = [
     id: 3,
     sql: "CREATE TABLE audit_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, body TEXT NOT NULL)",
   },
+  {
+    // Calls the video platform must hear (LiveKit RemoveParticipant / DeleteRoom), written with the
+    // action that causes them and kept once done: `revoke_before` bounds the next token's nbf.
+    id: 4,
+    sql: `CREATE TABLE provider_calls (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, identity TEXT NOT NULL DEFAULT '',
+      revoke_before INTEGER, attempts INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0)`,
+  },
 ];
 
 export type ParticipantRow = {

@@ -1,7 +1,10 @@
 import { log } from "../lib/log.ts";
+import { roomName } from "../tokens/window.ts";
+import type { RoomService } from "../video/livekit/room-service.ts";
 import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
+import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 /** How long a room gathers audit events before forwarding them to the program's chain. */
@@ -14,7 +17,14 @@ export interface UpkeepDeps {
   ctx: DurableObjectState;
   programs: Env["PROGRAMS"];
   kv: () => Pick<KVNamespace, "put">;
+  calls: ProviderCallStore;
+  /** The video platform's server API for this room's program, or null when it has none configured. */
+  video: (binding: RoomBinding) => RoomService | null;
+  roomSecret: string;
 }
+
+/** Retry delay after `attempts` failures: 1 s, 2 s, 4 s … at most 5 minutes. */
+const backoff = (attempts: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
 /**
  * A room's outbound work after its synchronous writes: attendance records to KV, audit events to
@@ -24,6 +34,7 @@ export interface UpkeepDeps {
 export class RoomUpkeep {
   readonly #d: UpkeepDeps;
   #forwarding: Promise<void> | null = null;
+  #calling: Promise<void> | null = null;
 
   constructor(deps: UpkeepDeps) {
     this.#d = deps;
@@ -63,6 +74,53 @@ export class RoomUpkeep {
     }
   }
 
+  /** Tell the video platform right after answering; a failure is retried from the alarm. */
+  callProviderSoon(): void {
+    if (this.#calling) return;
+    this.#calling = this.callProvider().finally(() => {
+      this.#calling = null;
+    });
+    this.#d.ctx.waitUntil(this.#calling);
+  }
+
+  /**
+   * Deliver queued calls to the video platform (LiveKit's RemoveParticipant, DeleteRoom). A call
+   * that cannot succeed as configured (401, 4xx) is logged and dropped; one that may (5xx, timeout)
+   * is retried with backoff. Never blocks the clinic's action, which is already written.
+   */
+  async callProvider(): Promise<void> {
+    const { store, calls } = this.#d;
+    const pending = calls.pendingProviderCalls();
+    if (pending.length === 0) return;
+    const binding = store.getMeta<RoomBinding>("binding");
+    const service = binding ? this.#d.video(binding) : null;
+    if (!binding || !service) {
+      for (const call of pending) calls.providerCallSettled(call.id, true);
+      return;
+    }
+    const room = await roomName(binding.session.id, this.#d.roomSecret);
+    for (const call of pending) {
+      const result =
+        call.op === "remove"
+          ? await service.removeParticipant(room, call.identity, {
+              ...(call.revoke_before !== null ? { revokeTokensBefore: call.revoke_before } : {}),
+            })
+          : await service.deleteRoom(room);
+      const done = result.ok || !result.retry;
+      calls.providerCallSettled(call.id, done);
+      if (!result.ok) {
+        const fields = {
+          op: call.op,
+          reason: result.reason,
+          status: result.status ?? null,
+          attempts: call.attempts + 1,
+        };
+        log("warn", done ? "video.call.dropped" : "video.call.retry", fields);
+      }
+    }
+    await this.rearm(Date.now());
+  }
+
   /** Send queued records to KV; on failure, retry from the alarm with backoff so nothing is lost. */
   async deliver(now: number): Promise<void> {
     const { store, ledger } = this.#d;
@@ -79,11 +137,12 @@ export class RoomUpkeep {
     const binding = store.getMeta<RoomBinding>("binding");
     if (!binding) return;
     const attempts = store.getMeta<number>("deliveryAttempts") ?? 0;
-    const retryAt =
-      ledger.pending(1).length > 0 ? now + Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1)) : null;
+    const retryAt = ledger.pending(1).length > 0 ? now + backoff(attempts) : null;
+    const calls = this.#d.calls.pendingProviderCalls();
+    const callAt = calls.length > 0 ? now + backoff(Math.min(...calls.map((c) => c.attempts))) : null;
     const endAt =
       store.getMeta<number>("finalizedAt") === null ? joinBounds(binding.session, binding.settings).closesAt : null;
-    const next = [retryAt, endAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
+    const next = [retryAt, callAt, endAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
     if (next === undefined) {
       await ctx.storage.deleteAlarm();
       store.setMeta("alarmAt", null);
