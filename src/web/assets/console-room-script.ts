@@ -149,6 +149,9 @@ export function roomPanel({ getToken, announce, onExpired }) {
       announce(m.participantId + " arrived.");
     } else if (m.type === "left") {
       if (p.status !== "removed") Object.assign(p, { status: "left", leftAt: m.at });
+    } else if (m.type === "removed" && m.reason === "enrollment-changed") {
+      Object.assign(p, { status: "left", leftAt: new Date().toISOString() });
+      announce(m.participantId + " left: their enrollment changed.");
     } else if (m.type === "removed") {
       p.status = "removed";
       announce(m.participantId + " was removed.");

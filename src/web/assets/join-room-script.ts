@@ -42,6 +42,8 @@ const PHASES = {
     text: "The room no longer admits new arrivals. Please contact your care team; they can help you make it up." },
   removed: { tone: "warn", title: "You were removed from this session",
     text: "You can't join this session again. If you think this is a mistake, please contact your care team." },
+  changed: { tone: "neutral", title: "Your place in this group has changed",
+    text: "Your care team changed your program, so this session is no longer on your schedule. Please contact them about what comes next." },
   cancelled: { tone: "neutral", title: "This session was cancelled",
     text: "There's nothing you need to do. Your care team will let you know about the next one." },
   ended: { tone: "neutral", title: "This session has ended", text: "Thank you. Go back to your sessions to see what's next." },
@@ -53,7 +55,7 @@ const PHASES = {
   offline: { tone: "warn", title: "We couldn't reach the clinic's service",
     text: "Check your internet connection, then try again.", buttons: ["checkIn"] },
 };
-const FINAL = new Set(["removed", "cancelled", "ended", "late", "expired", "signed-out", "missing"]);
+const FINAL = new Set(["removed", "changed", "cancelled", "ended", "late", "expired", "signed-out", "missing"]);
 
 function setPhase(phase, extra) {
   // A final answer (removed, cancelled, ended…) is never overwritten by a late message or timer.
@@ -178,7 +180,7 @@ function onLive(message) {
   } else if (message.type === "admitted" && ["waiting", "full", "checking"].includes(state.phase)) {
     setPhase("admitted");
   } else if (message.type === "removed") {
-    setPhase("removed");
+    setPhase(message.reason === "enrollment-changed" ? "changed" : "removed");
   } else if (message.type === "room" && (message.state === "closed" || message.state === "cancelled")) {
     setPhase(message.state === "closed" ? "ended" : "cancelled");
   } else if (message.type === "moved" && state.session) {
