@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Instant, SubjectId } from "./common.ts";
+import { ProgramSettings } from "./program.ts";
+import { Session } from "./session.ts";
 
 /** `POST /v1/sessions/{id}/join` when admitted: the provider's credential and where to use it. */
 export const JoinAdmitted = z
@@ -37,3 +39,27 @@ export const IntrospectResponse = z
     }),
   ])
   .meta({ id: "IntrospectResponse" });
+
+/**
+ * What a SessionRoom knows of its occurrence, handed over by the directory on every room action
+ * (the RPC argument) and stored as the room's `binding` meta value.
+ */
+export const RoomBinding = z.strictObject({
+  programId: z.string(),
+  /** The program's IANA zone: attendance dates and ISO weeks are counted there. */
+  timezone: z.string(),
+  session: Session,
+  settings: ProgramSettings,
+});
+export type RoomBinding = z.infer<typeof RoomBinding>;
+
+/** Who asks to join, as the program's directory resolved them for this session (an RPC argument). */
+export const Joiner = z.strictObject({
+  id: z.string(),
+  role: z.enum(["client", "facilitator", "observer", "family"]),
+  /** A client from another track, here for a make-up session: takes only seats nobody is owed. */
+  makeUp: z.boolean(),
+  /** For a make-up visitor, the clients the session expects (seats are held for them until the late cut-off). */
+  expected: z.array(z.string()),
+});
+export type Joiner = z.infer<typeof Joiner>;

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
 import type { LiveMessage } from "../schemas/live.ts";
+import { Joiner as JoinerSchema, RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
 import { applyCorrection } from "../src/attendance/record.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
@@ -57,7 +58,7 @@ export class SessionRoom extends DurableObject<Env> {
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
   async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.join(binding, who, now);
+    const outcome = this.#seats.join(binding, JoinerSchema.parse(who), now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
     this.#store.queueAudit(
       [
@@ -260,6 +261,8 @@ export class SessionRoom extends DurableObject<Env> {
     // The join path calls this every time: skip the write (and the alarm) when nothing changed.
     const incoming = JSON.stringify(binding);
     if (this.#store.metaJson("binding") === incoming) return;
+    // A new or changed binding is checked against its contract before it is stored (RPC arguments are untyped at runtime).
+    RoomBindingSchema.parse(binding);
     const known = this.#store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
     this.#store.setMeta("binding", binding);
