@@ -5,7 +5,7 @@ import { log } from "../lib/log.ts";
 import { isJsonMediaType } from "../lib/media-type.ts";
 import { graphValidationResponse } from "../webhooks/verify/microsoft.ts";
 import { verifyDelivery } from "./deliveries.ts";
-import { rebindRooms } from "./runner.ts";
+import { rebindRooms } from "../rooms/rebind.ts";
 import { webhookSecrets } from "./secrets.ts";
 import type { WorkFilter } from "./work.ts";
 

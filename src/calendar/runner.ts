@@ -1,6 +1,6 @@
 import type { CalendarChange } from "../../schemas/webhooks/change.ts";
 import { log } from "../lib/log.ts";
-import type { RoomBinding } from "../rooms/binding.ts";
+import { rebindRooms } from "../rooms/rebind.ts";
 import { syncEvents } from "../webhooks/google/sync.ts";
 import { NO_PARTICIPANTS } from "../webhooks/normalize/common.ts";
 import { normalizeGoogleEvent } from "../webhooks/normalize/google.ts";
@@ -52,15 +52,6 @@ export async function runCalendarWork(
   }
   if (totals.items > 0) log("info", "calendar.work", { programId: deps.programId, ...totals });
   return totals;
-}
-
-/** Tell each room its session's newest version: outstanding tokens stop working and clients hear the news. */
-export async function rebindRooms(rooms: Env["ROOMS"], bindings: readonly RoomBinding[], now: number): Promise<void> {
-  const results = await Promise.allSettled(bindings.map((b) => rooms.getByName(b.session.id).bind(b, now)));
-  results.forEach((r, i) => {
-    // Joins and introspection rebind from the directory anyway; this only makes the news immediate.
-    if (r.status === "rejected") log("warn", "calendar.rebind.failed", { sessionId: bindings[i]?.session.id });
-  });
 }
 
 async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDeps): Promise<WorkResult> {

@@ -7,6 +7,7 @@ import { log } from "../lib/log.ts";
 import { issueProviderToken, type ProviderDeps } from "../tokens/provider.ts";
 import { roomName } from "../tokens/window.ts";
 import type { ActionOutcome, JoinOutcome, RoomBinding } from "./binding.ts";
+import { rebindRooms } from "./rebind.ts";
 
 /** What a join answers: a provider token, or a place in the waiting room. */
 export type JoinAnswer =
@@ -121,6 +122,11 @@ export class RoomGateway {
     const failed = results.filter((r) => r.status === "rejected").length;
     if (failed > 0) log("warn", "room.dismiss.failed", { failed, rooms: bindings.length });
     return bindings.length - failed;
+  }
+
+  /** Push the directory's newest view of changed sessions to their rooms (moves, cancellations). */
+  rebind(bindings: readonly RoomBinding[]): Promise<void> {
+    return rebindRooms(this.#deps.rooms, bindings, this.#deps.clock.now());
   }
 
   #room(sessionId: string) {

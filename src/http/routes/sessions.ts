@@ -132,7 +132,7 @@ export function sessionRoutes() {
       const { binding } = unwrap(
         await directoryOf(c, sessionId).moveSession(sessionId, c.req.valid("json"), principal, isoInstant(now)),
       );
-      await services.rooms.getByName(sessionId).bind(binding, now);
+      await services.gateway.rebind([binding]);
       return c.json(binding.session, 200);
     })
     .openapi(cancelSession, async (c) => {
@@ -140,7 +140,7 @@ export function sessionRoutes() {
       const { services, principal } = c.var;
       const now = services.clock.now();
       const { binding } = unwrap(await directoryOf(c, sessionId).cancelSession(sessionId, principal, isoInstant(now)));
-      await services.rooms.getByName(sessionId).bind(binding, now);
+      await services.gateway.rebind([binding]);
       return c.json(binding.session, 200);
     });
 }
