@@ -52,6 +52,9 @@ export const LocalTime = z
 /** ISO-8601 instant in UTC, e.g. `2026-11-23T17:00:00Z`. */
 export const Instant = z.iso.datetime({ offset: false }).meta({ example: "2026-11-23T17:00:00Z" });
 
-/** Roles carried by bearer tokens. */
-export const Role = z.enum(["admin", "facilitator", "client"]);
+/**
+ * Roles carried by bearer tokens. `gateway` is a media gateway's credential: scoped to one program,
+ * it may introspect that program's join tokens and nothing else.
+ */
+export const Role = z.enum(["admin", "facilitator", "client", "gateway"]);
 export type Role = z.infer<typeof Role>;

@@ -1,5 +1,6 @@
-// `npm run token -- --role admin|facilitator|client --sub ID [--program ID] [--ttl SECONDS]`
+// `npm run token -- --role admin|facilitator|client|gateway --sub ID [--program ID] [--ttl SECONDS]`
 // Prints a bearer token signed with the local key in .dev.vars (created on first use).
+// A gateway (a media gateway's introspection credential) always belongs to one program: --program is required.
 import { parseArgs } from "node:util";
 import { mintApiToken } from "../src/tokens/api-token.ts";
 import { loadKeyRing } from "../src/tokens/keys.ts";
@@ -14,9 +15,15 @@ const { values } = parseArgs({
     ttl: { type: "string", default: "28800" },
   },
 });
-const roles = ["admin", "facilitator", "client"];
+const roles = ["admin", "facilitator", "client", "gateway"];
 if (!values.role || !roles.includes(values.role) || !values.sub) {
-  console.error("usage: npm run token -- --role admin|facilitator|client --sub ID [--program ID] [--ttl SECONDS]");
+  console.error(
+    "usage: npm run token -- --role admin|facilitator|client|gateway --sub ID [--program ID] [--ttl SECONDS]",
+  );
+  process.exit(2);
+}
+if (values.role === "gateway" && !values.program) {
+  console.error("--role gateway needs --program: a gateway introspects the tokens of one program only");
   process.exit(2);
 }
 if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(values.sub)) {

@@ -60,9 +60,11 @@ export function assertInProgram(principal: Principal, programId: string): void {
 /**
  * Where a route's principal must belong, checked before the body is validated:
  * `program` — the `{programId}` path parameter; `global` — an admin token scoped to no program;
- * `resource` — the program a `{sessionId}`, `{enrollmentId}` or `{trackId}` belongs to (the id carries it).
+ * `resource` — the program a `{sessionId}`, `{enrollmentId}` or `{trackId}` belongs to (the id carries it);
+ * `caller` — the program the token is scoped to (only an admin may be unscoped): the program is named
+ * in the body, so the handler answers only about it (`inProgram`).
  */
-export type Scope = "program" | "global" | "resource";
+export type Scope = "program" | "global" | "resource" | "caller";
 
 /** Check the scope of the principal against the route, before any validation. */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
@@ -71,6 +73,9 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     if (scope === "program") assertInProgram(principal, c.req.param("programId") ?? "");
     if (scope === "global" && principal.program !== undefined) {
       throw new ApiError("forbidden", "Only an admin not scoped to a program can do this.");
+    }
+    if (scope === "caller" && principal.program === undefined && !principal.roles.includes("admin")) {
+      throw new ApiError("forbidden", "This token is not scoped to a program.");
     }
     if (scope === "resource") {
       const params = c.req.param() as Record<string, string>;
