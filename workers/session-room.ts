@@ -7,13 +7,13 @@ import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
 import { setLogLevel } from "../src/lib/log.ts";
-import { isStaffOfRecord, joinBounds, seatOrFull } from "../src/rooms/admission.ts";
+import { joinBounds } from "../src/rooms/admission.ts";
 import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { LedgerStore } from "../src/rooms/ledger-store.ts";
 import { LiveChannel } from "../src/rooms/live-channel.ts";
 import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
 import { RoomAttendance } from "../src/rooms/room-attendance.ts";
-import { RoomSeats } from "../src/rooms/room-seats.ts";
+import { type ProviderFact, RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
@@ -76,30 +76,13 @@ export class SessionRoom extends DurableObject<Env> {
   /** End the caller's presence and free their seat; their tokens stop working. */
   async leave(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const p = this.#store.participant(participantId);
-    if (!p || (p.status !== "admitted" && p.status !== "waiting")) return { ok: false, reason: "not-found" };
-    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
-    this.#store.revokeTokens(participantId);
-    this.#seats.disconnect(participantId, now, "leave");
-    return { ok: true };
+    return this.#seats.leave(participantId, now);
   }
 
   /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
   async open(binding: RoomBinding, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.#store.roomState();
-    if (state === "cancelled" || state === "closed" || now >= joinBounds(binding.session, binding.settings).closesAt) {
-      return { ok: false, reason: "ended" };
-    }
-    this.#store.setMeta("state", "open");
-    this.#live.broadcast({ type: "room", state: "open" });
-    if (binding.settings.admissionPolicy === "auto") {
-      for (const w of this.#store.waiting()) {
-        if (seatOrFull(binding.session.cap, this.#store.seated()).kind !== "admit") break;
-        this.#seats.seat(w.id, w.role, now);
-      }
-    }
-    return { ok: true };
+    return this.#seats.open(binding, now);
   }
 
   /**
@@ -161,76 +144,36 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
-  providerPresence(
-    _binding: RoomBinding,
-    fact: { eventId: string; identity: string; type: "connect" | "disconnect"; at: number },
-  ): boolean {
-    const p = this.#store.participant(fact.identity);
-    if (!p || this.#store.getMeta<number>("finalizedAt") !== null) return false;
-    const fresh = this.#store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
-    if (fresh) {
-      const message: LiveMessage =
-        fact.type === "connect"
-          ? { type: "arrived", participantId: fact.identity, role: p.role, at: isoInstant(fact.at) }
-          : { type: "left", participantId: fact.identity, at: isoInstant(fact.at) };
-      this.#live.broadcast(message);
-    }
-    return fresh;
+  providerPresence(_binding: RoomBinding, fact: ProviderFact): boolean {
+    return this.#seats.providerPresence(fact);
   }
 
   /** Admit a waiting participant into a free seat. */
   async admit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.#store.roomState();
-    if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
-    const p = this.#store.participant(participantId);
-    if (!p) return { ok: false, reason: "not-found" };
-    if (p.status !== "waiting") return { ok: false, reason: "not-waiting" };
-    const seat = seatOrFull(binding.session.cap, this.#store.seated());
-    if (seat.kind === "full") return { ok: false, reason: "full", cap: seat.cap };
-    this.#seats.seat(p.id, p.role, now);
-    return { ok: true };
+    return this.#seats.admit(binding, participantId, now);
   }
 
   /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
   async remove(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    if (isStaffOfRecord(binding.session, participantId)) return { ok: false, reason: "staff-of-record" };
-    const p = this.#store.participant(participantId);
-    this.#store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
-    this.#store.revokeTokens(participantId);
-    this.#seats.disconnect(participantId, now, "remove");
-    this.#live.broadcast({ type: "removed", participantId });
-    this.#tellPlatform(binding, "remove", participantId, now);
-    return { ok: true };
+    const outcome = this.#seats.remove(binding, participantId, now);
+    if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
+    return outcome;
   }
 
   /** Let a removed participant back: they may join again (and wait again, under manual admission). */
   async readmit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const state = this.#store.roomState();
-    if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
-    const p = this.#store.participant(participantId);
-    if (!p) return { ok: false, reason: "not-found" };
-    if (p.status !== "removed") return { ok: false, reason: "not-removed" };
-    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
-    return { ok: true };
+    return this.#seats.readmit(participantId, now);
   }
 
-  /**
-   * The client's enrollment ended or moved (discharge, step-down, transfer): their tokens stop, their
-   * seat is freed and their page is told. The directory refuses their next join; nothing else changes.
-   */
+  /** The client's enrollment ended or moved: tokens stop, seat freed, page told, platform told. */
   async dismiss(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const p = this.#store.participant(participantId);
-    if (!p || p.status === "removed") return { ok: true };
-    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
-    this.#store.revokeTokens(participantId);
-    this.#seats.disconnect(participantId, now, "dismiss");
-    this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
-    this.#tellPlatform(binding, "remove", participantId, now);
-    return { ok: true };
+    const outcome = this.#seats.dismiss(participantId, now);
+    if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
+    return outcome;
   }
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */

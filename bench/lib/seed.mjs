@@ -91,13 +91,25 @@ export async function seed(base, signingKeys, { groups, clients, concurrency = 8
 
   // By default starting in 5 minutes: inside the 15-minute join window, well before the late-join
   // cut-off. The soak starts its groups a minute ago, so presence counts towards attendance.
+  // The groups belong to a track nobody is enrolled in: every client joins as a make-up visitor, and
+  // no seat is held for a track's own clients (which would refuse visitors until the late cut-off).
+  const dropIn = (
+    await api("POST", `/v1/programs/${programId}/tracks`, admin, {
+      name: "Bench drop-in",
+      days: ["SU"],
+      startTime: "06:00",
+      endTime: "07:00",
+      startsOn,
+      groupCap: GROUP_CAP,
+    })
+  ).body.id;
   const startsAt = new Date(Math.ceil((Date.now() + startsInMinutes * 60_000) / 60_000) * 60_000);
   const endsAt = new Date(startsAt.getTime() + 60 * 60_000);
-  const sessions = await pool([...Array(groups).keys()], concurrency, async (g) => {
+  const sessions = await pool([...Array(groups).keys()], concurrency, async () => {
     const facilitatorId = newId("fac");
     const created = await api("POST", `/v1/programs/${programId}/sessions`, admin, {
       kind: "group",
-      trackId: trackIds[g % trackIds.length],
+      trackId: dropIn,
       startsAt: startsAt.toISOString().replace(".000Z", "Z"),
       endsAt: endsAt.toISOString().replace(".000Z", "Z"),
       facilitatorIds: [facilitatorId],

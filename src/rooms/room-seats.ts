@@ -1,12 +1,16 @@
+import type { LiveMessage } from "../../schemas/live.ts";
 import { isoInstant } from "../lib/clock.ts";
 import { tokenValidity } from "../tokens/window.ts";
-import { decideJoin, type JoinRole, joinBounds, owedSeats } from "./admission.ts";
-import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
+import { decideJoin, isStaffOfRecord, type JoinRole, joinBounds, owedSeats, seatOrFull } from "./admission.ts";
+import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
 import type { LiveChannel } from "./live-channel.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 const S = 1000;
+
+/** A connect or disconnect the video platform reported (its webhook), as the room records it. */
+export type ProviderFact = { eventId: string; identity: string; type: "connect" | "disconnect"; at: number };
 
 /**
  * Seats, waiting room and presence of one room: every method reads and writes the room's store
@@ -116,5 +120,96 @@ export class RoomSeats {
   endAll(now: number, source: string): void {
     for (const p of this.#store.participants()) this.disconnect(p.id, now, source);
     this.#store.revokeTokens();
+  }
+
+  /** End the caller's presence and free their seat; their tokens stop working. */
+  leave(participantId: string, now: number): ActionOutcome {
+    const p = this.#store.participant(participantId);
+    if (!p || (p.status !== "admitted" && p.status !== "waiting")) return { ok: false, reason: "not-found" };
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.#store.revokeTokens(participantId);
+    this.disconnect(participantId, now, "leave");
+    return { ok: true };
+  }
+
+  /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
+  open(binding: RoomBinding, now: number): ActionOutcome {
+    const state = this.#store.roomState();
+    if (state === "cancelled" || state === "closed" || now >= joinBounds(binding.session, binding.settings).closesAt) {
+      return { ok: false, reason: "ended" };
+    }
+    this.#store.setMeta("state", "open");
+    this.#live.broadcast({ type: "room", state: "open" });
+    if (binding.settings.admissionPolicy === "auto") {
+      for (const w of this.#store.waiting()) {
+        if (seatOrFull(binding.session.cap, this.#store.seated()).kind !== "admit") break;
+        this.seat(w.id, w.role, now);
+      }
+    }
+    return { ok: true };
+  }
+
+  /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
+  providerPresence(fact: ProviderFact): boolean {
+    const p = this.#store.participant(fact.identity);
+    if (!p || this.#store.getMeta<number>("finalizedAt") !== null) return false;
+    const fresh = this.#store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
+    if (fresh) {
+      const message: LiveMessage =
+        fact.type === "connect"
+          ? { type: "arrived", participantId: fact.identity, role: p.role, at: isoInstant(fact.at) }
+          : { type: "left", participantId: fact.identity, at: isoInstant(fact.at) };
+      this.#live.broadcast(message);
+    }
+    return fresh;
+  }
+
+  /** Admit a waiting participant into a free seat. */
+  admit(binding: RoomBinding, participantId: string, now: number): ActionOutcome {
+    const state = this.#store.roomState();
+    if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
+    const p = this.#store.participant(participantId);
+    if (!p) return { ok: false, reason: "not-found" };
+    if (p.status !== "waiting") return { ok: false, reason: "not-waiting" };
+    const seat = seatOrFull(binding.session.cap, this.#store.seated());
+    if (seat.kind === "full") return { ok: false, reason: "full", cap: seat.cap };
+    this.seat(p.id, p.role, now);
+    return { ok: true };
+  }
+
+  /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
+  remove(binding: RoomBinding, participantId: string, now: number): ActionOutcome {
+    if (isStaffOfRecord(binding.session, participantId)) return { ok: false, reason: "staff-of-record" };
+    const p = this.#store.participant(participantId);
+    this.#store.upsertParticipant(participantId, p?.role ?? "client", "removed", false, now);
+    this.#store.revokeTokens(participantId);
+    this.disconnect(participantId, now, "remove");
+    this.#live.broadcast({ type: "removed", participantId });
+    return { ok: true };
+  }
+
+  /** Let a removed participant back: they may join again (and wait again, under manual admission). */
+  readmit(participantId: string, now: number): ActionOutcome {
+    const state = this.#store.roomState();
+    if (state === "closed" || state === "cancelled") return { ok: false, reason: "ended" };
+    const p = this.#store.participant(participantId);
+    if (!p) return { ok: false, reason: "not-found" };
+    if (p.status !== "removed") return { ok: false, reason: "not-removed" };
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
+    return { ok: true };
+  }
+
+  /**
+   * The client's enrollment ended or moved (discharge, step-down, transfer): their tokens stop, their
+   * seat is freed and their page is told. The directory refuses their next join; nothing else changes.
+   */
+  dismiss(participantId: string, now: number): ActionOutcome {
+    const p = this.#store.participant(participantId);
+    if (!p || p.status === "removed") return { ok: true };
+    this.#store.upsertParticipant(participantId, p.role, "left", false, now);
+    this.#store.revokeTokens(participantId);
+    this.disconnect(participantId, now, "dismiss");
+    this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
+    return { ok: true };
   }
 }
