@@ -23,6 +23,8 @@ export class EnrollmentStore {
    * table and forgets the client's entry, so a discharge is seen by the very next join.
    */
   private readonly currentByClient = new Map<string, Enrollment | null>();
+  /** `activeInTrack` answers, read once: a make-up visitor's join asks it. Any `put` forgets them all. */
+  private readonly activeByTrack = new Map<string, Enrollment[]>();
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -31,6 +33,7 @@ export class EnrollmentStore {
   /** Insert or replace an enrollment. */
   put(e: Enrollment): void {
     this.currentByClient.delete(e.clientId);
+    this.activeByTrack.clear();
     this.sql.exec(
       `INSERT INTO enrollments (id, client_id, track_id, status, body) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET track_id = excluded.track_id, status = excluded.status, body = excluded.body`,
@@ -75,10 +78,14 @@ export class EnrollmentStore {
 
   /** Active enrollments of a track, e.g. the expected clients of its group sessions. */
   activeInTrack(trackId: string): Enrollment[] {
-    return this.sql
+    const cached = this.activeByTrack.get(trackId);
+    if (cached) return cached;
+    const found = this.sql
       .exec<{ body: string }>("SELECT body FROM enrollments WHERE track_id = ? AND status = 'active'", trackId)
       .toArray()
       .map((r) => Enrollment.parse(JSON.parse(r.body)));
+    this.activeByTrack.set(trackId, found);
+    return found;
   }
 
   /** Enrollments in the order they were made, optionally of one track and/or one status. */

@@ -13,6 +13,8 @@ export type ProviderCall = {
  */
 export class ProviderCallStore {
   private readonly sql: SqlStorage;
+  /** Revocation instants per identity, read once: every join asks, and only removals change them. */
+  private revoked: Map<string, number> | null = null;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -26,6 +28,9 @@ export class ProviderCallStore {
       identity,
       revokeBefore,
     );
+    if (op === "remove" && revokeBefore !== null && this.revoked) {
+      this.revoked.set(identity, Math.max(revokeBefore, this.revoked.get(identity) ?? 0));
+    }
   }
 
   /** Calls not yet delivered, oldest first. */
@@ -45,13 +50,13 @@ export class ProviderCallStore {
 
   /** The latest instant (s) before which the platform revoked this identity's tokens, if it was removed. */
   revokedBefore(identity: string): number | null {
-    return (
-      this.sql
-        .exec<{ t: number | null }>(
-          "SELECT MAX(revoke_before) AS t FROM provider_calls WHERE op = 'remove' AND identity = ?",
-          identity,
-        )
-        .one().t ?? null
-    );
+    if (!this.revoked) {
+      this.revoked = new Map();
+      const rows = this.sql.exec<{ identity: string; t: number }>(
+        "SELECT identity, MAX(revoke_before) AS t FROM provider_calls WHERE op = 'remove' GROUP BY identity",
+      );
+      for (const row of rows) this.revoked.set(row.identity, row.t);
+    }
+    return this.revoked.get(identity) ?? null;
   }
 }
