@@ -69,6 +69,26 @@ describe("the Worker's configuration", () => {
   });
 });
 
+describe("LIVEKIT_URL", () => {
+  const lk = { ...base, LIVEKIT_API_KEY: "key", LIVEKIT_API_SECRET: "secret" };
+
+  it("joins the key pair as `url`, without trailing slashes; empty means not configured", () => {
+    expect(workerConfig({ ...lk, LIVEKIT_URL: " https://clinic.livekit.cloud/ " }).livekit).toEqual({
+      apiKey: "key",
+      apiSecret: "secret",
+      url: "https://clinic.livekit.cloud",
+    });
+    expect(workerConfig({ ...lk, LIVEKIT_URL: "http://127.0.0.1:7880//" }).livekit?.url).toBe("http://127.0.0.1:7880");
+    expect(workerConfig({ ...lk, LIVEKIT_URL: "" }).livekit).toStrictEqual({ apiKey: "key", apiSecret: "secret" });
+    expect(workerConfig(lk).livekit).toStrictEqual({ apiKey: "key", apiSecret: "secret" });
+  });
+
+  it("refuses what is not an http(s) URL, naming LIVEKIT_URL", () => {
+    expect(refused({ ...lk, LIVEKIT_URL: "wss://clinic.livekit.cloud" })).toEqual(["LIVEKIT_URL"]);
+    expect(refused({ ...lk, LIVEKIT_URL: "clinic.livekit.cloud" })).toEqual(["LIVEKIT_URL"]);
+  });
+});
+
 describe("a Worker deployed with a broken configuration", () => {
   it("answers 503 problem+json naming nothing secret, and logs the variable's name", async () => {
     const { harness } = await import("../helpers.ts");

@@ -1,7 +1,6 @@
 import { decodeJwt } from "jose";
 import { TokenVerifier } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
-import { ConfigError, workerConfig } from "../../src/config/worker-config.ts";
 import {
   liveKitRoomService,
   mintServerToken,
@@ -283,44 +282,5 @@ describe("LiveKit RoomService client against the Twirp stand-in", () => {
     ];
     for (const r of refused) expect(r).toEqual({ ok: false, retry: false, reason: "invalid" });
     expect(lk.calls).toHaveLength(1);
-  });
-});
-
-describe("LIVEKIT_URL in the Worker's configuration", () => {
-  const base = {
-    TOKEN_ISSUER: "urn:iop",
-    TOKEN_AUDIENCE: "urn:iop:api",
-    JOIN_AUDIENCE: "urn:iop:join",
-    SIGNING_KEYS: '{"keys":[]}',
-    ROOM_SECRET: "0123456789abcdef",
-    LIVEKIT_API_KEY: KEY,
-    LIVEKIT_API_SECRET: SECRET,
-  };
-  const refused = (env: object) => {
-    try {
-      workerConfig(env);
-      return [];
-    } catch (err) {
-      if (err instanceof ConfigError) return err.fields;
-      throw err;
-    }
-  };
-
-  it("joins the key pair as `url`, without trailing slashes; empty means not configured", () => {
-    expect(workerConfig({ ...base, LIVEKIT_URL: " https://clinic.livekit.cloud/ " }).livekit).toEqual({
-      apiKey: KEY,
-      apiSecret: SECRET,
-      url: "https://clinic.livekit.cloud",
-    });
-    expect(workerConfig({ ...base, LIVEKIT_URL: "http://127.0.0.1:7880//" }).livekit?.url).toBe(
-      "http://127.0.0.1:7880",
-    );
-    expect(workerConfig({ ...base, LIVEKIT_URL: "" }).livekit).toStrictEqual({ apiKey: KEY, apiSecret: SECRET });
-    expect(workerConfig(base).livekit).toStrictEqual({ apiKey: KEY, apiSecret: SECRET });
-  });
-
-  it("refuses what is not an http(s) URL, naming LIVEKIT_URL", () => {
-    expect(refused({ ...base, LIVEKIT_URL: "wss://clinic.livekit.cloud" })).toEqual(["LIVEKIT_URL"]);
-    expect(refused({ ...base, LIVEKIT_URL: "clinic.livekit.cloud" })).toEqual(["LIVEKIT_URL"]);
   });
 });
