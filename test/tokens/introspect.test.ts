@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { isoWeek } from "../dates.ts";
 import { groupSession } from "../rooms/fixtures.ts";
 
 type Session = Awaited<ReturnType<typeof groupSession>>;
@@ -143,7 +144,7 @@ describe("introspection with a credential scoped to one program (issue 12, hole 
   it("gives a gateway nothing else: program, session, room and attendance routes refuse it", async () => {
     const { s, clientId } = await admittedClient();
     const gateway = await s.token("gateway", "gw_1", s.programId);
-    const week = "2026-W01";
+    const week = isoWeek(s.day);
     const attempts: [string, string, unknown?][] = [
       ["GET", `/v1/programs/${s.programId}`],
       ["GET", `/v1/programs/${s.programId}/sessions?from=${s.day}&to=${s.day}`],
