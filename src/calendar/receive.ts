@@ -3,9 +3,9 @@ import { CalendarSource } from "../../schemas/webhooks/change.ts";
 import type { DirectoryClient } from "../directory/client.ts";
 import { log } from "../lib/log.ts";
 import { isJsonMediaType } from "../lib/media-type.ts";
+import { rebindRooms } from "../rooms/rebind.ts";
 import { graphValidationResponse } from "../webhooks/verify/microsoft.ts";
 import { verifyDelivery } from "./deliveries.ts";
-import { rebindRooms } from "../rooms/rebind.ts";
 import { webhookSecrets } from "./secrets.ts";
 import type { WorkFilter } from "./work.ts";
 
