@@ -1,8 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
-import type { LiveMessage } from "../schemas/live.ts";
 import { Joiner as JoinerSchema, RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
-import { applyCorrection } from "../src/attendance/record.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
@@ -10,14 +8,14 @@ import { setLogLevel } from "../src/lib/log.ts";
 import { joinBounds } from "../src/rooms/admission.ts";
 import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { LedgerStore } from "../src/rooms/ledger-store.ts";
-import { LiveChannel } from "../src/rooms/live-channel.ts";
+import { helloFor, LiveChannel } from "../src/rooms/live-channel.ts";
 import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
 import { RoomAttendance } from "../src/rooms/room-attendance.ts";
+import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
 import { type ProviderFact, RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
-import { liveKitRoomService, type RoomService, type RoomServiceFetch } from "../src/video/livekit/room-service.ts";
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -49,7 +47,7 @@ export class SessionRoom extends DurableObject<Env> {
       programs: env.PROGRAMS,
       kv: () => this.kv(),
       calls: this.#calls,
-      video: (binding) => this.#video(binding),
+      video: (binding) => videoService(binding, this.videoPlatform()),
       roomSecret: workerConfig(env).roomSecret,
     });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
@@ -128,19 +126,9 @@ export class SessionRoom extends DurableObject<Env> {
     now: number,
   ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
     await this.bind(binding, now);
-    if (this.#store.getMeta<number>("finalizedAt") === null) {
-      if (change.status !== "excused" || change.attendedMinutes !== undefined)
-        return { ok: false, reason: "not-ended" };
-      this.#ledger.excuse(clientId, change.reasonCode, by, now);
-      return { ok: true, record: null };
-    }
-    const current = this.#ledger.record(clientId);
-    if (!current) return { ok: false, reason: "not-found" };
-    const next = applyCorrection(current, change, { by, at: now });
-    if (!next.ok) return next;
-    this.#ledger.save(next.record);
-    await this.#upkeep.deliver(now);
-    return { ok: true, record: next.record };
+    const result = this.#attendance.correct(clientId, change, by, now);
+    if (result.ok && result.record) await this.#upkeep.deliver(now);
+    return result;
   }
 
   /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
@@ -209,22 +197,7 @@ export class SessionRoom extends DurableObject<Env> {
     const known = this.#store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
     this.#store.setMeta("binding", binding);
-    if (known && known.session.version < binding.session.version) {
-      this.#store.revokeTokens();
-      if (binding.session.status === "cancelled") {
-        this.#seats.endAll(now, "cancel");
-        this.#tellPlatform(binding, "delete", "", now);
-        this.#store.setMeta("state", "cancelled");
-        this.#live.broadcast({ type: "room", state: "cancelled" });
-      } else if (
-        known.session.startsAt !== binding.session.startsAt ||
-        known.session.endsAt !== binding.session.endsAt
-      ) {
-        this.#live.broadcast({ type: "moved", startsAt: binding.session.startsAt, endsAt: binding.session.endsAt });
-      }
-    } else if (!known && binding.session.status === "cancelled") {
-      this.#store.setMeta("state", "cancelled");
-    }
+    if (this.#seats.newVersion(known, binding, now) === "cancelled") this.#tellPlatform(binding, "delete", "", now);
     await this.#upkeep.rearm(now);
   }
 
@@ -255,27 +228,16 @@ export class SessionRoom extends DurableObject<Env> {
     await this.#upkeep.deliver(now);
   }
 
-  /**
-   * Queue what the video platform must hear (LiveKit: remove a participant and revoke their tokens
-   * from the next second on, or delete the room), in the same step as the action, then send it.
-   */
+  /** Queue what the video platform must hear, in the same step as the action, then send it. */
   #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
-    if (!this.#video(binding)) return;
-    this.#calls.queueProviderCall(op, identity, op === "remove" ? Math.floor(now / 1000) + 1 : null);
-    this.#upkeep.callProviderSoon();
-  }
-
-  /** LiveKit's RoomService for a LiveKit program when `LIVEKIT_URL` and its keys are configured. */
-  #video(binding: RoomBinding): RoomService | null {
-    if (binding.settings.videoProvider !== "livekit") return null;
-    const platform = this.videoPlatform();
-    return platform ? liveKitRoomService({ ...platform, now: () => Math.floor(Date.now() / 1000) }) : null;
+    if (tellPlatform(this.#calls, videoService(binding, this.videoPlatform()), op, identity, now)) {
+      this.#upkeep.callProviderSoon();
+    }
   }
 
   /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */
-  protected videoPlatform(): { fetch: RoomServiceFetch; url: string; apiKey: string; apiSecret: string } | null {
-    const livekit = workerConfig(this.env).livekit;
-    return livekit?.url ? { fetch: (url, init) => fetch(url, init), url: livekit.url, ...livekit } : null;
+  protected videoPlatform(): VideoPlatform | null {
+    return configuredPlatform(workerConfig(this.env));
   }
 
   /** The ledger's KV namespace; tests may wrap it to inject failures (see test/attendance). */
@@ -290,21 +252,7 @@ export class SessionRoom extends DurableObject<Env> {
     }
     const participantId = request.headers.get("x-participant-id") ?? "";
     const audience = request.headers.get("x-audience") === "staff" ? "staff" : "participant";
-    const p = this.#store.participant(participantId);
-    const hello: LiveMessage = {
-      type: "hello",
-      participantId,
-      status: p?.status ?? "none",
-      roomState: this.#store.roomState(),
-      ...(audience === "staff"
-        ? {
-            participants: this.#store
-              .participants()
-              .map((x) => ({ participantId: x.id, role: x.role, status: x.status })),
-          }
-        : {}),
-    };
-    return this.#live.accept(participantId, audience, hello);
+    return this.#live.accept(participantId, audience, helloFor(this.#store, participantId, audience === "staff"));
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

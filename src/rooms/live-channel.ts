@@ -1,4 +1,5 @@
 import type { LiveMessage } from "../../schemas/live.ts";
+import type { RoomStore } from "./room-store.ts";
 
 /** Who a socket belongs to: staff hear about everyone, a participant about themselves and the room. */
 export type Audience = "staff" | "participant";
@@ -41,4 +42,18 @@ export class LiveChannel {
       }
     }
   }
+}
+
+/** The live channel's first message: the caller's place and the room's state; staff see everyone. */
+export function helloFor(store: RoomStore, participantId: string, staff: boolean): LiveMessage {
+  const p = store.participant(participantId);
+  return {
+    type: "hello",
+    participantId,
+    status: p?.status ?? "none",
+    roomState: store.roomState(),
+    ...(staff
+      ? { participants: store.participants().map((x) => ({ participantId: x.id, role: x.role, status: x.status })) }
+      : {}),
+  };
 }

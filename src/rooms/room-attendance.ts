@@ -1,4 +1,5 @@
-import type { SessionRoster } from "../../schemas/attendance.ts";
+import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
+import { applyCorrection } from "../attendance/record.ts";
 import { sessionRoster } from "../attendance/roster.ts";
 import { DEFAULT_ATTENDANCE_POLICY } from "../attendance/status.ts";
 import type { RoomBinding } from "./binding.ts";
@@ -57,5 +58,29 @@ export class RoomAttendance {
     });
     for (const record of records) this.#ledger.save(record);
     this.#store.setMeta("finalizedAt", endedAt);
+  }
+
+  /**
+   * A staff correction. Before the end only an excuse can be recorded; afterwards the record gets a
+   * new version that keeps the original values and who changed them (the caller sends it to KV).
+   */
+  correct(
+    clientId: string,
+    change: AttendanceCorrection,
+    by: string,
+    now: number,
+  ): { ok: true; record: AttendanceRecord | null } | { ok: false; reason: string } {
+    if (this.#store.getMeta<number>("finalizedAt") === null) {
+      if (change.status !== "excused" || change.attendedMinutes !== undefined)
+        return { ok: false, reason: "not-ended" };
+      this.#ledger.excuse(clientId, change.reasonCode, by, now);
+      return { ok: true, record: null };
+    }
+    const current = this.#ledger.record(clientId);
+    if (!current) return { ok: false, reason: "not-found" };
+    const next = applyCorrection(current, change, { by, at: now });
+    if (!next.ok) return next;
+    this.#ledger.save(next.record);
+    return { ok: true, record: next.record };
   }
 }

@@ -212,4 +212,28 @@ export class RoomSeats {
     this.#live.broadcast({ type: "removed", participantId, reason: "enrollment-changed" });
     return { ok: true };
   }
+
+  /**
+   * A newer version of the session (moved or cancelled) revokes every outstanding token and tells
+   * everyone connected; a cancellation also ends every presence. Returns the room's new state.
+   */
+  newVersion(known: RoomBinding | null, binding: RoomBinding, now: number): "cancelled" | "moved" | "same" {
+    if (!known) {
+      if (binding.session.status === "cancelled") this.#store.setMeta("state", "cancelled");
+      return "same";
+    }
+    if (known.session.version >= binding.session.version) return "same";
+    this.#store.revokeTokens();
+    if (binding.session.status === "cancelled") {
+      this.endAll(now, "cancel");
+      this.#store.setMeta("state", "cancelled");
+      this.#live.broadcast({ type: "room", state: "cancelled" });
+      return "cancelled";
+    }
+    const { startsAt, endsAt } = binding.session;
+    if (known.session.startsAt !== startsAt || known.session.endsAt !== endsAt) {
+      this.#live.broadcast({ type: "moved", startsAt, endsAt });
+    }
+    return "moved";
+  }
 }
