@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
-import { Joiner as JoinerSchema, RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
+import { RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { isoInstant } from "../src/lib/clock.ts";
@@ -56,7 +56,7 @@ export class SessionRoom extends DurableObject<Env> {
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
   async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.join(binding, JoinerSchema.parse(who), now);
+    const outcome = this.#seats.join(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
     this.#store.queueAudit(
       [

@@ -147,10 +147,11 @@ export class RoomGateway {
 function joinRefusal(outcome: Exclude<JoinOutcome, { status: "admitted" | "waiting" }>): Failure {
   switch (outcome.status) {
     case "full":
-      return fail("group-full", "The group is full.", {
-        extras: outcome.heldForEnrolled ? { cap: outcome.cap, reason: "held-for-enrolled" } : { cap: outcome.cap },
-        ...(outcome.heldForEnrolled ? { detail: "The free seats are held for the group's own clients." } : {}),
-      });
+      return outcome.heldForEnrolled
+        ? fail("group-full", "The free seats are held for the group's own clients.", {
+            extras: { cap: outcome.cap, reason: "held-for-enrolled" },
+          })
+        : fail("group-full", "The group is full.", { extras: { cap: outcome.cap } });
     case "too-early":
       return fail("outside-window", "The room is not open for joining yet.", {
         extras: { opensAt: isoInstant(outcome.opensAt) },
