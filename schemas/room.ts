@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Instant, SubjectId } from "./common.ts";
 import { ProgramSettings } from "./program.ts";
 import { Session } from "./session.ts";
+import { PresenceFact } from "./webhooks/livekit.ts";
 
 /** `POST /v1/sessions/{id}/join` when admitted: the provider's credential and where to use it. */
 export const JoinAdmitted = z
@@ -63,3 +64,21 @@ export const Joiner = z.strictObject({
   expected: z.array(z.string()),
 });
 export type Joiner = z.infer<typeof Joiner>;
+
+/** A caller as a program's directory needs to know them (an RPC argument). */
+export const Viewer = z.object({ sub: z.string(), roles: z.array(z.string()).readonly() });
+export type Viewer = z.infer<typeof Viewer>;
+
+/** What a room action needs from the directory: the binding and who the caller is in this session. */
+export const Ticket = z.strictObject({
+  binding: RoomBinding,
+  role: Joiner.shape.role,
+  makeUp: z.boolean(),
+  /** The clients the session expects: for a make-up visitor's join (held seats) and for a close (no-shows). */
+  expected: z.array(z.string()),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+/** A connect or disconnect the video platform reported, as its room records it (an RPC argument). */
+export const ProviderFact = PresenceFact.omit({ room: true });
+export type ProviderFact = z.infer<typeof ProviderFact>;

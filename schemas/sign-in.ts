@@ -32,3 +32,7 @@ export const SignInExchangeResult = z
   .strictObject({ token: z.string(), expiresAt: Instant, staffId: SubjectId, role: StaffRole, programId: z.string() })
   .meta({ id: "SignInExchangeResult" });
 export type SignInExchangeResult = z.infer<typeof SignInExchangeResult>;
+
+/** Who a redeemed sign-in code names (stored with the code's hash in the program's directory). */
+export const SignInGrant = z.strictObject({ staffId: SubjectId, role: StaffRole });
+export type SignInGrant = z.infer<typeof SignInGrant>;

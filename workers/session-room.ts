@@ -3,16 +3,22 @@ import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../s
 import { RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
-import { isoInstant } from "../src/lib/clock.ts";
 import { setLogLevel } from "../src/lib/log.ts";
 import { joinBounds } from "../src/rooms/admission.ts";
-import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding, TokenState } from "../src/rooms/binding.ts";
+import type {
+  ActionOutcome,
+  Joiner,
+  JoinOutcome,
+  ProviderFact,
+  RoomBinding,
+  TokenState,
+} from "../src/rooms/binding.ts";
 import { LedgerStore } from "../src/rooms/ledger-store.ts";
 import { helloFor, LiveChannel } from "../src/rooms/live-channel.ts";
 import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
 import { RoomAttendance } from "../src/rooms/room-attendance.ts";
 import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
-import { type ProviderFact, RoomSeats } from "../src/rooms/room-seats.ts";
+import { RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
 import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
 import { migrate } from "../src/storage/migrations.ts";
@@ -58,16 +64,7 @@ export class SessionRoom extends DurableObject<Env> {
     await this.bind(binding, now);
     const outcome = this.#seats.join(binding, who, now);
     // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
-    this.#store.queueAudit(
-      [
-        { actor: who.id, action: "room.join", object: binding.session.id, outcome: outcome.status },
-        ...(outcome.status === "admitted"
-          ? [{ actor: who.id, action: "token.issue", object: outcome.jti, outcome: who.role }]
-          : []),
-      ],
-      isoInstant(now),
-    );
-    this.#upkeep.forwardAuditSoon(binding.programId);
+    this.#upkeep.auditJoin(binding, who, outcome, now);
     return outcome;
   }
 
@@ -90,16 +87,7 @@ export class SessionRoom extends DurableObject<Env> {
   async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (this.#store.roomState() === "cancelled") return { ok: false, reason: "ended" };
-    this.#seats.endAll(now, "close");
-    this.#store.setMeta("state", "closed");
-    this.#live.broadcast({ type: "room", state: "closed" });
-    this.#tellPlatform(binding, "delete", "", now);
-    this.#attendance.finalize(
-      binding,
-      expected,
-      Math.min(now, joinBounds(binding.session, binding.settings).closesAt),
-      now,
-    );
+    this.#end(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now, "close");
     await this.#upkeep.deliver(now);
     return { ok: true };
   }
@@ -166,12 +154,7 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */
   introspect(jti: string, now: number): TokenState {
-    const t = this.#store.token(jti);
-    const binding = this.#store.getMeta<RoomBinding>("binding");
-    if (!t || !binding || t.revoked || t.exp * 1000 <= now) return { active: false };
-    if (binding.session.status === "cancelled" || t.version !== binding.session.version) return { active: false };
-    if (this.#store.roomState() === "closed") return { active: false };
-    return { active: true, participantId: t.participant_id, exp: t.exp, version: t.version };
+    return this.#store.tokenState(jti, now);
   }
 
   /** Participants and their presence facts, for rosters and attendance. */
@@ -212,20 +195,26 @@ export class SessionRoom extends DurableObject<Env> {
     const now = Math.max(Date.now(), this.#store.getMeta<number>("alarmAt") ?? 0);
     const closesAt = joinBounds(binding.session, binding.settings).closesAt;
     if (now >= closesAt && this.#store.getMeta<number>("finalizedAt") === null) {
-      this.#seats.endAll(closesAt, "end");
-      if (this.#store.roomState() !== "cancelled") {
-        this.#store.setMeta("state", "closed");
-        this.#tellPlatform(binding, "delete", "", now);
-        const expected =
-          (await this.env.PROGRAMS.getByName(binding.programId).expectedClients(binding.session.id)) ?? [];
-        this.#attendance.finalize(binding, expected, closesAt, now);
-      } else {
+      if (this.#store.roomState() === "cancelled") {
+        this.#seats.endAll(closesAt, "end");
         this.#store.setMeta("finalizedAt", closesAt);
+      } else {
+        const found = await this.env.PROGRAMS.getByName(binding.programId).roomLookup(binding.session.id);
+        this.#end(binding, found?.expected ?? [], closesAt, now, "end");
       }
     }
     await this.#upkeep.forwardAudit(binding.programId);
     await this.#upkeep.callProvider();
     await this.#upkeep.deliver(now);
+  }
+
+  /** The session is over (a close, or the alarm at its end): presences end, the platform is told, records are written. */
+  #end(binding: RoomBinding, expected: string[], endedAt: number, now: number, by: "close" | "end"): void {
+    this.#seats.endAll(by === "close" ? now : endedAt, by);
+    this.#store.setMeta("state", "closed");
+    this.#live.broadcast({ type: "room", state: "closed" });
+    this.#tellPlatform(binding, "delete", "", now);
+    this.#attendance.finalize(binding, expected, endedAt, now);
   }
 
   /** Queue what the video platform must hear, in the same step as the action, then send it. */

@@ -1,25 +1,12 @@
 import type { Enrollment } from "../../schemas/enrollment.ts";
 import type { Program } from "../../schemas/program.ts";
+import type { RoomBinding, Ticket, Viewer } from "../../schemas/room.ts";
 import type { Session } from "../../schemas/session.ts";
 import { joinBounds } from "../rooms/admission.ts";
-import type { RoomBinding } from "../rooms/binding.ts";
 import { eligibility } from "./eligibility.ts";
 import { fail, type Result } from "./result.ts";
 
-/** A caller as the directory needs to know them. */
-export interface Viewer {
-  sub: string;
-  roles: readonly string[];
-}
-
-/** What a room action needs from the directory: the binding and who the caller is in this session. */
-export type Ticket = {
-  binding: RoomBinding;
-  role: "client" | "facilitator" | "observer" | "family";
-  makeUp: boolean;
-  /** The clients the session expects: for a make-up visitor's join (held seats) and for a close (no-shows). */
-  expected: string[];
-};
+export type { Ticket, Viewer };
 
 /** What the access rules read from the directory's stores, synchronously. */
 export interface AccessFacts {

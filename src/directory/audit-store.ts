@@ -1,5 +1,5 @@
 import { AuditEntry, type AuditEvent } from "../../schemas/audit.ts";
-import { entryHash, GENESIS } from "../audit/chain.ts";
+import { entryHash, GENESIS, verifyChain } from "../audit/chain.ts";
 import type { Migration } from "../storage/migrations.ts";
 
 /** The program's audit trail: append-only, hash-chained. There is no update or delete path. */
@@ -14,15 +14,15 @@ export const AUDIT_MIGRATIONS: Migration[] = [
 
 /** Append and read audit entries of one program. */
 export class AuditStore {
-  private readonly sql: SqlStorage;
+  readonly #sql: SqlStorage;
 
   constructor(sql: SqlStorage) {
-    this.sql = sql;
+    this.#sql = sql;
   }
 
   /** Append events in order, synchronously, so concurrent appends can never fork the chain. `at` applies where an event has none. */
   append(events: readonly (AuditEvent & { at?: string })[], at: string): number {
-    const last = this.sql
+    const last = this.#sql
       .exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
       .toArray()[0];
     let seq = last?.seq ?? 0;
@@ -35,7 +35,7 @@ export class AuditStore {
       prev = hash;
     }
     for (const r of rows) {
-      this.sql.exec(
+      this.#sql.exec(
         "INSERT INTO audit (seq, at, actor, action, object, outcome, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         r.seq,
         r.at,
@@ -52,7 +52,7 @@ export class AuditStore {
 
   /** Entries after `after`, in order. */
   page(after: number, limit: number): AuditEntry[] {
-    return this.sql
+    return this.#sql
       .exec<AuditEntry & Record<string, string | number>>(
         "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
         after,
@@ -60,5 +60,18 @@ export class AuditStore {
       )
       .toArray()
       .map((r) => AuditEntry.parse({ ...r }));
+  }
+
+  /** A page of the trail and whether the whole chain still verifies (checked in full: the point of a chain). */
+  trail(after: number, limit: number) {
+    const entries = this.page(after, limit);
+    const all = this.page(0, Number.MAX_SAFE_INTEGER);
+    const brokenAt = verifyChain(all);
+    const last = entries.at(-1);
+    return {
+      entries,
+      next: last && entries.length === limit ? last.seq : null,
+      chain: { valid: brokenAt === null, length: all.length, brokenAt },
+    };
   }
 }

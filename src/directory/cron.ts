@@ -1,5 +1,6 @@
 import { reconcileCalendars } from "../calendar/wiring.ts";
 import { log } from "../lib/log.ts";
+import { rebindRooms } from "../rooms/rebind.ts";
 
 /** KV prefix listing every program id, written once at creation (no value is ever rewritten). */
 export const PROGRAM_REGISTRY_PREFIX = "programs/";
@@ -22,8 +23,9 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
     for (const key of page.keys) {
       const programId = key.name.slice(PROGRAM_REGISTRY_PREFIX.length);
       try {
-        const counts = await env.PROGRAMS.getByName(programId).materialize(now);
+        const { bindings, ...counts } = await env.PROGRAMS.getByName(programId).materialize(now);
         log("info", "cron.materialize", { programId, ...counts });
+        await rebindRooms(env.ROOMS, bindings, now);
         await reconcileCalendars(env, programId, now);
         programs++;
       } catch (err) {

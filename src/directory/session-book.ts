@@ -137,10 +137,15 @@ export class SessionBook {
     return program ? this.#s.sessions.range(from, to, { limit: 500 }).map((s) => bindingOf(program, s)) : [];
   }
 
-  /** The clients expected at a session (listed ones, or the track's active clients that day): no-shows are counted against it. */
-  expectedClients(sessionId: string): string[] | null {
+  /** A session's binding and the clients it expects (no-shows are counted against them), for rosters and the close. */
+  roomLookup(sessionId: string): { binding: RoomBinding; expected: string[] } | null {
+    const program = this.#s.programs.get();
     const session = this.#s.sessions.get(sessionId);
-    return session ? expectedClients(session, (t) => this.#s.enrollments.activeInTrack(t)) : null;
+    if (!program || !session) return null;
+    return {
+      binding: bindingOf(program, session),
+      expected: expectedClients(session, (t) => this.#s.enrollments.activeInTrack(t)),
+    };
   }
 
   /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */

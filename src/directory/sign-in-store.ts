@@ -1,3 +1,4 @@
+import type { SignInGrant } from "../../schemas/sign-in.ts";
 import type { Migration } from "../storage/migrations.ts";
 
 /** One-time console sign-in codes (local development): SHA-256 of the secret only, used at most once. */
@@ -10,27 +11,23 @@ export const SIGN_IN_MIGRATIONS: Migration[] = [
   },
 ];
 
-/** Who a redeemed sign-in code names. */
-export interface SignInGrant {
-  staffId: string;
-  role: "admin" | "facilitator";
-}
+export type { SignInGrant };
 
 /** Rows older than this are deleted when a new code is made: a code lives minutes, its row a day. */
 const KEEP_MS = 86_400_000;
 
 /** One-time sign-in codes of one program's staff, in its Durable Object's SQLite. */
 export class SignInStore {
-  private readonly sql: SqlStorage;
+  readonly #sql: SqlStorage;
 
   constructor(sql: SqlStorage) {
-    this.sql = sql;
+    this.#sql = sql;
   }
 
   /** Store a new code's hash; expired rows of a day ago go at the same time. */
   add(id: string, hash: string, grant: SignInGrant, expiresAt: number, now: number): void {
-    this.sql.exec("DELETE FROM sign_ins WHERE expires_at < ?", now - KEEP_MS);
-    this.sql.exec(
+    this.#sql.exec("DELETE FROM sign_ins WHERE expires_at < ?", now - KEEP_MS);
+    this.#sql.exec(
       "INSERT INTO sign_ins (id, hash, staff_id, role, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       id,
       hash,
@@ -46,7 +43,7 @@ export class SignInStore {
    * synchronous step marks it used, so two concurrent exchanges never both succeed.
    */
   redeem(id: string, hash: string, now: number): SignInGrant | null {
-    const row = this.sql
+    const row = this.#sql
       .exec<{ staff_id: string; role: string }>(
         "SELECT staff_id, role FROM sign_ins WHERE id = ? AND hash = ? AND used_at IS NULL AND expires_at > ?",
         id,
@@ -55,7 +52,7 @@ export class SignInStore {
       )
       .toArray()[0];
     if (!row) return null;
-    this.sql.exec("UPDATE sign_ins SET used_at = ? WHERE id = ?", now, id);
+    this.#sql.exec("UPDATE sign_ins SET used_at = ? WHERE id = ?", now, id);
     return { staffId: row.staff_id, role: row.role === "admin" ? "admin" : "facilitator" };
   }
 }

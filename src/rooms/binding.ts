@@ -1,4 +1,4 @@
-export type { Joiner, RoomBinding } from "../../schemas/room.ts";
+export type { Joiner, ProviderFact, RoomBinding } from "../../schemas/room.ts";
 
 /** Outcome of a join, plain data across the RPC boundary; the Worker signs the token for `admitted`. */
 export type JoinOutcome =

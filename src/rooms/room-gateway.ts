@@ -1,13 +1,15 @@
+import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
 import type { Principal } from "../../schemas/auth.ts";
+import type { PresenceFact } from "../../schemas/webhooks/livekit.ts";
 import type { DirectoryClient } from "../directory/client.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import type { Clock } from "../lib/clock.ts";
-import { isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { issueProviderToken, type ProviderDeps } from "../tokens/provider.ts";
 import { roomName } from "../tokens/window.ts";
-import type { ActionOutcome, JoinOutcome, RoomBinding } from "./binding.ts";
+import type { RoomBinding } from "./binding.ts";
 import { rebindRooms } from "./rebind.ts";
+import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
 
 /** What a join answers: a provider token, or a place in the waiting room. */
 export type JoinAnswer =
@@ -35,10 +37,13 @@ export type Denied = Failure & { denied: true };
 
 type StaffAction = "open" | "close" | "admit" | "readmit" | "remove";
 
+const HALF_DAY = 12 * 3600_000;
+
 /**
- * The one door to a room. Every action makes the same two hops: a ticket from the program's
- * directory (who the caller is in this session, the session's binding), then the room's RPC. Room
- * refusals become the one `Failure` shape that `unwrap` turns into problem+json.
+ * The one door to a room. Every action makes the same two hops: the program's directory (a ticket
+ * for a caller: who they are in this session and its binding; a plain lookup for system callers),
+ * then the room's RPC. Room refusals become the one `Failure` shape that `unwrap` turns into
+ * problem+json (src/rooms/room-refusals.ts).
  */
 export class RoomGateway {
   readonly #deps: RoomGatewayDeps;
@@ -124,6 +129,78 @@ export class RoomGateway {
     return bindings.length - failed;
   }
 
+  /** The roster, for the program's staff (the route's scope checks them): a plain lookup, no ticket. */
+  async roster(sessionId: string): Promise<Result<{ roster: SessionRoster }>> {
+    const found = await this.#directory(sessionId)?.roomLookup(sessionId);
+    if (!found) return fail("not-found", "No such session.");
+    const roster = await this.#room(sessionId).roster(found.binding, found.expected, this.#deps.clock.now());
+    return { ok: true, roster };
+  }
+
+  /** A facilitator's attendance correction (before the end, only an excuse). */
+  async correct(
+    sessionId: string,
+    who: Principal,
+    clientId: string,
+    change: AttendanceCorrection,
+  ): Promise<Result<{ record: AttendanceRecord | null }>> {
+    const ticket = await this.#ticket(sessionId, who, "manage");
+    if (!ticket.ok) return ticket;
+    const result = await this.#room(sessionId).correct(
+      ticket.binding,
+      clientId,
+      change,
+      who.sub,
+      this.#deps.clock.now(),
+    );
+    return result.ok ? result : correctionRefusal(result.reason);
+  }
+
+  /** The live channel: staff of the session get the staff feed, its participants their own. */
+  async live(sessionId: string, who: Principal, request: Request): Promise<Result<{ response: Response }>> {
+    const manage = await this.#ticket(sessionId, who, "manage");
+    const ticket = manage.ok ? manage : await this.#ticket(sessionId, who, "join");
+    if (!ticket.ok) return ticket;
+    const headers = new Headers(request.headers);
+    headers.delete("authorization");
+    headers.delete("sec-websocket-protocol");
+    headers.set("x-participant-id", who.sub);
+    headers.set("x-audience", manage.ok ? "staff" : "participant");
+    const room = this.#room(sessionId);
+    await room.bind(ticket.binding, this.#deps.clock.now());
+    const response = (await room.fetch(new Request(request.url, { headers }))) as unknown as Response;
+    return { ok: true, response };
+  }
+
+  /**
+   * Whether a verified token's id is still good in its room, after handing the room the directory's
+   * current view (a move or cancel revokes even if the room had not heard yet). A system lookup.
+   */
+  async introspect(sessionId: string, jti: string, sub: string): Promise<boolean> {
+    const binding = await this.#directory(sessionId)?.roomBinding(sessionId);
+    if (!binding) return false;
+    const room = this.#room(sessionId);
+    const now = this.#deps.clock.now();
+    await room.bind(binding, now);
+    const state = await room.introspect(jti, now);
+    return state.active && state.participantId === sub;
+  }
+
+  /** Presence the video platform reported (by its opaque room name), matched to the program's sessions around it by room name. */
+  async presence(programId: string, facts: readonly PresenceFact[]): Promise<number> {
+    const dir = this.#deps.directory.program(programId);
+    if (!dir) return 0;
+    let accepted = 0;
+    for (const { room, ...fact } of facts) {
+      for (const binding of await dir.roomBindingsBetween(fact.at - HALF_DAY, fact.at + HALF_DAY)) {
+        if ((await roomName(binding.session.id, this.#deps.roomSecret)) !== room) continue;
+        if (await this.#room(binding.session.id).providerPresence(binding, fact)) accepted++;
+        break;
+      }
+    }
+    return accepted;
+  }
+
   /** Push the directory's newest view of changed sessions to their rooms (moves, cancellations). */
   rebind(bindings: readonly RoomBinding[]): Promise<void> {
     return rebindRooms(this.#deps.rooms, bindings, this.#deps.clock.now());
@@ -133,57 +210,16 @@ export class RoomGateway {
     return this.#deps.rooms.getByName(sessionId);
   }
 
+  #directory(childId: string) {
+    return this.#deps.directory.ofChild(childId)?.stub;
+  }
+
   async #ticket(sessionId: string, who: Principal, action: "join" | "manage") {
-    const dir = this.#deps.directory.ofChild(sessionId);
+    const dir = this.#directory(sessionId);
     if (!dir) return { ...fail("not-found", "No such session."), denied: true as const };
-    const ticket = await dir.stub.ticket(sessionId, { sub: who.sub, roles: who.roles }, action);
+    const ticket = await dir.ticket(sessionId, { sub: who.sub, roles: who.roles }, action);
     // The RPC stub's type drops the failure branch of the union; the value still carries it.
     const t = ticket as Awaited<typeof ticket> | Failure;
     return t.ok ? t : { ...t, denied: true as const };
-  }
-}
-
-/** A room's refusal of a join, as the one failure shape. */
-function joinRefusal(outcome: Exclude<JoinOutcome, { status: "admitted" | "waiting" }>): Failure {
-  switch (outcome.status) {
-    case "full":
-      return outcome.heldForEnrolled
-        ? fail("group-full", "The free seats are held for the group's own clients.", {
-            extras: { cap: outcome.cap, reason: "held-for-enrolled" },
-          })
-        : fail("group-full", "The group is full.", { extras: { cap: outcome.cap } });
-    case "too-early":
-      return fail("outside-window", "The room is not open for joining yet.", {
-        extras: { opensAt: isoInstant(outcome.opensAt) },
-      });
-    case "too-late":
-      return fail("outside-window", "It is too late to join this session.", { extras: { reason: "late" } });
-    case "ended":
-      return fail("gone", "The session has ended.");
-    case "cancelled":
-      return fail("gone", "The session was cancelled.");
-    case "removed":
-      return fail("removed", "You were removed from this session.");
-  }
-}
-
-/** A room's refusal of a staff action, as the one failure shape. */
-function actionResult(outcome: ActionOutcome): Result<object> {
-  if (outcome.ok) return outcome;
-  switch (outcome.reason) {
-    case "ended":
-      return fail("gone", "The session has ended or was cancelled.");
-    case "full":
-      return fail("group-full", "The group is full.", { extras: { cap: outcome.cap } });
-    case "not-waiting":
-      return fail("conflict", "That participant is not waiting.");
-    case "not-removed":
-      return fail("conflict", "That participant was not removed.");
-    case "staff-of-record":
-      return fail("conflict", "A facilitator or observer of record cannot be removed from their own session.", {
-        extras: { reason: "staff-of-record" },
-      });
-    case "not-found":
-      return fail("not-found", "No such participant in this session.");
   }
 }

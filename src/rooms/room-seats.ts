@@ -2,15 +2,12 @@ import type { LiveMessage } from "../../schemas/live.ts";
 import { isoInstant } from "../lib/clock.ts";
 import { tokenValidity } from "../tokens/window.ts";
 import { decideJoin, isStaffOfRecord, type JoinRole, joinBounds, owedSeats, seatOrFull } from "./admission.ts";
-import type { ActionOutcome, Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
+import type { ActionOutcome, Joiner, JoinOutcome, ProviderFact, RoomBinding } from "./binding.ts";
 import type { LiveChannel } from "./live-channel.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 const S = 1000;
-
-/** A connect or disconnect the video platform reported (its webhook), as the room records it. */
-export type ProviderFact = { eventId: string; identity: string; type: "connect" | "disconnect"; at: number };
 
 /**
  * Seats, waiting room and presence of one room: every method reads and writes the room's store

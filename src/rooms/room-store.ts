@@ -1,5 +1,6 @@
 import type { Migration } from "../storage/migrations.ts";
 import type { JoinRole, ParticipantStatus, RoomState } from "./admission.ts";
+import type { RoomBinding, TokenState } from "./binding.ts";
 
 /** Tables of a SessionRoom. Presence events are kept raw; minutes are derived from them, never counted. */
 export const ROOM_MIGRATIONS: Migration[] = [
@@ -133,15 +134,19 @@ export class RoomStore {
     );
   }
 
-  token(jti: string): { jti: string; participant_id: string; version: number; exp: number; revoked: number } | null {
-    return (
-      this.sql
-        .exec<{ jti: string; participant_id: string; version: number; exp: number; revoked: number }>(
-          "SELECT * FROM tokens WHERE jti = ?",
-          jti,
-        )
-        .toArray()[0] ?? null
-    );
+  /** Whether a token id is still good: issued here, not revoked, not expired, for the current version, room not over. */
+  tokenState(jti: string, now: number): TokenState {
+    const t = this.sql
+      .exec<{ participant_id: string; version: number; exp: number; revoked: number }>(
+        "SELECT participant_id, version, exp, revoked FROM tokens WHERE jti = ?",
+        jti,
+      )
+      .toArray()[0];
+    const binding = this.getMeta<RoomBinding>("binding");
+    if (!t || !binding || t.revoked || t.exp * 1000 <= now) return { active: false };
+    if (binding.session.status === "cancelled" || t.version !== binding.session.version) return { active: false };
+    if (this.roomState() === "closed") return { active: false };
+    return { active: true, participantId: t.participant_id, exp: t.exp, version: t.version };
   }
 
   /** Revoke a participant's tokens, or every token when no participant is given. */

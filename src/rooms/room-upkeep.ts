@@ -1,8 +1,9 @@
+import { isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import type { RoomService } from "../video/livekit/room-service.ts";
 import { joinBounds } from "./admission.ts";
-import type { RoomBinding } from "./binding.ts";
+import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
@@ -38,6 +39,20 @@ export class RoomUpkeep {
 
   constructor(deps: UpkeepDeps) {
     this.#d = deps;
+  }
+
+  /** Queue a join's audit entries (the attempt, and the token issued) in the step that decided it. */
+  auditJoin(binding: RoomBinding, who: Joiner, outcome: JoinOutcome, now: number): void {
+    this.#d.store.queueAudit(
+      [
+        { actor: who.id, action: "room.join", object: binding.session.id, outcome: outcome.status },
+        ...(outcome.status === "admitted"
+          ? [{ actor: who.id, action: "token.issue", object: outcome.jti, outcome: who.role }]
+          : []),
+      ],
+      isoInstant(now),
+    );
+    this.forwardAuditSoon(binding.programId);
   }
 
   /**

@@ -171,11 +171,11 @@ describe("tracks and occurrences", () => {
       body: { ...EVENING, startsOn: START_DAY },
     });
     const dir = env.PROGRAMS.getByName(programId);
-    expect(await dir.materialize(clock.now())).toEqual({ created: 0, moved: 0, cancelled: 0 });
+    expect(await dir.materialize(clock.now())).toEqual({ created: 0, moved: 0, cancelled: 0, bindings: [] });
     const later = clock.now() + 7 * 86_400_000;
     const first = await dir.materialize(later);
     expect(first.created).toBe(3);
-    expect(await dir.materialize(later)).toEqual({ created: 0, moved: 0, cancelled: 0 });
+    expect(await dir.materialize(later)).toEqual({ created: 0, moved: 0, cancelled: 0, bindings: [] });
   });
 
   it("moves future sessions when the track's time changes and cancels them when it ends", async () => {

@@ -144,32 +144,13 @@ export function attendanceRoutes() {
   return newRouter()
     .openapi(roster, async (c) => {
       const { sessionId } = c.req.valid("param");
-      const dir = c.var.services.directory.ofChild(sessionId);
-      // Staff of the program may read any of its rosters (checked by the route's scope): a plain lookup.
-      const binding = dir ? await dir.stub.roomBinding(sessionId) : null;
-      if (!dir || !binding) throw new ApiError("not-found", "No such session.");
-      const expected = (await dir.stub.expectedClients(sessionId)) ?? [];
-      return c.json(
-        await c.var.services.rooms.getByName(sessionId).roster(binding, expected, c.var.services.clock.now()),
-        200,
-      );
+      // Staff of the program may read any of its rosters (checked by the route's scope).
+      return c.json(unwrap(await c.var.services.gateway.roster(sessionId)).roster, 200);
     })
     .openapi(correct, async (c) => {
       const { sessionId, clientId } = c.req.valid("param");
-      const dir = c.var.services.directory.ofChild(sessionId);
-      if (!dir) throw new ApiError("not-found", "No such session.");
-      const { binding } = unwrap(await dir.stub.ticket(sessionId, c.var.principal, "manage"));
-      const result = await c.var.services.rooms
-        .getByName(sessionId)
-        .correct(binding, clientId, c.req.valid("json"), c.var.principal.sub, c.var.services.clock.now());
-      if (!result.ok) {
-        if (result.reason === "not-found") throw new ApiError("not-found", "No attendance record for that client.");
-        if (result.reason === "not-ended")
-          throw new ApiError("conflict", "Before the session ends only an excuse can be recorded.");
-        throw new ApiError("invalid-request", "The correction is invalid.", {
-          errors: [{ path: "attendedMinutes", message: result.reason }],
-        });
-      }
+      const { services, principal } = c.var;
+      const result = unwrap(await services.gateway.correct(sessionId, principal, clientId, c.req.valid("json")));
       await audit(c, sessionId, [
         {
           action: "attendance.correct",

@@ -43,13 +43,9 @@ export function introspectRoutes() {
     const { claims } = verified;
     // Another program's token is answered like junk, before any directory or room is asked: no oracle.
     if (!inProgram(c.var.principal, programIdOf(claims.sid) ?? "")) return c.json({ active: false as const }, 200);
-    const dir = services.directory.ofChild(claims.sid);
-    const binding = dir ? await dir.stub.roomBinding(claims.sid) : null;
-    if (!binding) return c.json({ active: false as const }, 200);
-    const room = services.rooms.getByName(claims.sid);
-    await room.bind(binding, now);
-    const state = await room.introspect(claims.jti, now);
-    if (!state.active || state.participantId !== claims.sub) return c.json({ active: false as const }, 200);
+    if (!(await services.gateway.introspect(claims.sid, claims.jti, claims.sub))) {
+      return c.json({ active: false as const }, 200);
+    }
     const { sub, sid, role, room: roomName, exp, jti } = claims;
     return c.json({ active: true as const, sub, sid, role, room: roomName, exp, jti }, 200);
   });

@@ -44,17 +44,7 @@ export function liveRoutes() {
     }
     const { sessionId } = c.req.valid("param");
     const { principal, services } = c.var;
-    const dir = services.directory.ofChild(sessionId);
-    if (!dir) throw new ApiError("not-found", "No such session.");
-    const manage = await dir.stub.ticket(sessionId, principal, "manage");
-    const auth = manage.ok ? manage : unwrap(await dir.stub.ticket(sessionId, principal, "join"));
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete("authorization");
-    headers.delete("sec-websocket-protocol");
-    headers.set("x-participant-id", principal.sub);
-    headers.set("x-audience", manage.ok ? "staff" : "participant");
-    const room = services.rooms.getByName(sessionId);
-    await room.bind(auth.binding, services.clock.now());
-    return (await room.fetch(new Request(c.req.url, { headers }))) as never;
+    const { response } = unwrap(await services.gateway.live(sessionId, principal, c.req.raw));
+    return response as never;
   });
 }

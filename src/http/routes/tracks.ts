@@ -127,16 +127,18 @@ export function trackRoutes() {
       const { trackId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(trackId);
       if (!dir) throw new ApiError("not-found", "No such track.");
-      const { track, plan } = unwrap(
+      const { track, plan, bindings } = unwrap(
         await dir.stub.updateTrack(trackId, c.req.valid("json"), c.var.services.clock.now()),
       );
+      await c.var.services.gateway.rebind(bindings);
       return c.json({ ...track, plan }, 200);
     })
     .openapi(endTrack, async (c) => {
       const { trackId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(trackId);
       if (!dir) throw new ApiError("not-found", "No such track.");
-      const { track } = unwrap(await dir.stub.endTrack(trackId, c.var.services.clock.now()));
+      const { track, bindings } = unwrap(await dir.stub.endTrack(trackId, c.var.services.clock.now()));
+      await c.var.services.gateway.rebind(bindings);
       return c.json(track, 200);
     })
     .openapi(clientPlan, async (c) => {

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { log } from "../../lib/log.ts";
-import { roomName } from "../../tokens/window.ts";
 import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
 import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
 import { audit } from "../audit.ts";
@@ -9,8 +8,6 @@ import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
-
-const HALF_DAY = 12 * 3600_000;
 
 const livekit = createRoute({
   method: "post",
@@ -53,15 +50,7 @@ export function videoWebhookRoutes() {
     }
     const normalized = normalizeLivekit(verified.payload);
     if (!normalized.ok) throw new ApiError("invalid-request", "The webhook payload is not a LiveKit event.");
-    let accepted = 0;
-    for (const fact of normalized.facts) {
-      // A system caller: the sessions around the event's time, matched by their opaque room name.
-      for (const binding of await dir.roomBindingsBetween(fact.at - HALF_DAY, fact.at + HALF_DAY)) {
-        if ((await roomName(binding.session.id, services.config.roomSecret)) !== fact.room) continue;
-        if (await services.rooms.getByName(binding.session.id).providerPresence(binding, fact)) accepted++;
-        break;
-      }
-    }
+    const accepted = await services.gateway.presence(programId, normalized.facts);
     await audit(c, programId, [
       { actor: "livekit", action: "webhook.livekit", object: programId, outcome: `accepted:${accepted}` },
     ]);

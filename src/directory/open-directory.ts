@@ -1,0 +1,63 @@
+import { CalendarBook } from "../calendar/book.ts";
+import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
+import { migrate } from "../storage/migrations.ts";
+import { AUDIT_MIGRATIONS, AuditStore } from "./audit-store.ts";
+import { EnrollmentBook } from "./enrollment-book.ts";
+import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "./enrollment-store.ts";
+import { INVITE_MIGRATIONS, InviteStore } from "./invite-store.ts";
+import { ProgramBook } from "./program-book.ts";
+import { PROGRAM_MIGRATIONS, ProgramStore } from "./program-store.ts";
+import { SessionBook } from "./session-book.ts";
+import { SESSION_MIGRATIONS, SessionStore } from "./session-store.ts";
+import { SIGN_IN_MIGRATIONS, SignInStore } from "./sign-in-store.ts";
+import { TrackBook } from "./track-book.ts";
+import { TRACK_MIGRATIONS, TrackStore } from "./track-store.ts";
+
+/** The per-capability modules behind the ProgramDirectory façade, over one program's SQLite. */
+export interface DirectoryModules {
+  programs: ProgramStore;
+  program: ProgramBook;
+  tracks: TrackBook;
+  sessions: SessionBook;
+  enrollments: EnrollmentBook;
+  audit: AuditStore;
+  calendar: CalendarBook;
+  signIns: SignInStore;
+}
+
+/** Every table of a program's directory, in the order they are created (docs/storage.md lists them). */
+const MIGRATIONS = [
+  ["program", PROGRAM_MIGRATIONS],
+  ["tracks", TRACK_MIGRATIONS],
+  ["sessions", SESSION_MIGRATIONS],
+  ["enrollments", ENROLLMENT_MIGRATIONS],
+  ["invites", INVITE_MIGRATIONS],
+  ["audit", AUDIT_MIGRATIONS],
+  ["calendar", CALENDAR_MIGRATIONS],
+  ["sign-ins", SIGN_IN_MIGRATIONS],
+] as const;
+
+/** Bring a directory's tables up to date (run once, inside the object's blockConcurrencyWhile). */
+export function migrateDirectory(sql: SqlStorage): void {
+  for (const [name, migrations] of MIGRATIONS) migrate(sql, name, migrations);
+}
+
+/** Wire the stores and the modules that decide over them; every module shares the same stores. */
+export function openDirectory(sql: SqlStorage): DirectoryModules {
+  const programs = new ProgramStore(sql);
+  const sessions = new SessionStore(sql);
+  const enrollments = new EnrollmentStore(sql);
+  const tracks = new TrackStore(sql);
+  const invites = new InviteStore(sql);
+  const stores = { programs, sessions, enrollments, tracks };
+  return {
+    programs,
+    program: new ProgramBook(stores),
+    tracks: new TrackBook(programs, tracks, sessions),
+    sessions: new SessionBook(stores),
+    enrollments: new EnrollmentBook({ ...stores, invites }),
+    audit: new AuditStore(sql),
+    calendar: new CalendarBook(sql, stores),
+    signIns: new SignInStore(sql),
+  };
+}
