@@ -18,7 +18,8 @@ const Days = z
 // RRULE and EXDATE texts are checked by the schedule core (src/schedule/pattern.ts), which the
 // directory runs on every track it stores; the contract only bounds their size.
 const Rrule = z.string().max(500).meta({
-  description: "RFC 5545 weekly rule (FREQ=WEEKLY; INTERVAL, UNTIL or COUNT, BYDAY, WKST); instead of days",
+  description:
+    "RFC 5545 rule, instead of days: FREQ=DAILY, WEEKLY or MONTHLY; INTERVAL, UNTIL or COUNT, BYDAY (ordinals such as 1SA or -1FR when monthly), BYMONTHDAY (monthly), WKST",
   example: "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
 });
 

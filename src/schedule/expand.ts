@@ -1,8 +1,9 @@
 import { isoInstant } from "../lib/clock.ts";
-import { dateOfEpochDay, epochDay, isoWeekday, minutesOfDay, startOfWeek, WEEKDAY_NUMBER } from "./civil-date.ts";
+import { dateOfEpochDay, epochDay, minutesOfDay } from "./civil-date.ts";
 import { exdateLocalDate } from "./exdate.ts";
 import type { TrackPattern } from "./pattern.ts";
 import type { RruleUntil } from "./rrule.ts";
+import { ruleDays } from "./rule-days.ts";
 import { localDateOf, localToInstant } from "./zoned.ts";
 
 /** One session of a track: its program-local date and its UTC start and end. */
@@ -31,33 +32,17 @@ export function expandTrack(pattern: TrackPattern, timeZone: string, window: Win
   if (!(window.to > window.from)) return [];
   const excluded = new Set(pattern.skipDates);
   for (const ex of pattern.exdates) excluded.add(exdateLocalDate(ex, timeZone));
-  const days = new Set(pattern.days.map((d) => WEEKDAY_NUMBER[d]));
-  const firstDay = epochDay(pattern.startsOn);
-  const anchorWeek = startOfWeek(firstDay, pattern.weekStart);
   // An occurrence dated D starts within D's local day (a skipped wall time moves it forward by
   // an hour or so at most), so one day of margin on each side of the window is enough.
-  const windowFirst = epochDay(localDateOf(window.from, timeZone)) - 1;
-  let lastDay = epochDay(localDateOf(window.to, timeZone)) + 1;
-  if (pattern.endsOn !== undefined) lastDay = Math.min(lastDay, epochDay(pattern.endsOn));
-  // Without COUNT nothing before the window matters; with it, every earlier occurrence is counted.
-  const from = pattern.count === undefined ? Math.max(firstDay, windowFirst) : firstDay;
+  const first = epochDay(localDateOf(window.from, timeZone)) - 1;
+  const last = epochDay(localDateOf(window.to, timeZone)) + 1;
   const duration = minutesOfDay(pattern.endTime) - minutesOfDay(pattern.startTime);
 
   const out: Occurrence[] = [];
-  let generated = 0;
-  for (let day = from; day <= lastDay; day++) {
-    if (!days.has(isoWeekday(day))) continue;
-    if (((startOfWeek(day, pattern.weekStart) - anchorWeek) / 7) % pattern.interval !== 0) continue;
-    const localDate = dateOfEpochDay(day);
-    let start: number | undefined;
-    if (pattern.until) {
-      start = localToInstant(localDate, pattern.startTime, timeZone);
-      if (!notAfterUntil(pattern.until, localDate, pattern.startTime, start)) break;
-    }
-    generated += 1;
-    if (pattern.count !== undefined && generated > pattern.count) break;
-    if (day < windowFirst || excluded.has(localDate)) continue;
-    start ??= localToInstant(localDate, pattern.startTime, timeZone);
+  for (const generated of generatedDays(pattern, timeZone, first, last)) {
+    const { localDate } = generated;
+    if (excluded.has(localDate)) continue;
+    const start = generated.start ?? localToInstant(localDate, pattern.startTime, timeZone);
     if (start < window.from || start >= window.to) continue;
     let end = localToInstant(localDate, pattern.endTime, timeZone);
     // Only a start inside a spring-forward gap can resolve past its end (02:30–03:00 becomes
@@ -66,6 +51,34 @@ export function expandTrack(pattern: TrackPattern, timeZone: string, window: Win
     out.push({ localDate, startsAt: isoInstant(start), endsAt: isoInstant(end) });
   }
   return out;
+}
+
+/**
+ * What the rule generates on the local days `from` to `last` (epoch days, inclusive): endsOn,
+ * UNTIL and COUNT applied, skip dates and EXDATEs not. `start` is the start instant when UNTIL
+ * needed it. With COUNT every occurrence from the first on is counted, whatever `from` is.
+ */
+export function* generatedDays(
+  pattern: TrackPattern,
+  timeZone: string,
+  from: number,
+  last: number,
+): Generator<{ localDate: string; start?: number }, void, undefined> {
+  const end = pattern.endsOn === undefined ? last : Math.min(last, epochDay(pattern.endsOn));
+  const counted = pattern.count !== undefined;
+  // Without COUNT nothing before `from` matters; with it, every earlier occurrence is counted.
+  let generated = 0;
+  for (const day of ruleDays(pattern, counted ? epochDay(pattern.startsOn) : from, end)) {
+    const localDate = dateOfEpochDay(day);
+    let start: number | undefined;
+    if (pattern.until) {
+      start = localToInstant(localDate, pattern.startTime, timeZone);
+      if (!notAfterUntil(pattern.until, localDate, pattern.startTime, start)) return;
+    }
+    generated += 1;
+    if (pattern.count !== undefined && generated > pattern.count) return;
+    if (day >= from) yield start === undefined ? { localDate } : { localDate, start };
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
-import { minutesOfDay } from "./civil-date.ts";
+import { epochDay, GREGORIAN_CYCLE_DAYS, minutesOfDay } from "./civil-date.ts";
 import type { TrackPattern } from "./pattern.ts";
+import { ruleDays } from "./rule-days.ts";
 
 /**
  * Scheduled weekly hours against the program minimum (ASAM level 2.1: 9 h a week for adults,
@@ -7,15 +8,31 @@ import type { TrackPattern } from "./pattern.ts";
  * week does not make a 3-hour group 2 or 4 hours long.
  */
 
+/** A full pattern, or the weekly fields alone (a WEEKLY average needs nothing else). */
+export type WeeklyMinutesInput = Pick<TrackPattern, "days" | "interval" | "startTime" | "endTime"> &
+  ({ freq?: "WEEKLY" } | TrackPattern);
+
 /**
- * Minutes a week a track is scheduled for, rounded to the minute. With INTERVAL above 1 this
- * is the average week: MO/WE/FR 09:00–12:00 every other week reports 270, not 540 or 0.
+ * Minutes a week a track is scheduled for, rounded to the minute: the average week of the rule
+ * as it repeats, before COUNT, UNTIL, endsOn and exclusions. MO/WE/FR 09:00–12:00 every other
+ * week reports 270, not 540 or 0. A DAILY rule is averaged over 7 × INTERVAL days, after which
+ * it repeats exactly (weekdays MO–FR 09:00–12:00 report 900). A MONTHLY rule is averaged over
+ * the 400 years from `startsOn` (20,871 weeks, exact unless INTERVAL does not divide 4800): a
+ * 3-hour first Saturday reports 41 (180 × 4800 / 20871, about 3 h × 12 / 52).
  */
-export function scheduledWeeklyMinutes(
-  pattern: Pick<TrackPattern, "days" | "interval" | "startTime" | "endTime">,
-): number {
+export function scheduledWeeklyMinutes(pattern: WeeklyMinutesInput): number {
   const perSession = Math.max(0, minutesOfDay(pattern.endTime) - minutesOfDay(pattern.startTime));
-  return Math.round((pattern.days.length * perSession) / Math.max(1, pattern.interval));
+  return Math.round(perSession * sessionsPerWeek(pattern));
+}
+
+function sessionsPerWeek(pattern: WeeklyMinutesInput): number {
+  const interval = Math.max(1, pattern.interval);
+  if (pattern.freq !== "DAILY" && pattern.freq !== "MONTHLY") return pattern.days.length / interval;
+  const first = epochDay(pattern.startsOn);
+  const span = pattern.freq === "DAILY" ? 7 * interval : GREGORIAN_CYCLE_DAYS;
+  let sessions = 0;
+  for (const _ of ruleDays(pattern, first, first + span - 1)) sessions += 1;
+  return (sessions * 7) / span;
 }
 
 /** A client's (or a track's) week compared with the program's minimum. */
