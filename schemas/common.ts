@@ -15,12 +15,13 @@ export const SubjectId = z
   .meta({ description: "Opaque participant or staff id", example: "clt_7f3k2p9d" });
 export type SubjectId = z.infer<typeof SubjectId>;
 
-/** IANA time-zone name that the runtime's Intl database knows. */
+/** IANA time-zone name that the runtime's Intl database knows, stored in its canonical spelling. */
 export const TimeZone = z
   .string()
   .min(1)
   .max(64)
   .refine(isKnownTimeZone, "unknown IANA time zone")
+  .overwrite(canonicalTimeZone)
   .meta({ description: "IANA time zone", example: "America/Los_Angeles" });
 
 /** True when `Intl` accepts the zone; `Intl` is the single source of zone rules. */
@@ -31,6 +32,12 @@ export function isKnownTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The zone as `Intl` spells it (`america/denver` → `America/Denver`): one spelling per zone in storage and output. */
+export function canonicalTimeZone(zone: string): string {
+  // zod runs this even after the refinement refused the zone: an unknown one is left for that issue to report.
+  return isKnownTimeZone(zone) ? new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone : zone;
 }
 
 /** Local calendar date `YYYY-MM-DD` that exists in the proleptic Gregorian calendar. */

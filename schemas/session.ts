@@ -89,7 +89,12 @@ export type SessionMove = z.infer<typeof SessionMove>;
 
 /** Where an occurrence came from; calendar ones keep their external id (never the event title). */
 export const SessionOrigin = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("track"), occurrenceKey: z.string() }),
+  z.strictObject({
+    type: z.literal("track"),
+    occurrenceKey: z.string(),
+    /** Moved by hand: the track's later changes no longer reset its time. */
+    detached: z.boolean().optional(),
+  }),
   z.strictObject({ type: z.literal("adhoc") }),
   z.strictObject({ type: z.literal("calendar"), source: z.string(), externalId: z.string(), version: z.number() }),
 ]);
@@ -120,13 +125,21 @@ export const Session = z
   .meta({ id: "Session" });
 export type Session = z.infer<typeof Session>;
 
-/** `GET /v1/programs/{programId}/sessions` query. */
+/**
+ * `GET /v1/programs/{programId}/sessions` query: the sessions that overlap [from, to) (a session
+ * running across `from` is included), a page at a time.
+ */
 export const SessionRange = z
   .strictObject({
     from: Instant,
     to: Instant,
     trackId: Id.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(200),
+    cursor: z
+      .string()
+      .regex(/^\d{1,16}\.[a-z]{2,4}_[0-9a-z]{10,40}$/, "must be the `next` of a previous page")
+      .optional()
+      .meta({ description: "The previous page's `next`, to continue the listing" }),
   })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { path: ["to"], message: "must be after from" })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 400 * 86_400_000, {
@@ -134,3 +147,11 @@ export const SessionRange = z
     message: "a range covers at most 400 days",
   });
 export type SessionRange = z.infer<typeof SessionRange>;
+
+/** A page of sessions. */
+export const SessionList = z
+  .object({
+    sessions: z.array(Session),
+    next: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .meta({ id: "SessionList" });

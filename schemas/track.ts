@@ -29,6 +29,19 @@ const Exdate = z
   .meta({ description: "RFC 5545 EXDATE value or line, or a local date", example: "EXDATE;VALUE=DATE:20261126" });
 
 const GroupCap = z.number().int().min(1).max(MAX_GROUP_CAP);
+
+/** What a series' sessions are: a group with enrolled clients, or one client's individual or family therapy. */
+export const SeriesKind = z.enum(["group", "individual", "family"]);
+export type SeriesKind = z.infer<typeof SeriesKind>;
+const ClientIds = z
+  .array(SubjectId)
+  .max(1)
+  .meta({ description: "Individual and family series: the one client they are for" });
+const FamilyIds = z
+  .array(SubjectId)
+  .max(8)
+  .refine((ids) => new Set(ids).size === ids.length, "family members must not repeat")
+  .meta({ description: "Family series: the family members invited" });
 const SkipDates = z.array(LocalDate).max(366).meta({ description: "Local dates with no session (holidays)" });
 const FacilitatorIds = z
   .array(SubjectId)
@@ -58,10 +71,44 @@ function checkPairs(v: Shape, ctx: z.RefinementCtx): void {
   }
 }
 
-/** `POST /v1/programs/{programId}/tracks`: a recurring group in the program's time zone. */
+/** Who a series of each kind is for: a group takes enrollments; the others name their one client. */
+function checkKind(
+  v: {
+    kind: SeriesKind;
+    clientIds?: readonly string[];
+    familyIds?: readonly string[];
+    facilitatorIds: readonly string[];
+    groupCap?: number;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.kind === "group") {
+    if (v.clientIds?.length)
+      ctx.addIssue({ code: "custom", path: ["clientIds"], message: "a group takes enrollments, not listed clients" });
+    if (v.familyIds?.length)
+      ctx.addIssue({ code: "custom", path: ["familyIds"], message: "only family series invite family members" });
+    return;
+  }
+  if (v.clientIds?.length !== 1)
+    ctx.addIssue({ code: "custom", path: ["clientIds"], message: `an ${v.kind} series is for exactly one client` });
+  if (v.kind === "individual" && v.familyIds?.length)
+    ctx.addIssue({ code: "custom", path: ["familyIds"], message: "only family series invite family members" });
+  if (v.facilitatorIds.length === 0)
+    ctx.addIssue({ code: "custom", path: ["facilitatorIds"], message: "name the clinician" });
+  if (v.groupCap !== undefined)
+    ctx.addIssue({ code: "custom", path: ["groupCap"], message: "only group series have a cap" });
+}
+
+/**
+ * `POST /v1/programs/{programId}/tracks`: a recurring series in the program's time zone — a group
+ * track (clients enroll in it), or one client's individual or family therapy.
+ */
 export const TrackCreate = z
   .strictObject({
     name: TrackName,
+    kind: SeriesKind.default("group"),
+    clientIds: ClientIds.optional(),
+    familyIds: FamilyIds.optional(),
     days: Days.optional(),
     rrule: Rrule.optional(),
     startTime: LocalTime,
@@ -78,6 +125,7 @@ export const TrackCreate = z
       ctx.addIssue({ code: "custom", path: ["days"], message: "give days or an rrule" });
     }
     checkPairs(v, ctx);
+    checkKind(v, ctx);
   })
   .meta({ id: "TrackCreate" });
 export type TrackCreate = z.infer<typeof TrackCreate>;
@@ -94,6 +142,7 @@ export const TrackPatch = z
     endsOn: LocalDate.nullable().optional(),
     groupCap: GroupCap.optional(),
     facilitatorIds: FacilitatorIds.optional(),
+    familyIds: FamilyIds.optional(),
     skipDates: SkipDates.optional(),
     exdates: z.array(Exdate).max(366).optional(),
   })
@@ -114,7 +163,13 @@ export const Track = z
     id: Id,
     programId: Id,
     name: z.string(),
-    days: z.array(Weekday).meta({ description: "Weekdays; for an RRULE track, its BYDAY" }),
+    kind: SeriesKind.default("group"),
+    clientIds: z.array(SubjectId).default([]),
+    familyIds: z.array(SubjectId).default([]),
+    days: z.array(Weekday).meta({
+      description:
+        "Weekdays the rule meets on (for an RRULE, its BYDAY; all seven for a daily rule without BYDAY; empty for a monthly rule by day of month)",
+    }),
     rrule: z.string().optional(),
     startTime: LocalTime,
     endTime: LocalTime,
@@ -129,7 +184,7 @@ export const Track = z
       .number()
       .int()
       .nonnegative()
-      .meta({ description: "Wall-clock minutes a week; the average week when INTERVAL > 1" }),
+      .meta({ description: "Wall-clock minutes a week; the average week for INTERVAL > 1 and for monthly rules" }),
     createdAt: Instant,
     updatedAt: Instant,
   })

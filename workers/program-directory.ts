@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AuditEvent } from "../schemas/audit.ts";
 import type { CalendarConfigInput } from "../schemas/calendar.ts";
+import type { FeedSubject } from "../schemas/calendar-feed.ts";
 import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../schemas/enrollment.ts";
 import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
 import type { Ticket, Viewer } from "../schemas/room.ts";
@@ -30,8 +31,6 @@ export class ProgramDirectory extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => migrateDirectory(ctx.storage.sql));
   }
 
-  // ── the program ─────────────────────────────────────────────────────────
-
   /** Create the program this object holds; a second call returns `exists` and changes nothing. */
   createProgram(id: string, input: ProgramCreate, now: string) {
     return this.#m.program.create(id, input, now);
@@ -56,8 +55,6 @@ export class ProgramDirectory extends DurableObject<Env> {
   activeClients() {
     return this.#m.program.activeClients();
   }
-
-  // ── tracks: `bindings` name the open rooms whose session changed, for the caller to rebind ──
 
   /** Create a track and materialise its sessions for the horizon. */
   createTrack(id: string, input: TrackCreate, now: number) {
@@ -88,8 +85,6 @@ export class ProgramDirectory extends DurableObject<Env> {
   materialize(now: number) {
     return this.#m.tracks.syncAll(now);
   }
-
-  // ── sessions and the tickets rooms are reached with ─────────────────────
 
   /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
   createSession(id: string, input: SessionCreate, now: string) {
@@ -141,8 +136,6 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.sessions.scheduledMinutes(clientId, from, to);
   }
 
-  // ── enrollments and invites ─────────────────────────────────────────────
-
   /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
   createEnrollment(id: string, input: EnrollmentCreate, now: string) {
     return this.#m.enrollments.createEnrollment(id, input, now);
@@ -178,8 +171,6 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.enrollments.revokeInvites(enrollmentId);
   }
 
-  // ── audit trail ─────────────────────────────────────────────────────────
-
   /** Append audit events to the program's hash chain (one synchronous step, so links never fork). */
   appendAudit(events: (AuditEvent & { at?: string })[], now: string) {
     return this.#m.audit.append(events, now);
@@ -189,8 +180,6 @@ export class ProgramDirectory extends DurableObject<Env> {
   auditPage(after: number, limit: number) {
     return this.#m.audit.trail(after, limit);
   }
-
-  // ── calendar integrations (owned by src/calendar/) ──────────────────────
 
   /** The calendar configuration as staff see it (the e-mail hash key only as a fingerprint); null without a program. */
   calendarConfig(now: number) {
@@ -227,13 +216,26 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.calendar.complete(results, now);
   }
 
-  // ── one-time console sign-in (local development) ────────────────────────
-
   /** Store a one-time sign-in code's hash for a staff member of this program. */
   createSignIn(id: string, hash: string, grant: SignInGrant, expiresAt: number, now: number): Result<object> {
     if (!this.#m.programs.get()) return fail("not-found", "No such program.");
     this.#m.signIns.add(id, hash, grant, expiresAt, now);
     return { ok: true };
+  }
+
+  /** Store a new private calendar feed's secret hash (the subject's earlier feed stops working). */
+  createFeed(id: string, hash: string, subject: FeedSubject, now: number) {
+    return this.#m.feeds.create(id, hash, subject, now);
+  }
+
+  /** Revoke a calendar feed. */
+  revokeFeed(id: string, now: number) {
+    return this.#m.feeds.revoke(id, now);
+  }
+
+  /** A live feed's calendar, for the subscriber holding its secret; null otherwise. */
+  readFeed(id: string, hash: string, now: number, origin: string) {
+    return this.#m.feeds.read(id, hash, now, origin);
   }
 
   /** Spend a sign-in code once; null when unknown, expired or already used. */

@@ -1,4 +1,4 @@
-import { AuditEntry, type AuditEvent } from "../../schemas/audit.ts";
+import { AuditEntry, AuditEvent } from "../../schemas/audit.ts";
 import { entryHash, GENESIS, verifyChain } from "../audit/chain.ts";
 import type { Migration } from "../storage/migrations.ts";
 
@@ -28,7 +28,9 @@ export class AuditStore {
     let seq = last?.seq ?? 0;
     let prev = last?.hash ?? GENESIS;
     const rows: AuditEntry[] = [];
-    for (const { at: when = at, ...e } of events) {
+    for (const { at: when = at, ...event } of events) {
+      // Checked before it is chained: an entry that would not read back must never be written.
+      const e = AuditEvent.parse(event);
       seq++;
       const hash = entryHash(prev, seq, when, e);
       rows.push({ ...e, seq, at: when, prev, hash });

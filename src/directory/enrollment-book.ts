@@ -5,6 +5,7 @@ import { changeEnrollment, enroll, type TrackFacts } from "./enrollments.ts";
 import type { InviteStore } from "./invite-store.ts";
 import type { ProgramStore } from "./program-store.ts";
 import { fail, type Result } from "./result.ts";
+import { seriesClash } from "./series-clash.ts";
 import type { SessionStore } from "./session-store.ts";
 import type { TrackStore } from "./track-store.ts";
 
@@ -39,7 +40,10 @@ export class EnrollmentBook {
       track: this.trackFacts(input.trackId),
       current: this.#s.enrollments.current(input.clientId),
     });
-    if (result.ok) this.#s.enrollments.put(result.enrollment);
+    if (!result.ok) return result;
+    const clash = this.#clash(input.trackId, input.clientId, now);
+    if (clash) return clash;
+    this.#s.enrollments.put(result.enrollment);
     return result;
   }
 
@@ -52,6 +56,10 @@ export class EnrollmentBook {
     if (!current) return fail("not-found", "No such enrollment.");
     const result = changeEnrollment(current, patch, { now, target: this.trackFacts(patch.trackId ?? current.trackId) });
     if (!result.ok) return result;
+    const next = result.enrollment;
+    const joins = next.status === "active" && (current.status !== "active" || next.trackId !== current.trackId);
+    const clash = joins ? this.#clash(next.trackId, next.clientId, now) : null;
+    if (clash) return clash;
     this.#s.enrollments.put(result.enrollment);
     if (result.enrollment.status === "discharged") this.#s.invites.revokeAll(id);
     const program = this.#s.programs.get();
@@ -96,12 +104,21 @@ export class EnrollmentBook {
     return this.#s.programs.get() ? this.#s.enrollments.list(query) : null;
   }
 
-  /** What enrolling needs to know of a track: its cap and how many active clients it holds. */
+  /** A client taking a place in a group track must not be due elsewhere at its times (their individual or family series). */
+  #clash(trackId: string, clientId: string, now: string) {
+    const program = this.#s.programs.get();
+    const track = this.#s.tracks.get(trackId);
+    if (!program || !track) return null;
+    return seriesClash(track, program, this.#s, Date.parse(now), { clients: [clientId] });
+  }
+
+  /** What enrolling needs to know of a track: its kind, cap and how many active clients it holds. */
   trackFacts(trackId: string): TrackFacts | null {
     const track = this.#s.tracks.get(trackId);
     if (!track) return null;
     return {
       id: track.id,
+      kind: track.kind,
       cap: track.groupCap,
       status: track.status,
       activeCount: this.#s.enrollments.activeCount(trackId),

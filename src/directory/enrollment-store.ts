@@ -76,6 +76,11 @@ export class EnrollmentStore {
     return found;
   }
 
+  /** Whether the client was ever enrolled here (discharged ones included). */
+  known(clientId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM enrollments WHERE client_id = ? LIMIT 1", clientId).toArray().length > 0;
+  }
+
   /** Active enrollments of a track, e.g. the expected clients of its group sessions. */
   activeInTrack(trackId: string): Enrollment[] {
     const cached = this.activeByTrack.get(trackId);

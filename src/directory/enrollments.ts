@@ -9,6 +9,8 @@ import { fail, type Result } from "./result.ts";
 /** What the rules need to know about the target track. */
 export interface TrackFacts {
   id: string;
+  /** Only group tracks take enrollments; an individual or family series names its client. */
+  kind: "group" | "individual" | "family";
   cap: number;
   status: "active" | "ended";
   activeCount: number;
@@ -21,6 +23,7 @@ export function enroll(
 ): Result<{ enrollment: Enrollment }> {
   if (!ctx.track)
     return fail("invalid-request", "No such track.", { errors: [{ path: "trackId", message: "unknown track" }] });
+  if (ctx.track.kind !== "group") return notAGroup();
   if (ctx.track.status === "ended") return fail("conflict", "The track has ended.");
   if (ctx.current)
     return fail("conflict", "The client already holds a place in this program.", {
@@ -66,6 +69,7 @@ export function changeEnrollment(
   if (takesPlace) {
     if (!ctx.target)
       return fail("invalid-request", "No such track.", { errors: [{ path: "trackId", message: "unknown track" }] });
+    if (ctx.target.kind !== "group") return notAGroup();
     if (ctx.target.status === "ended") return fail("conflict", "The track has ended.");
     if (ctx.target.activeCount >= ctx.target.cap) {
       return fail("group-full", `The track holds its cap of ${ctx.target.cap} active clients.`, {
@@ -80,4 +84,11 @@ export function changeEnrollment(
     });
   }
   return { ok: true, enrollment: { ...current, status, trackId, endsOn, updatedAt: ctx.now } };
+}
+
+/** Enrolling is for group tracks: an individual or family series already names its one client. */
+function notAGroup() {
+  return fail("invalid-request", "Only group tracks take enrollments.", {
+    errors: [{ path: "trackId", message: "an individual or family series names its client itself" }],
+  });
 }

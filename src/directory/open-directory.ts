@@ -4,6 +4,8 @@ import { migrate } from "../storage/migrations.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "./audit-store.ts";
 import { EnrollmentBook } from "./enrollment-book.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "./enrollment-store.ts";
+import { FeedBook } from "./feed-book.ts";
+import { FEED_MIGRATIONS, FeedStore } from "./feed-store.ts";
 import { INVITE_MIGRATIONS, InviteStore } from "./invite-store.ts";
 import { ProgramBook } from "./program-book.ts";
 import { PROGRAM_MIGRATIONS, ProgramStore } from "./program-store.ts";
@@ -23,6 +25,7 @@ export interface DirectoryModules {
   audit: AuditStore;
   calendar: CalendarBook;
   signIns: SignInStore;
+  feeds: FeedBook;
 }
 
 /** Every table of a program's directory, in the order they are created (docs/storage.md lists them). */
@@ -35,6 +38,7 @@ const MIGRATIONS = [
   ["audit", AUDIT_MIGRATIONS],
   ["calendar", CALENDAR_MIGRATIONS],
   ["sign-ins", SIGN_IN_MIGRATIONS],
+  ["calendar-feeds", FEED_MIGRATIONS],
 ] as const;
 
 /** Bring a directory's tables up to date (run once, inside the object's blockConcurrencyWhile). */
@@ -53,11 +57,12 @@ export function openDirectory(sql: SqlStorage): DirectoryModules {
   return {
     programs,
     program: new ProgramBook(stores),
-    tracks: new TrackBook(programs, tracks, sessions),
+    tracks: new TrackBook({ programs, tracks, sessions, enrollments }),
     sessions: new SessionBook(stores),
     enrollments: new EnrollmentBook({ ...stores, invites }),
     audit: new AuditStore(sql),
     calendar: new CalendarBook(sql, stores),
     signIns: new SignInStore(sql),
+    feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),
   };
 }

@@ -54,17 +54,21 @@ export class SessionBook {
     return result;
   }
 
-  /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
-  listSessions(range: SessionRange, viewer: Viewer): Session[] {
-    const from = Date.parse(range.from);
-    const to = Date.parse(range.to);
-    if (viewer.roles.includes("admin") || viewer.roles.includes("facilitator")) {
-      return this.#s.sessions.range(from, to, { trackId: range.trackId, limit: range.limit });
-    }
-    return this.#s.sessions
-      .rangeForClient(viewer.sub, from, to, range.limit)
-      .filter((s) => !range.trackId || s.trackId === range.trackId)
-      .map((s) => clientView(s, viewer.sub));
+  /**
+   * A page of the sessions overlapping a range: staff see all, a client only their own (and nobody
+   * else's ids). `next` continues the listing when the page is full.
+   */
+  listSessions(range: SessionRange, viewer: Viewer): { sessions: Session[]; next: string | null } {
+    const staff = viewer.roles.includes("admin") || viewer.roles.includes("facilitator");
+    const page = this.#s.sessions.overlapping(Date.parse(range.from), Date.parse(range.to), {
+      ...(range.trackId ? { trackId: range.trackId } : {}),
+      ...(staff ? {} : { clientId: viewer.sub }),
+      ...(range.cursor ? { after: parseCursor(range.cursor) } : {}),
+      limit: range.limit,
+    });
+    const last = page.at(-1);
+    const next = last && page.length === range.limit ? `${Date.parse(last.startsAt)}.${last.id}` : null;
+    return { sessions: staff ? page : page.map((s) => clientView(s, viewer.sub)), next };
   }
 
   /** One session as the viewer may see it; null when absent or not theirs. */
@@ -181,4 +185,10 @@ export class SessionBook {
       },
     };
   }
+}
+
+/** A listing cursor is the last session's start and id: `1767225600000.ses_…` (the schema checked its shape). */
+function parseCursor(cursor: string): { start: number; id: string } {
+  const dot = cursor.indexOf(".");
+  return { start: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }

@@ -1,4 +1,4 @@
-import { Session } from "../../schemas/session.ts";
+import { MAX_SESSION_MINUTES, Session } from "../../schemas/session.ts";
 import type { Migration } from "../storage/migrations.ts";
 
 /** Tables of the sessions store. `origin_key` makes materialisation and calendar upserts idempotent. */
@@ -108,6 +108,51 @@ export class SessionStore {
     return rows.toArray().map((r) => Session.parse(JSON.parse(r.body)));
   }
 
+  /**
+   * A page of the sessions that overlap [from, to) — running at any moment of it, as CalDAV, Graph's
+   * calendarView and Google list events — in start order after `after` (the last of the previous
+   * page). Only the sessions a client may see when `clientId` is given.
+   */
+  overlapping(
+    from: number,
+    to: number,
+    opts: {
+      trackId?: string;
+      clientId?: string;
+      facilitatorId?: string;
+      after?: { start: number; id: string };
+      limit: number;
+    },
+  ): Session[] {
+    const where = ["starts_at < ?", "starts_at > ?", "ends_at > ?"];
+    const args: (string | number)[] = [to, from - MAX_SESSION_MINUTES * 60_000, from];
+    if (opts.trackId) {
+      where.push("track_id = ?");
+      args.push(opts.trackId);
+    }
+    if (opts.clientId) {
+      where.push(`(id IN (SELECT session_id FROM session_people WHERE person_id = ?)
+        OR track_id IN (SELECT track_id FROM enrollments WHERE client_id = ? AND status = 'active'))`);
+      args.push(opts.clientId, opts.clientId);
+    }
+    if (opts.facilitatorId) {
+      where.push("id IN (SELECT session_id FROM session_people WHERE person_id = ? AND role = 'facilitator')");
+      args.push(opts.facilitatorId);
+    }
+    if (opts.after) {
+      where.push("(starts_at, id) > (?, ?)");
+      args.push(opts.after.start, opts.after.id);
+    }
+    return this.sql
+      .exec<{ body: string }>(
+        `SELECT body FROM sessions WHERE ${where.join(" AND ")} ORDER BY starts_at, id LIMIT ?`,
+        ...args,
+        opts.limit,
+      )
+      .toArray()
+      .map((r) => Session.parse(JSON.parse(r.body)));
+  }
+
   /** Sessions a client may see in [from, to): listed on it, or a group of a track they are actively enrolled in. */
   rangeForClient(clientId: string, from: number, to: number, limit: number): Session[] {
     return this.sql
@@ -124,6 +169,50 @@ export class SessionStore {
       )
       .toArray()
       .map((r) => Session.parse(JSON.parse(r.body)));
+  }
+
+  /**
+   * A scheduled session overlapping [start, end) that one of these people is due at — leading it,
+   * listed on it, or (for a client) in the group track they are enrolled in — other than the rows
+   * of `exceptTrackId` (the series being checked, whose rows are about to follow its rule).
+   */
+  peopleClash(
+    people: { facilitators: readonly string[]; clients: readonly string[] },
+    start: number,
+    end: number,
+    exceptTrackId: string,
+  ): string | null {
+    const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+    const clauses: string[] = [];
+    const args: string[] = [];
+    if (people.facilitators.length) {
+      clauses.push(
+        `s.id IN (SELECT session_id FROM session_people WHERE role = 'facilitator' AND person_id IN (${marks(people.facilitators.length)}))`,
+      );
+      args.push(...people.facilitators);
+    }
+    if (people.clients.length) {
+      const m = marks(people.clients.length);
+      clauses.push(
+        `s.id IN (SELECT session_id FROM session_people WHERE role = 'client' AND person_id IN (${m}))`,
+        `s.track_id IN (SELECT track_id FROM enrollments WHERE status = 'active' AND client_id IN (${m}))`,
+      );
+      args.push(...people.clients, ...people.clients);
+    }
+    if (clauses.length === 0) return null;
+    const row = this.sql
+      .exec<{ id: string }>(
+        `SELECT s.id AS id FROM sessions s
+         WHERE s.status = 'scheduled' AND s.starts_at < ? AND s.starts_at > ? AND s.ends_at > ?
+           AND s.track_id IS NOT ? AND (${clauses.join(" OR ")}) ORDER BY s.starts_at LIMIT 1`,
+        end,
+        start - MAX_SESSION_MINUTES * 60_000,
+        start,
+        exceptTrackId,
+        ...args,
+      )
+      .toArray()[0];
+    return row?.id ?? null;
   }
 
   /** Scheduled sessions where one of `facilitatorIds` already leads at an overlapping time. */

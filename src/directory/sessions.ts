@@ -25,6 +25,11 @@ export function adhocSession(
   if (input.trackId && !ctx.track) {
     return fail("invalid-request", "No such track.", { errors: [{ path: "trackId", message: "unknown track" }] });
   }
+  if (input.kind !== "group" && input.cap !== undefined) {
+    return fail("invalid-request", "Only group sessions have a cap.", {
+      errors: [{ path: "cap", message: `an ${input.kind} session is for its listed people; it has no cap` }],
+    });
+  }
   let cap: number | null = null;
   if (input.kind === "group") {
     cap = input.cap ?? ctx.track?.groupCap ?? ctx.settings.groupCapDefault;
@@ -94,6 +99,8 @@ export function moveSession(
       endsAt: move.endsAt ?? session.endsAt,
       localDate: localDateOf(Date.parse(startsAt), ctx.timezone),
       cap: move.cap ?? session.cap,
+      // A track's occurrence moved by hand stays where staff put it when the track changes later.
+      origin: moved && session.origin.type === "track" ? { ...session.origin, detached: true } : session.origin,
       version: moved ? session.version + 1 : session.version,
       updatedAt: ctx.now,
     },

@@ -15,6 +15,7 @@ import { ApiError, type ProblemType, problemResponse } from "./problem.ts";
 import { newRouter } from "./router.ts";
 import { attendanceRoutes } from "./routes/attendance.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { calendarFeedRoutes } from "./routes/calendar-feeds.ts";
 import { calendarWebhookRoutes } from "./routes/calendar-webhooks.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
@@ -97,6 +98,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", calendarWebhookRoutes());
   app.route("/", integrationRoutes());
   app.route("/", inviteRoutes());
+  app.route("/", calendarFeedRoutes());
   app.route("/", signInRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);

@@ -127,7 +127,7 @@ describe("tracks and occurrences", () => {
       [{ ...EVENING, startsOn: START_DAY, endTime: "17:00" }, "endTime"],
       [{ ...EVENING, startsOn: START_DAY, days: [] }, "days"],
       [{ ...EVENING, startsOn: START_DAY, endsOn: plusDays(START_DAY, -19) }, "endsOn"],
-      [{ name: "x", rrule: "FREQ=DAILY", startTime: "09:00", endTime: "10:00", startsOn: START_DAY }, "rrule"],
+      [{ name: "x", rrule: "FREQ=SECONDLY", startTime: "09:00", endTime: "10:00", startsOn: START_DAY }, "rrule"],
       [{ ...EVENING, startsOn: START_DAY, groupCap: 16 }, "groupCap"],
     ] as const) {
       const res = await call("POST", `/v1/programs/${programId}/tracks`, { token: admin, body });

@@ -60,7 +60,7 @@ export function assertInProgram(principal: Principal, programId: string): void {
 /**
  * Where a route's principal must belong, checked before the body is validated:
  * `program` — the `{programId}` path parameter; `global` — an admin token scoped to no program;
- * `resource` — the program a `{sessionId}`, `{enrollmentId}` or `{trackId}` belongs to (the id carries it);
+ * `resource` — the program a `{sessionId}`, `{enrollmentId}`, `{trackId}` or `{feedId}` belongs to (the id carries it);
  * `caller` — the program the token is scoped to (only an admin may be unscoped): the program is named
  * in the body, so the handler answers only about it (`inProgram`).
  */
@@ -79,7 +79,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     }
     if (scope === "resource") {
       const params = c.req.param() as Record<string, string>;
-      const id = params.sessionId ?? params.enrollmentId ?? params.trackId ?? "";
+      const id = params.sessionId ?? params.enrollmentId ?? params.trackId ?? params.feedId ?? "";
       const programId = programIdOf(id);
       if (!programId) throw new ApiError("not-found", "No such resource.");
       assertInProgram(principal, programId);

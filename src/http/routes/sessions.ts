@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { Session, SessionCreate, SessionMove, SessionRange } from "../../../schemas/session.ts";
+import { Session, SessionCreate, SessionList, SessionMove, SessionRange } from "../../../schemas/session.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { secured } from "../middleware/auth.ts";
@@ -11,14 +11,12 @@ import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
 import { unwrap } from "../unwrap.ts";
 
-const SessionList = z.object({ sessions: z.array(Session) }).meta({ id: "SessionList" });
-
 const listSessions = createRoute({
   method: "get",
   path: "/v1/programs/{programId}/sessions",
   operationId: "listSessions",
   tags: ["sessions"],
-  summary: "Occurrences in a range (clients see only their own)",
+  summary: "Occurrences overlapping a range, a page at a time (clients see only their own)",
   ...secured(["admin", "facilitator", "client"], "program"),
   request: { params: ProgramParams, query: SessionRange },
   responses: {
@@ -107,8 +105,7 @@ export function sessionRoutes() {
       const { programId } = c.req.valid("param");
       const dir = c.var.services.directory.program(programId);
       if (!dir || !(await dir.getProgram())) throw new ApiError("not-found", "No such program.");
-      const sessions = await dir.listSessions(c.req.valid("query"), c.var.principal);
-      return c.json({ sessions }, 200);
+      return c.json(await dir.listSessions(c.req.valid("query"), c.var.principal), 200);
     })
     .openapi(createSession, async (c) => {
       const { programId } = c.req.valid("param");
