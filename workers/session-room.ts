@@ -159,12 +159,7 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** Participants and their presence facts, for rosters and attendance. */
   snapshot() {
-    return {
-      roomState: this.#store.roomState(),
-      participants: this.#store.participants(),
-      presence: this.#store.presence(),
-      binding: this.#store.getMeta<RoomBinding>("binding"),
-    };
+    return this.#store.snapshot();
   }
 
   /**
@@ -219,9 +214,8 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** Queue what the video platform must hear, in the same step as the action, then send it. */
   #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
-    if (tellPlatform(this.#calls, videoService(binding, this.videoPlatform()), op, identity, now)) {
-      this.#upkeep.callProviderSoon();
-    }
+    const queued = tellPlatform(this.#calls, videoService(binding, this.videoPlatform()), op, identity, now);
+    if (queued) this.#upkeep.callProviderSoon();
   }
 
   /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */

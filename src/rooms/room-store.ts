@@ -134,6 +134,16 @@ export class RoomStore {
     );
   }
 
+  /** Participants and their presence facts as stored, for rosters, attendance and tests. */
+  snapshot() {
+    return {
+      roomState: this.roomState(),
+      participants: this.participants(),
+      presence: this.presence(),
+      binding: this.getMeta<RoomBinding>("binding"),
+    };
+  }
+
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version, room not over. */
   tokenState(jti: string, now: number): TokenState {
     const t = this.sql
