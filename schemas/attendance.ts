@@ -67,6 +67,15 @@ export type AttendancePolicy = z.infer<typeof AttendancePolicy>;
 
 const Minutes = z.number().int().min(0);
 
+/** A staff correction of a record: who, when, why, and the values first computed from presence. */
+const Correction = z.strictObject({
+  originalStatus: AttendanceStatus,
+  originalMinutes: Minutes,
+  by: SubjectId,
+  at: Instant,
+  reasonCode: AttendanceReasonCode,
+});
+
 /** The KV value: one per client per occurrence. Opaque ids only, never a name. */
 export const AttendanceRecord = z
   .strictObject({
@@ -89,16 +98,9 @@ export const AttendanceRecord = z
     leftEarly: z.boolean(),
     modality: z.literal("telehealth"),
     excuse: z.strictObject({ reasonCode: AttendanceReasonCode, by: SubjectId, at: Instant }).nullable(),
-    correction: z
-      .strictObject({
-        originalStatus: AttendanceStatus,
-        originalMinutes: Minutes,
-        by: SubjectId,
-        at: Instant,
-        reasonCode: AttendanceReasonCode,
-      })
-      .nullable()
-      .meta({ description: "Latest staff correction; original* keep the values first computed" }),
+    correction: Correction.nullable().meta({
+      description: "Latest staff correction; original* keep the values first computed",
+    }),
     recordedAt: Instant,
     version: z.number().int().min(1).meta({ description: "Grows with every correction; the highest wins" }),
   })
@@ -167,6 +169,13 @@ export const SessionRoster = z
         leftEarly: z.boolean(),
         firstArrivalAt: Instant.nullable(),
         lastDepartureAt: Instant.nullable(),
+        version: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .meta({ description: "Once final: the ledger record's version (status and minutes are the record's)" }),
+        correction: Correction.nullable().meta({ description: "Once final: the record's latest staff correction" }),
       }),
     ),
   })

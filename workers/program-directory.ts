@@ -51,9 +51,9 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.program.clientPlan(clientId, week);
   }
 
-  /** Clients holding an active place, for the week's at-risk report. */
-  activeClients() {
-    return this.#m.program.activeClients();
+  /** The week's clients for the at-risk report: enrolled ones, and anyone listed on a session that week. */
+  weekClients(week: { start: number; end: number }) {
+    return this.#m.program.weekClients(week);
   }
 
   /** Create a track and materialise its sessions for the horizon. */

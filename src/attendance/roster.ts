@@ -71,6 +71,8 @@ export function sessionRoster(input: RosterInput): SessionRoster {
         leftEarly: outcome.leftEarly,
         firstArrivalAt: instantOrNull(outcome.firstArrivalAt),
         lastDepartureAt: instantOrNull(outcome.lastDepartureAt),
+        version: null,
+        correction: null,
       };
     }),
   };

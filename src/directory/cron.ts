@@ -1,5 +1,7 @@
+import { MAX_SESSION_MINUTES } from "../../schemas/session.ts";
 import { reconcileCalendars } from "../calendar/wiring.ts";
 import { log } from "../lib/log.ts";
+import { joinBounds } from "../rooms/admission.ts";
 import { rebindRooms } from "../rooms/rebind.ts";
 
 /** KV prefix listing every program id, written once at creation (no value is ever rewritten). */
@@ -8,6 +10,26 @@ export const PROGRAM_REGISTRY_PREFIX = "programs/";
 /** Record a new program so the cron can find it; one key per program, never read-modified-written. */
 export async function registerProgram(kv: KVNamespace, programId: string): Promise<void> {
   await kv.put(`${PROGRAM_REGISTRY_PREFIX}${programId}`, "1");
+}
+
+/** How far back the cron looks for ended sessions: a day of missed runs is still caught. */
+const ENDED_LOOKBACK_MS = 24 * 3600_000;
+
+/**
+ * Make sure every session that ended is finalised, even one nobody opened or joined: its room is
+ * handed the session (which arms the room's end-of-session alarm), so its expected clients get
+ * their no-show records. A room that already knows its session is left as it was.
+ */
+export async function finalizeEnded(env: Env, programId: string, now: number): Promise<number> {
+  const around = await env.PROGRAMS.getByName(programId).roomBindingsBetween(
+    now - ENDED_LOOKBACK_MS - MAX_SESSION_MINUTES * 60_000,
+    now,
+  );
+  const ended = around.filter(
+    (b) => b.session.status === "scheduled" && joinBounds(b.session, b.settings).closesAt <= now,
+  );
+  await rebindRooms(env.ROOMS, ended, now);
+  return ended.length;
 }
 
 /**
@@ -26,6 +48,7 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
         const { bindings, ...counts } = await env.PROGRAMS.getByName(programId).materialize(now);
         log("info", "cron.materialize", { programId, ...counts });
         await rebindRooms(env.ROOMS, bindings, now);
+        await finalizeEnded(env, programId, now);
         await reconcileCalendars(env, programId, now);
         programs++;
       } catch (err) {

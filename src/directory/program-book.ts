@@ -52,8 +52,9 @@ export class ProgramBook {
     return weeklyPlan({ tracks: track ? [track] : [], individualMinutes }, program.settings.minimumWeeklyHours);
   }
 
-  /** Clients holding an active place, for the week's at-risk report. */
-  activeClients(): string[] {
-    return this.#s.enrollments.allActive().map((e) => e.clientId);
+  /** The week's clients for the at-risk report: those holding a place, and anyone listed on a session that week. */
+  weekClients(week: { start: number; end: number }): string[] {
+    const enrolled = this.#s.enrollments.allActive().map((e) => e.clientId);
+    return [...new Set([...enrolled, ...this.#s.sessions.listedClients(week.start, week.end)])].sort();
   }
 }

@@ -152,11 +152,15 @@ export class SessionBook {
     };
   }
 
-  /** Minutes of a client's scheduled (not cancelled) sessions starting in [from, to): what they can still attend. */
+  /**
+   * Minutes a client can still attend in [from, to): their scheduled sessions that end after `from`,
+   * each counted whole — a session under way may have had them from its start, and at-risk is a
+   * "cannot reach the minimum" judgement, so the bound is the generous one.
+   */
   scheduledMinutes(clientId: string, from: number, to: number): number {
     if (to <= from) return 0;
     return this.#s.sessions
-      .rangeForClient(clientId, from, to, 500)
+      .overlapping(from, to, { clientId, limit: 500 })
       .filter((s) => s.status === "scheduled")
       .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
   }

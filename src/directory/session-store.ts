@@ -153,6 +153,19 @@ export class SessionStore {
       .map((r) => Session.parse(JSON.parse(r.body)));
   }
 
+  /** Clients listed on scheduled sessions starting in [from, to): individual, family and ad-hoc group sessions. */
+  listedClients(from: number, to: number): string[] {
+    return this.sql
+      .exec<{ person_id: string }>(
+        `SELECT DISTINCT p.person_id AS person_id FROM session_people p JOIN sessions s ON s.id = p.session_id
+         WHERE p.role = 'client' AND s.status = 'scheduled' AND s.starts_at >= ? AND s.starts_at < ?`,
+        from,
+        to,
+      )
+      .toArray()
+      .map((r) => r.person_id);
+  }
+
   /** Sessions a client may see in [from, to): listed on it, or a group of a track they are actively enrolled in. */
   rangeForClient(clientId: string, from: number, to: number, limit: number): Session[] {
     return this.sql

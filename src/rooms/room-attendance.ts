@@ -23,7 +23,7 @@ export class RoomAttendance {
     const excuses = this.#ledger.excuses();
     const known = new Map(this.#store.participants().map((p) => [p.id, p.role]));
     for (const id of expected) if (!known.has(id)) known.set(id, "client");
-    return sessionRoster({
+    const roster = sessionRoster({
       sessionId: binding.session.id,
       scheduledStart: Date.parse(binding.session.startsAt),
       scheduledEnd: Date.parse(binding.session.endsAt),
@@ -38,6 +38,20 @@ export class RoomAttendance {
       final: finalAt !== null,
       asOf: finalAt ?? now,
     });
+    // Once final, a client's line is their ledger record as it stands now: corrected values, the original beside them.
+    for (const p of roster.participants) {
+      const record = finalAt !== null && p.role === "client" ? this.#ledger.record(p.participantId) : null;
+      if (!record) continue;
+      Object.assign(p, {
+        attendedMinutes: record.attendedMinutes,
+        status: record.status,
+        late: record.late,
+        leftEarly: record.leftEarly,
+        version: record.version,
+        correction: record.correction,
+      });
+    }
+    return roster;
   }
 
   /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */

@@ -365,6 +365,19 @@ describe("monthly and daily rules", () => {
 });
 
 describe("the horizon", () => {
+  it("a listing of the next 399 days crosses both of the year's DST changes, exact to the referee", async () => {
+    const start = futureMonday();
+    const p = await program(start);
+    await p.track({ days: ["MO", "TH"], startTime: "18:30", endTime: "20:30", startsOn: start });
+    const until = plusDays(start, 399);
+    const listed = await p.listAll(instant(start, "00:00"), instant(until, "00:00"), 500);
+    expect(listed.map((s) => s.startsAt)).toEqual(referee(["MO", "TH"], "18:30", start, until));
+    // Both offsets of the year appear, and every start is 18:30 on the wall clock.
+    expect(new Set(listed.map((s) => new Date(s.startsAt).getUTCHours())).size).toBe(2);
+    const wall = new Intl.DateTimeFormat("en-GB", { timeZone: LA, hour: "2-digit", minute: "2-digit" });
+    expect(new Set(listed.map((s) => wall.format(new Date(s.startsAt))))).toEqual(new Set(["18:30"]));
+  });
+
   it("rows exist a year ahead of today, so a listing a year out is complete", async () => {
     const start = futureMonday();
     const p = await program(start);

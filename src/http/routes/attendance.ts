@@ -112,7 +112,7 @@ const atRisk = createRoute({
   path: "/v1/programs/{programId}/attendance/at-risk",
   operationId: "listAtRiskClients",
   tags: ["attendance"],
-  summary: "Active clients below the weekly minimum this week",
+  summary: "Clients with a place or a session this week who are below the weekly minimum",
   ...secured(staff, "program"),
   request: { params: ProgramParams, query: Week },
   responses: {
@@ -222,7 +222,7 @@ export function attendanceRoutes() {
       const bounds = isoWeekBounds(isoWeek, p.timezone);
       const reader = new LedgerReader(c.env.ATTENDANCE);
       const clients = await Promise.all(
-        (await dir.activeClients()).map(async (clientId) => {
+        (await dir.weekClients(bounds)).map(async (clientId) => {
           const [records, remaining] = await Promise.all([
             reader.week(programId, clientId, isoWeek),
             dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
