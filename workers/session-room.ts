@@ -119,9 +119,11 @@ export class SessionRoom extends DurableObject<Env> {
     return result;
   }
 
-  /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
-  providerPresence(_binding: RoomBinding, fact: ProviderFact): boolean {
-    return this.#seats.providerPresence(fact);
+  /** What the video platform reported; a late fact amends the written records as new versions. */
+  async providerPresence(binding: RoomBinding, fact: ProviderFact, now: number): Promise<boolean> {
+    const outcome = this.#seats.providerPresence(fact, now);
+    if (outcome === "amends" && this.#attendance.amend(binding, now) > 0) await this.#upkeep.deliver(now);
+    return outcome !== "ignored";
   }
 
   /** Admit a waiting participant into a free seat. */

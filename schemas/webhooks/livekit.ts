@@ -19,9 +19,10 @@ export const PresenceFact = z.strictObject({
   eventId: z.string(),
   /** The room name the product gave LiveKit (opaque). */
   room: z.string(),
-  /** The participant identity the product put in the join token (opaque). */
+  /** The participant identity the product put in the join token (opaque); empty for `room-finished`. */
   identity: z.string(),
-  type: z.enum(["connect", "disconnect"]),
+  /** `room-finished`: the platform closed the room, so everyone still connected left at `at`. */
+  type: z.enum(["connect", "disconnect", "room-finished"]),
   /** Epoch ms, from the event's `createdAt` seconds. */
   at: z.number().int().nonnegative(),
 });

@@ -57,11 +57,35 @@ export class RoomAttendance {
   /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
   finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
     if (this.#store.getMeta<number>("finalizedAt") !== null) return;
+    for (const record of this.#compute(binding, expected, endedAt, now)) this.#ledger.save(record);
+    this.#store.setMeta("expected", expected);
+    this.#store.setMeta("finalizedAt", endedAt);
+  }
+
+  /**
+   * A late platform fact arrived after the records were written: recompute them from the presence
+   * now known and save each one that changed as a new version (the ledger's latest wins). A record a
+   * staff member corrected keeps their correction. Returns how many changed.
+   */
+  amend(binding: RoomBinding, now: number): number {
+    const endedAt = this.#store.getMeta<number>("finalizedAt");
+    if (endedAt === null) return 0;
+    let changed = 0;
+    for (const next of this.#compute(binding, this.#store.getMeta<string[]>("expected") ?? [], endedAt, now)) {
+      const current = this.#ledger.record(next.clientId);
+      if (current?.correction || (current && sameAttendance(current, next))) continue;
+      this.#ledger.save({ ...next, version: (current?.version ?? 0) + 1 });
+      changed++;
+    }
+    return changed;
+  }
+
+  #compute(binding: RoomBinding, expected: string[], endedAt: number, now: number): AttendanceRecord[] {
     const attendees = this.#store
       .participants()
       .filter((p) => p.role === "client" || p.role === "family")
       .map((p) => p.id);
-    const records = finalRecords({
+    return finalRecords({
       binding,
       expected,
       attendees,
@@ -70,8 +94,6 @@ export class RoomAttendance {
       endedAt,
       now,
     });
-    for (const record of records) this.#ledger.save(record);
-    this.#store.setMeta("finalizedAt", endedAt);
   }
 
   /**
@@ -97,4 +119,19 @@ export class RoomAttendance {
     this.#ledger.save(next.record);
     return { ok: true, record: next.record };
   }
+}
+
+/** Whether two versions of a record say the same about the client's attendance. */
+function sameAttendance(a: AttendanceRecord, b: AttendanceRecord): boolean {
+  const view = (r: AttendanceRecord) =>
+    JSON.stringify([
+      r.status,
+      r.attendedMinutes,
+      r.late,
+      r.leftEarly,
+      r.firstArrivalAt,
+      r.lastDepartureAt,
+      r.intervals,
+    ]);
+  return view(a) === view(b);
 }

@@ -194,7 +194,7 @@ export class RoomGateway {
     for (const { room, ...fact } of facts) {
       for (const binding of await dir.roomBindingsBetween(fact.at - HALF_DAY, fact.at + HALF_DAY)) {
         if ((await roomName(binding.session.id, this.#deps.roomSecret)) !== room) continue;
-        if (await this.#room(binding.session.id).providerPresence(binding, fact)) accepted++;
+        if (await this.#room(binding.session.id).providerPresence(binding, fact, this.#deps.clock.now())) accepted++;
         break;
       }
     }

@@ -5,9 +5,15 @@ import { decideJoin, isStaffOfRecord, type JoinRole, joinBounds, owedSeats, seat
 import type { ActionOutcome, Joiner, JoinOutcome, ProviderFact, RoomBinding } from "./binding.ts";
 import type { LiveChannel } from "./live-channel.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
+import { recordProviderFact } from "./provider-presence.ts";
 import type { RoomStore } from "./room-store.ts";
 
 const S = 1000;
+
+/** Whether the program's video platform reports who is connected (then it, not the token, says who arrived). */
+export function platformPresence(settings: RoomBinding["settings"]): boolean {
+  return settings.videoProvider === "livekit";
+}
 
 /**
  * Seats, waiting room and presence of one room: every method reads and writes the room's store
@@ -86,7 +92,8 @@ export class RoomSeats {
     if (nbf >= validity.exp) return { status: "ended" };
     const jti = crypto.randomUUID();
     this.#store.addToken(jti, who.id, session.version, validity.exp);
-    if (!this.#store.connected(who.id)) {
+    // Where the platform reports presence (LiveKit's webhooks), a token is not an arrival: its participant_joined is.
+    if (!platformPresence(settings) && !this.#store.connected(who.id)) {
       this.#store.addPresence(`join:${jti}`, who.id, "connect", now, "join");
       this.#live.broadcast({ type: "arrived", participantId: who.id, role: who.role, at: isoInstant(now) });
     }
@@ -146,19 +153,9 @@ export class RoomSeats {
     return { ok: true };
   }
 
-  /** A connect or disconnect reported by the video platform; a repeated event id changes nothing. */
-  providerPresence(fact: ProviderFact): boolean {
-    const p = this.#store.participant(fact.identity);
-    if (!p || this.#store.getMeta<number>("finalizedAt") !== null) return false;
-    const fresh = this.#store.addPresence(`provider:${fact.eventId}`, fact.identity, fact.type, fact.at, "provider");
-    if (fresh) {
-      const message: LiveMessage =
-        fact.type === "connect"
-          ? { type: "arrived", participantId: fact.identity, role: p.role, at: isoInstant(fact.at) }
-          : { type: "left", participantId: fact.identity, at: isoInstant(fact.at) };
-      this.#live.broadcast(message);
-    }
-    return fresh;
+  /** A connect, disconnect or room end reported by the video platform (src/rooms/provider-presence.ts). */
+  providerPresence(fact: ProviderFact, now: number): "recorded" | "amends" | "ignored" {
+    return recordProviderFact(this.#store, this.#live, fact, now);
   }
 
   /** Admit a waiting participant into a free seat. */

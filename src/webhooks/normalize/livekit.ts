@@ -8,6 +8,8 @@ const PRESENCE: Record<string, PresenceFact["type"]> = {
   participant_left: "disconnect",
   // The client never completed its connection (or dropped during it): it is not present.
   participant_connection_aborted: "disconnect",
+  // The room was closed (emptied or deleted): whoever is still connected is not any more.
+  room_finished: "room-finished",
 };
 
 /**
@@ -19,7 +21,10 @@ export function normalizeLivekit(payload: unknown): LivekitNormalized {
   if (!parsed.success) return { ok: false, reason: "invalid-payload" };
   const e = parsed.data;
   if (!Object.hasOwn(PRESENCE, e.event)) return { ok: true, facts: [] };
-  if (!e.room || !e.participant || e.createdAt === undefined) return { ok: false, reason: "invalid-payload" };
+  const type = PRESENCE[e.event] as PresenceFact["type"];
+  if (!e.room || (type !== "room-finished" && !e.participant) || e.createdAt === undefined) {
+    return { ok: false, reason: "invalid-payload" };
+  }
   const seconds = Number(e.createdAt);
   if (!Number.isSafeInteger(seconds) || seconds <= 0) return { ok: false, reason: "invalid-payload" };
   return {
@@ -28,8 +33,8 @@ export function normalizeLivekit(payload: unknown): LivekitNormalized {
       {
         eventId: e.id,
         room: e.room.name,
-        identity: e.participant.identity,
-        type: PRESENCE[e.event] as PresenceFact["type"],
+        identity: e.participant?.identity ?? "",
+        type,
         at: seconds * 1000,
       },
     ],
