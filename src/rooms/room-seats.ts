@@ -1,4 +1,3 @@
-import type { LiveMessage } from "../../schemas/live.ts";
 import { isoInstant } from "../lib/clock.ts";
 import { tokenValidity } from "../tokens/window.ts";
 import { decideJoin, isStaffOfRecord, type JoinRole, joinBounds, owedSeats, seatOrFull } from "./admission.ts";
