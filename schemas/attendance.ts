@@ -48,22 +48,8 @@ export const PresenceEvent = z
   .meta({ id: "PresenceEvent" });
 export type PresenceEvent = z.infer<typeof PresenceEvent>;
 
-/** Program policy for statuses and minutes; every field has a default so a new program works at once. */
-export const AttendancePolicy = z
-  .strictObject({
-    lateToleranceMinutes: z.number().int().min(0).max(120).default(10),
-    earlyLeaveToleranceMinutes: z.number().int().min(0).max(120).default(10),
-    presentThresholdPercent: z.number().int().min(0).max(100).default(75),
-    allowanceMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(60)
-      .default(0)
-      .meta({ description: "Presence this long before the start or after the end still counts" }),
-  })
-  .meta({ id: "AttendancePolicy" });
-export type AttendancePolicy = z.infer<typeof AttendancePolicy>;
+/** Program policy for statuses and minutes (a program setting). */
+export { AttendancePolicy } from "./attendance-policy.ts";
 
 const Minutes = z.number().int().min(0);
 
@@ -89,7 +75,19 @@ export const AttendanceRecord = z
     scheduledStart: Instant,
     scheduledEnd: Instant,
     scheduledMinutes: Minutes,
-    attendedMinutes: Minutes,
+    attendedMinutes: Minutes.meta({
+      description: "Attended time within the counted window, rounded by the program's rule",
+    }),
+    attendedSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: "The same time exact to the second (records written before it existed lack it)" }),
+    clinicianIds: z
+      .array(SubjectId)
+      .optional()
+      .meta({ description: "The session's facilitators of record (opaque ids)" }),
     firstArrivalAt: Instant.nullable(),
     lastDepartureAt: Instant.nullable(),
     intervals: z.array(Interval).meta({ description: "Merged presence as observed, before clipping" }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AttendancePolicy, AttendancePolicyInput } from "./attendance-policy.ts";
 import { Id, Instant, TimeZone } from "./common.ts";
 
 /** SAMHSA guidance: a therapy group never exceeds 15 clients. */
@@ -52,6 +53,7 @@ export const ProgramSettings = z
       .default(false)
       .meta({ description: "Clients may attend another track's group when a seat is free" }),
     joinUrlTemplate: JoinUrlTemplate.nullable().default(null),
+    attendance: AttendancePolicy.default(AttendancePolicy.parse({})),
   })
   .refine((s) => s.groupCapDefault <= s.groupCapMax, {
     path: ["groupCapDefault"],
@@ -73,6 +75,7 @@ export const ProgramSettingsInput = z
     videoProvider: z.enum(["native", "livekit"]).optional(),
     allowMakeUp: z.boolean().optional(),
     joinUrlTemplate: JoinUrlTemplate.nullable().optional(),
+    attendance: AttendancePolicyInput.optional(),
   })
   .meta({ id: "ProgramSettingsInput" });
 export type ProgramSettingsInput = z.infer<typeof ProgramSettingsInput>;

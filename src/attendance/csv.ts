@@ -11,12 +11,17 @@ export const ATTENDANCE_CSV_HEADER = [
   "track",
   "kind",
   "client",
+  "scheduled_start",
+  "scheduled_end",
+  "clinicians",
   "scheduled_minutes",
   "attended_minutes",
   "status",
   "late",
   "left_early",
   "modality",
+  "corrected",
+  "version",
 ] as const;
 
 /** The fields of a record the export reads. */
@@ -27,13 +32,17 @@ export type AttendanceCsvRow = Pick<
   | "trackId"
   | "kind"
   | "clientId"
+  | "scheduledStart"
+  | "scheduledEnd"
   | "scheduledMinutes"
   | "attendedMinutes"
   | "status"
   | "late"
   | "leftEarly"
   | "modality"
->;
+  | "version"
+> &
+  Partial<Pick<AttendanceRecord, "clinicianIds" | "correction">>;
 
 /** Characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -56,12 +65,18 @@ export function attendanceCsv(rows: readonly AttendanceCsvRow[]): string {
         r.trackId,
         r.kind,
         r.clientId,
+        r.scheduledStart,
+        r.scheduledEnd,
+        // Several clinicians in one cell, space-separated (ids hold no spaces).
+        (r.clinicianIds ?? []).join(" "),
         r.scheduledMinutes,
         r.attendedMinutes,
         r.status,
         r.late,
         r.leftEarly,
         r.modality,
+        Boolean(r.correction),
+        r.version,
       ]
         .map(csvField)
         .join(","),

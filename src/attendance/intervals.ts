@@ -114,14 +114,30 @@ export function clipIntervals(intervals: readonly Span[], window: Span): Span[] 
   );
 }
 
+/** Whole minutes in a duration under a program's rounding rule: to the nearest minute, or down. */
+export function roundMinutes(ms: number, rounding: "nearest" | "down"): number {
+  if (!(ms > 0)) return 0;
+  return rounding === "nearest" ? Math.round(ms / MINUTE_MS) : Math.floor(ms / MINUTE_MS);
+}
+
 /**
- * Whole minutes attended within `[start − allowance, end + allowance]`.
- * Rounding: the spans are merged and clipped first, their milliseconds summed, and only the
- * total is floored to minutes — per-span rounding would lose up to a minute at every reconnect.
+ * Milliseconds attended within `[start − allowance, end + allowance]`. The spans are merged and
+ * clipped first and only the total is rounded (by the caller) — per-span rounding would gain or lose
+ * up to a minute at every reconnect.
  */
-export function clipMinutes(intervals: readonly Span[], scheduled: Span, allowanceMinutes: number): number {
+export function clipMs(intervals: readonly Span[], scheduled: Span, allowanceMinutes: number): number {
   const clipped = clipIntervals(intervals, countedWindow(scheduled, allowanceMinutes));
-  return wholeMinutes(clipped.reduce((sum, s) => sum + (s.end - s.start), 0));
+  return clipped.reduce((sum, s) => sum + (s.end - s.start), 0);
+}
+
+/** Whole minutes attended within `[start − allowance, end + allowance]`, under `rounding` (down unless told). */
+export function clipMinutes(
+  intervals: readonly Span[],
+  scheduled: Span,
+  allowanceMinutes: number,
+  rounding: "nearest" | "down" = "down",
+): number {
+  return roundMinutes(clipMs(intervals, scheduled, allowanceMinutes), rounding);
 }
 
 /** Spans as wire intervals (ISO instants, second precision). */

@@ -21,6 +21,8 @@ export interface RecordInput {
   clientId: string;
   trackId: string | null;
   kind: SessionKind;
+  /** The session's facilitators of record: the clinicians a biller names. */
+  clinicianIds?: readonly string[];
   /** The program's IANA zone: the local date and ISO week are counted there. */
   timeZone: string;
   scheduledStart: number;
@@ -70,6 +72,8 @@ export function attendanceRecord(input: RecordInput): RecordResult {
       scheduledEnd: isoInstant(input.scheduledEnd),
       scheduledMinutes: wholeMinutes(input.scheduledEnd - input.scheduledStart),
       attendedMinutes: outcome.attendedMinutes,
+      attendedSeconds: outcome.attendedSeconds,
+      clinicianIds: [...(input.clinicianIds ?? [])],
       firstArrivalAt: instantOrNull(outcome.firstArrivalAt),
       lastDepartureAt: instantOrNull(outcome.lastDepartureAt),
       intervals: toWireIntervals(intervals),
@@ -114,6 +118,8 @@ export function applyCorrection(
       ...record,
       status,
       attendedMinutes,
+      // A corrected total is whole minutes: the seconds follow it.
+      ...(attendedMinutes !== record.attendedMinutes ? { attendedSeconds: attendedMinutes * 60 } : {}),
       excuse: status !== "excused" ? null : (record.excuse ?? { reasonCode: change.reasonCode, by: actor.by, at }),
       correction: {
         originalStatus: record.correction?.originalStatus ?? record.status,

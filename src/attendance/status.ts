@@ -2,23 +2,30 @@
  * One client's status for one occurrence, from their merged presence and the program policy.
  * Pure: times are epoch milliseconds passed in.
  */
-import type { AttendancePolicy, AttendanceStatus } from "../../schemas/attendance.ts";
-import { clipMinutes, countedWindow, MINUTE_MS, mergeIntervals, type Span, wholeMinutes } from "./intervals.ts";
+import type { AttendanceStatus } from "../../schemas/attendance.ts";
+import { type AttendancePolicy, AttendancePolicy as AttendancePolicyShape } from "../../schemas/attendance-policy.ts";
+import {
+  clipMs,
+  countedWindow,
+  MINUTE_MS,
+  mergeIntervals,
+  roundMinutes,
+  type Span,
+  wholeMinutes,
+} from "./intervals.ts";
 
 /**
  * Defaults a clinic would pick: 10 minutes' grace either side before a client counts as late or
  * as leaving early, 75 % of the scheduled time to count as present, and no minutes outside the
  * scheduled time (billing counts the session as scheduled).
  */
-export const DEFAULT_ATTENDANCE_POLICY: Readonly<AttendancePolicy> = Object.freeze({
-  lateToleranceMinutes: 10,
-  earlyLeaveToleranceMinutes: 10,
-  presentThresholdPercent: 75,
-  allowanceMinutes: 0,
-});
+export const DEFAULT_ATTENDANCE_POLICY: Readonly<AttendancePolicy> = Object.freeze(AttendancePolicyShape.parse({}));
 
-/** The policy fields the status rules read; `allowanceMinutes` defaults to 0. */
-export type StatusPolicy = Omit<AttendancePolicy, "allowanceMinutes"> & { allowanceMinutes?: number };
+/** The policy fields the status rules read; `allowanceMinutes` defaults to 0, `rounding` to the nearest minute. */
+export type StatusPolicy = Pick<
+  AttendancePolicy,
+  "lateToleranceMinutes" | "earlyLeaveToleranceMinutes" | "presentThresholdPercent"
+> & { allowanceMinutes?: number; rounding?: AttendancePolicy["rounding"] };
 
 /** One client's presence and the occurrence it is judged against; times in epoch ms. */
 export interface OutcomeInput {
@@ -42,6 +49,8 @@ export interface AttendanceOutcome {
   late: boolean;
   leftEarly: boolean;
   attendedMinutes: number;
+  /** The attended time exact to the second (floored), before minute rounding. */
+  attendedSeconds: number;
   /** Start of the first interval that overlaps the counted window (epoch ms), or null. */
   firstArrivalAt: number | null;
   /** End of the last interval that overlaps the counted window (epoch ms), or null. */
@@ -69,7 +78,8 @@ export function attendanceOutcome(input: OutcomeInput): AttendanceOutcome {
   const counted = mergeIntervals(input.intervals).filter((s) => s.end > window.start && s.start < window.end);
   const firstArrivalAt = counted[0]?.start ?? null;
   const lastDepartureAt = counted.at(-1)?.end ?? null;
-  const attendedMinutes = clipMinutes(counted, { start, end }, allowance);
+  const attendedMs = clipMs(counted, { start, end }, allowance);
+  const attendedMinutes = roundMinutes(attendedMs, policy.rounding ?? "nearest");
 
   const late = firstArrivalAt !== null && firstArrivalAt > start + policy.lateToleranceMinutes * MINUTE_MS;
   const endedEarly = input.endedAt !== undefined && lastDepartureAt !== null && lastDepartureAt >= input.endedAt;
@@ -86,5 +96,6 @@ export function attendanceOutcome(input: OutcomeInput): AttendanceOutcome {
   else if (leftEarly) status = "left-early";
   else status = "present";
 
-  return { status, late, leftEarly, attendedMinutes, firstArrivalAt, lastDepartureAt };
+  const attendedSeconds = Math.floor(attendedMs / 1000);
+  return { status, late, leftEarly, attendedMinutes, attendedSeconds, firstArrivalAt, lastDepartureAt };
 }

@@ -23,7 +23,9 @@ export function newProgram(id: string, input: ProgramCreate, now: string): Patch
 
 /** Merge a patch into a program and re-check the settings as a whole (e.g. default cap ≤ maximum). */
 export function applyProgramPatch(program: Program, patch: ProgramPatch, now: string): PatchResult {
-  const settings = ProgramSettings.safeParse({ ...program.settings, ...patch.settings });
+  // The attendance policy merges field by field too: changing one tolerance keeps the others.
+  const attendance = { ...program.settings.attendance, ...patch.settings?.attendance };
+  const settings = ProgramSettings.safeParse({ ...program.settings, ...patch.settings, attendance });
   if (!settings.success) return { ok: false, errors: fieldErrors(settings.error, "settings") };
   return {
     ok: true,

@@ -4,6 +4,11 @@ import { attendanceRecord } from "../attendance/record.ts";
 import { DEFAULT_ATTENDANCE_POLICY } from "../attendance/status.ts";
 import type { RoomBinding } from "./binding.ts";
 
+/** The attendance policy a room judges by: its program's, or the defaults for a binding stored before the setting existed. */
+export function policyOf(binding: RoomBinding) {
+  return binding.settings.attendance ?? DEFAULT_ATTENDANCE_POLICY;
+}
+
 /** A presence row as the room stores it. */
 export interface PresenceRow {
   event_id: string;
@@ -50,13 +55,14 @@ export function finalRecords(input: {
       clientId,
       trackId: session.trackId,
       kind: session.kind,
+      clinicianIds: session.facilitatorIds,
       timeZone: input.binding.timezone,
       scheduledStart: Date.parse(session.startsAt),
       scheduledEnd: Date.parse(session.endsAt),
       intervals: spans.get(clientId) ?? [],
       expected: input.expected.includes(clientId),
       excuse: input.excuses.get(clientId) ?? null,
-      policy: DEFAULT_ATTENDANCE_POLICY,
+      policy: policyOf(input.binding),
       endedAt: input.endedAt,
       recordedAt: input.now,
     });

@@ -1,9 +1,8 @@
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
 import { applyCorrection } from "../attendance/record.ts";
 import { sessionRoster } from "../attendance/roster.ts";
-import { DEFAULT_ATTENDANCE_POLICY } from "../attendance/status.ts";
 import type { RoomBinding } from "./binding.ts";
-import { finalRecords, toPresenceEvents } from "./finalize.ts";
+import { finalRecords, policyOf, toPresenceEvents } from "./finalize.ts";
 import type { LedgerStore } from "./ledger-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
@@ -34,7 +33,7 @@ export class RoomAttendance {
         excused: excuses.has(participantId) || this.#ledger.record(participantId)?.status === "excused",
       })),
       events: toPresenceEvents(this.#store.presence()),
-      policy: DEFAULT_ATTENDANCE_POLICY,
+      policy: policyOf(binding),
       final: finalAt !== null,
       asOf: finalAt ?? now,
     });

@@ -8,12 +8,17 @@ const row = (over: Partial<AttendanceCsvRow> = {}): AttendanceCsvRow => ({
   trackId: "trk_00000000morning",
   kind: "group",
   clientId: "clt_1",
+  scheduledStart: "2026-11-23T17:00:00Z",
+  scheduledEnd: "2026-11-23T20:00:00Z",
+  clinicianIds: ["fac_1", "fac_2"],
   scheduledMinutes: 180,
   attendedMinutes: 155,
   status: "late",
   late: true,
   leftEarly: false,
   modality: "telehealth",
+  version: 1,
+  correction: null,
   ...over,
 });
 
@@ -66,11 +71,21 @@ function parseCsv(text: string): string[][] {
 
 describe("attendanceCsv", () => {
   it("writes the billing header and one CRLF-terminated line per record", () => {
-    const csv = attendanceCsv([row(), row({ clientId: "clt_2", trackId: null, kind: "individual", late: false })]);
+    const corrected = {
+      originalStatus: "partial" as const,
+      originalMinutes: 100,
+      by: "fac_1",
+      at: "2026-11-23T21:00:00Z",
+      reasonCode: "technical" as const,
+    };
+    const csv = attendanceCsv([
+      row(),
+      row({ clientId: "clt_2", trackId: null, kind: "individual", late: false, version: 2, correction: corrected }),
+    ]);
     expect(csv).toBe(
-      "date,session,track,kind,client,scheduled_minutes,attended_minutes,status,late,left_early,modality\r\n" +
-        "2026-11-23,ses_0000000000mon1,trk_00000000morning,group,clt_1,180,155,late,true,false,telehealth\r\n" +
-        "2026-11-23,ses_0000000000mon1,,individual,clt_2,180,155,late,false,false,telehealth\r\n",
+      "date,session,track,kind,client,scheduled_start,scheduled_end,clinicians,scheduled_minutes,attended_minutes,status,late,left_early,modality,corrected,version\r\n" +
+        "2026-11-23,ses_0000000000mon1,trk_00000000morning,group,clt_1,2026-11-23T17:00:00Z,2026-11-23T20:00:00Z,fac_1 fac_2,180,155,late,true,false,telehealth,false,1\r\n" +
+        "2026-11-23,ses_0000000000mon1,,individual,clt_2,2026-11-23T17:00:00Z,2026-11-23T20:00:00Z,fac_1 fac_2,180,155,late,false,false,telehealth,true,2\r\n",
     );
   });
 
@@ -104,7 +119,7 @@ describe("attendanceCsv", () => {
         expect(parsed).toHaveLength(rows.length + 1);
         for (const [i, [clientId, sessionId]] of pairs.entries()) {
           const disarm = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-          expect(parsed[i + 1]).toHaveLength(11);
+          expect(parsed[i + 1]).toHaveLength(16);
           expect(parsed[i + 1]?.[1]).toBe(disarm(sessionId));
           expect(parsed[i + 1]?.[4]).toBe(disarm(clientId));
         }

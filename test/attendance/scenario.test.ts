@@ -218,8 +218,14 @@ describe("a three-hour group with a late arrival, a rejoin, early leaves, a no-s
 
     const lines = attendanceCsv(records).split("\r\n");
     expect(lines).toHaveLength(records.length + 2); // header, rows, and the empty string after the last CRLF
-    expect(lines).toContain(`2026-11-23,${SESSION},${TRACK},group,clt_late,180,155,late,true,false,telehealth`);
-    expect(lines).toContain(`2026-11-23,${SESSION},${TRACK},group,clt_early,180,119,partial,false,true,telehealth`);
-    expect(lines).toContain(`2026-11-23,${SESSION},${TRACK},group,clt_noshow,180,0,no-show,false,false,telehealth`);
+    expect(lines).toContain(
+      `2026-11-23,${SESSION},${TRACK},group,clt_late,2026-11-23T17:00:00Z,2026-11-23T20:00:00Z,,180,155,late,true,false,telehealth,false,1`,
+    );
+    expect(lines).toContain(
+      `2026-11-23,${SESSION},${TRACK},group,clt_early,2026-11-23T17:00:00Z,2026-11-23T20:00:00Z,,180,119,partial,false,true,telehealth,false,1`,
+    );
+    expect(lines).toContain(
+      `2026-11-23,${SESSION},${TRACK},group,clt_noshow,2026-11-23T17:00:00Z,2026-11-23T20:00:00Z,,180,0,no-show,false,false,telehealth,false,1`,
+    );
   });
 });

@@ -33,7 +33,13 @@ describe("attendanceOutcome", () => {
   it("marks arrival exactly at start + tolerance on time, and one millisecond later late", () => {
     expect(outcome([span(10, 180)])).toMatchObject({ status: "present", late: false, attendedMinutes: 170 });
     const late = outcome([{ start: at(10) + 1, end: END }]);
-    expect(late).toMatchObject({ status: "late", late: true, leftEarly: false, attendedMinutes: 169 });
+    // 169 min 59.999 s: the nearest minute by default, the second below it under `rounding: "down"`.
+    expect(late).toMatchObject({ status: "late", late: true, leftEarly: false, attendedMinutes: 170 });
+    expect(late.attendedSeconds).toBe(170 * 60 - 1);
+    const down = outcome([{ start: at(10) + 1, end: END }], {
+      policy: { ...DEFAULT_ATTENDANCE_POLICY, rounding: "down" },
+    });
+    expect(down.attendedMinutes).toBe(169);
   });
 
   it("marks departure exactly at end − tolerance as staying, and earlier as leaving early", () => {
@@ -66,6 +72,7 @@ describe("attendanceOutcome", () => {
       late: false,
       leftEarly: false,
       attendedMinutes: 0,
+      attendedSeconds: 0,
       firstArrivalAt: null,
       lastDepartureAt: null,
     });

@@ -90,14 +90,16 @@ describe("a scripted three-hour group", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "date,session,track,kind,client,scheduled_minutes,attended_minutes,status,late,left_early,modality",
+      "date,session,track,kind,client,scheduled_start,scheduled_end,clinicians,scheduled_minutes,attended_minutes,status,late,left_early,modality,corrected,version",
     );
     expect(lines).toHaveLength(7);
     for (const [id, want] of Object.entries(expected)) {
       const row = lines.find((l) => l.includes(`,${id},`))?.split(",");
-      expect(row?.[6], id).toBe(String(want.attendedMinutes));
-      expect(row?.[7], id).toBe(want.status);
-      expect(row?.[10]).toBe("telehealth");
+      expect(row?.[7]).toBe("fac_1");
+      expect(row?.[9], id).toBe(String(want.attendedMinutes));
+      expect(row?.[10], id).toBe(want.status);
+      expect(row?.[13]).toBe("telehealth");
+      expect(row?.slice(14)).toEqual(["false", "1"]);
     }
   });
 

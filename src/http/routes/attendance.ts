@@ -180,6 +180,7 @@ export function attendanceRoutes() {
           clientId,
           records,
           minimumWeeklyHours: p.settings.minimumWeeklyHours,
+          dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
           remaining: { scheduledMinutes: remaining },
         }),
         200,
@@ -232,6 +233,7 @@ export function attendanceRoutes() {
             clientId,
             records,
             minimumWeeklyHours: p.settings.minimumWeeklyHours,
+            dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
             remaining: { scheduledMinutes: remaining },
           });
           return {
