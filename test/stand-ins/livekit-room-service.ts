@@ -1,12 +1,18 @@
 import { TokenVerifier } from "livekit-server-sdk";
+import type { ParticipantState } from "../../src/video/livekit/room-service.ts";
 
 /**
  * A small LiveKit RoomService that speaks its documented Twirp protocol, for tests inside workerd:
- * `POST /twirp/livekit.RoomService/{RemoveParticipant|DeleteRoom}`, `Content-Type: application/json`
- * (parameters may be under `_` or camelCase names), `Authorization: Bearer <token>` checked with
- * livekit-server-sdk's `TokenVerifier`, and the grants LiveKit's server checks: `roomAdmin` for the
- * named room to remove someone, `roomCreate` to delete a room. Errors are Twirp's `{ code, msg }`
- * with Twirp's HTTP status; permission errors are `unauthenticated` (401), as LiveKit answers them.
+ * `POST /twirp/livekit.RoomService/{RemoveParticipant|DeleteRoom|ListParticipants}`,
+ * `Content-Type: application/json` (parameters may be under `_` or camelCase names),
+ * `Authorization: Bearer <token>` checked with livekit-server-sdk's `TokenVerifier`, and the grants
+ * LiveKit's server checks: `roomAdmin` for the named room to remove someone or list a room,
+ * `roomCreate` to delete a room. Errors are Twirp's `{ code, msg }` with Twirp's HTTP status;
+ * permission errors are `unauthenticated` (401), as LiveKit answers them.
+ * Answers are written as LiveKit's server writes them: its generated Twirp server marshals with
+ * `protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true}` (livekit/protocol
+ * `livekit/livekit_room.twirp.go`, no JSON options set in livekit/livekit `pkg/service/server.go`), so
+ * snake_case names, every field even when empty, int64 as strings and enums by name.
  * Stricter than LiveKit on one point, on purpose: a field it does not know is refused, so a test
  * sees anything extra (a name, metadata) the product tries to send.
  */
@@ -60,7 +66,55 @@ const FIELDS: Record<string, Record<string, string>> = {
     revoke_token_ts: "revokeTokenTs",
   },
   DeleteRoom: { room: "room" },
+  ListParticipants: { room: "room" },
 };
+
+/** Who is in a room, as a test sets it; `name` and `metadata` are there to prove the client drops them. */
+export interface StandInParticipant {
+  identity: string;
+  joinedAtMs: number;
+  /** `active` unless told. */
+  state?: ParticipantState;
+  name?: string;
+  metadata?: string;
+  kind?: "STANDARD" | "EGRESS" | "AGENT" | "SIP";
+}
+
+/** A `ParticipantInfo` as LiveKit's server writes it (see the header). */
+function participantInfo(p: StandInParticipant, i: number) {
+  return {
+    sid: `PA_standin${i}`,
+    identity: p.identity,
+    state: (p.state ?? "active").toUpperCase(),
+    tracks: [],
+    metadata: p.metadata ?? "",
+    joined_at: String(Math.floor(p.joinedAtMs / 1000)),
+    joined_at_ms: String(p.joinedAtMs),
+    name: p.name ?? "",
+    version: 3,
+    permission: {
+      can_subscribe: true,
+      can_publish: true,
+      can_publish_data: true,
+      can_publish_sources: [],
+      hidden: false,
+      recorder: false,
+      can_update_metadata: false,
+      agent: false,
+      can_subscribe_metrics: false,
+      can_manage_agent_session: false,
+    },
+    region: "",
+    is_publisher: (p.state ?? "active") === "active",
+    kind: p.kind ?? "STANDARD",
+    attributes: {},
+    disconnect_reason: "UNKNOWN_REASON",
+    kind_details: [],
+    data_tracks: [],
+    client_protocol: 0,
+    capabilities: [],
+  };
+}
 
 export function liveKitRoomServiceStandIn(opts: LiveKitStandInOptions) {
   const verifier = new TokenVerifier(opts.apiKey, opts.apiSecret);
@@ -69,6 +123,7 @@ export function liveKitRoomServiceStandIn(opts: LiveKitStandInOptions) {
   let failures: { left: number; status: number } = { left: 0, status: 503 };
   let notFound = 0;
   let delayMs = 0;
+  const rooms = new Map<string, readonly StandInParticipant[]>();
 
   const twirp = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -143,9 +198,13 @@ export function liveKitRoomServiceStandIn(opts: LiveKitStandInOptions) {
     }
     if (notFound > 0) {
       notFound -= 1;
-      return error("not_found", method === "DeleteRoom" ? "requested room does not exist" : "participant not found");
+      const gone = method === "RemoveParticipant" ? "participant not found" : "requested room does not exist";
+      return error("not_found", gone);
     }
     call.status = 200;
+    // A room nobody joined is an empty list, as LiveKit's own stores answer (`localstore.go`, `redisstore.go`).
+    if (method === "ListParticipants")
+      return twirp(200, { participants: (rooms.get(call.room) ?? []).map(participantInfo) });
     return twirp(200, {});
   }
 
@@ -173,6 +232,10 @@ export function liveKitRoomServiceStandIn(opts: LiveKitStandInOptions) {
     /** The next `n` authorized calls fail with `status` (503 unless told) and Twirp's code for it. */
     failNext(n: number, status = 503) {
       failures = { left: n, status };
+    },
+    /** Who LiveKit has in `room` from now on; an empty list empties it. */
+    setParticipants(room: string, participants: readonly StandInParticipant[]) {
+      rooms.set(room, [...participants]);
     },
     /** The next `n` authorized calls answer `not_found`: the participant or room is already gone. */
     notFoundNext(n: number) {

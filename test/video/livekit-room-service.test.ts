@@ -284,3 +284,157 @@ describe("LiveKit RoomService client against the Twirp stand-in", () => {
     expect(lk.calls).toHaveLength(1);
   });
 });
+
+describe("listParticipants against the Twirp stand-in", () => {
+  const JOINED_MS = 1_760_000_123_456;
+  const respond =
+    (body: unknown, status = 200): RoomServiceFetch =>
+    async () =>
+      new Response(typeof body === "string" ? body : JSON.stringify(body), { status });
+  const listing = (fetch: RoomServiceFetch) =>
+    liveKitRoomService({ fetch, url: URL_, apiKey: KEY, apiSecret: SECRET, now: wallClock }).listParticipants(ROOM);
+
+  it("lists with POST …/ListParticipants, a roomAdmin token for that room, and keeps only ids, join times and states", async () => {
+    const { lk, client } = setup();
+    lk.setParticipants(ROOM, [
+      { identity: IDENTITY, joinedAtMs: JOINED_MS, name: "Jane Doe", metadata: '{"email":"jane@example.com"}' },
+      { identity: "fac_9k2m4q", joinedAtMs: JOINED_MS + 7, state: "joining" },
+      { identity: "EG_hk2v9x", joinedAtMs: JOINED_MS, kind: "EGRESS" },
+      { identity: "+15551234567", joinedAtMs: JOINED_MS, kind: "SIP" },
+    ]);
+    expect(await client.listParticipants(ROOM)).toEqual({
+      ok: true,
+      participants: [
+        { identity: IDENTITY, joinedAtMs: JOINED_MS, state: "active" },
+        { identity: "fac_9k2m4q", joinedAtMs: JOINED_MS + 7, state: "joining" },
+        { identity: "EG_hk2v9x", joinedAtMs: JOINED_MS, state: "active" },
+      ],
+    });
+    const [call] = lk.done();
+    expect(call).toMatchObject({ method: "ListParticipants", room: ROOM });
+    expect(JSON.parse(call?.body ?? "")).toEqual({ room: ROOM });
+    const claims = await new TokenVerifier(KEY, SECRET).verify(tokenOf(call?.headers ?? {}));
+    expect(claims.video).toEqual({ room: ROOM, roomAdmin: true });
+  });
+
+  it("the stand-in answers as LiveKit's server writes protojson: proto names, int64 as strings, enums by name, every field", async () => {
+    const { lk } = setup();
+    lk.setParticipants(ROOM, [{ identity: IDENTITY, joinedAtMs: JOINED_MS }]);
+    const creds = { apiKey: KEY, apiSecret: SECRET };
+    const res = await post(
+      lk,
+      "ListParticipants",
+      { room: ROOM },
+      await mintServerToken(creds, { room: ROOM, roomAdmin: true }, wallClock()),
+    );
+    const [info] = (res.body as { participants: Record<string, unknown>[] }).participants;
+    expect(info).toMatchObject({
+      identity: IDENTITY,
+      state: "ACTIVE",
+      joined_at: "1760000123",
+      joined_at_ms: String(JOINED_MS),
+    });
+    expect(info).toHaveProperty("kind", "STANDARD");
+    expect(info).toHaveProperty("metadata", "");
+    // The grant LiveKit's EnsureAdminPermission checks: roomAdmin, for this very room.
+    for (const grant of [
+      { room: ROOM, roomCreate: true },
+      { room: OTHER_ROOM, roomAdmin: true },
+    ] as const) {
+      const refused = await post(
+        lk,
+        "ListParticipants",
+        { room: ROOM },
+        await mintServerToken(creds, grant, wallClock()),
+      );
+      expect(refused).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
+    }
+  });
+
+  it("a room LiveKit does not know lists nobody: an empty list, or Twirp's not_found", async () => {
+    const { lk, client } = setup();
+    expect(await client.listParticipants(ROOM)).toEqual({ ok: true, participants: [] });
+    lk.setParticipants(ROOM, [{ identity: IDENTITY, joinedAtMs: JOINED_MS }]);
+    lk.notFoundNext(1);
+    expect(await client.listParticipants(ROOM)).toEqual({ ok: true, participants: [] });
+    expect(lk.calls.map((c) => [c.status, c.code])).toEqual([
+      [200, undefined],
+      [404, "not_found"],
+    ]);
+  });
+
+  it("fails as the other calls do: 503 retryable, wrong secret not, slow server a timeout; a name for a room is never sent", async () => {
+    const { lk, client } = setup({ timeoutMs: 50 });
+    lk.failNext(1);
+    expect(await client.listParticipants(ROOM)).toEqual({
+      ok: false,
+      retry: true,
+      reason: "unavailable",
+      status: 503,
+      code: "unavailable",
+    });
+    const wrong = setup({ apiSecret: "not-the-secret-0123456789abcdef" }).client;
+    expect(await wrong.listParticipants(ROOM)).toMatchObject({
+      ok: false,
+      retry: false,
+      reason: "unauthorized",
+      status: 401,
+    });
+    lk.delay(5_000);
+    expect(await client.listParticipants(ROOM)).toEqual({ ok: false, retry: true, reason: "timeout" });
+    lk.delay(0);
+    expect(await client.listParticipants("Tuesday recovery group")).toEqual({
+      ok: false,
+      retry: false,
+      reason: "invalid",
+    });
+    expect(lk.calls).toHaveLength(2);
+  });
+
+  it("reads camelCase names, numbers for int64 and enums, and an older server's joined_at in seconds", async () => {
+    const answer = {
+      participants: [
+        { identity: "clt_a1", state: 1, joinedAt: 1_760_000_000, joinedAtMs: "1760000000250" },
+        { identity: "clt_b2", state: "DISCONNECTED", joined_at: "1760000001" },
+        { identity: "clt_c3", state: "ACTIVE", joined_at: "1760000002", joined_at_ms: "0" },
+        { identity: "clt_d4", joined_at_ms: 1_760_000_003_000 },
+      ],
+    };
+    expect(await listing(respond(answer))).toEqual({
+      ok: true,
+      participants: [
+        { identity: "clt_a1", joinedAtMs: 1_760_000_000_250, state: "joined" },
+        { identity: "clt_b2", joinedAtMs: 1_760_000_001_000, state: "disconnected" },
+        { identity: "clt_c3", joinedAtMs: 1_760_000_002_000, state: "active" },
+        { identity: "clt_d4", joinedAtMs: 1_760_000_003_000, state: "joining" },
+      ],
+    });
+    expect(await listing(respond({}))).toEqual({ ok: true, participants: [] });
+    expect(await listing(respond({ participants: null }))).toEqual({ ok: true, participants: [] });
+  });
+
+  it("refuses the whole answer when one of ours cannot be read (leaving them out would read as a leave), or it is not LiveKit's", async () => {
+    const ours = { identity: IDENTITY, state: "ACTIVE", joined_at_ms: String(JOINED_MS) };
+    const refused = { ok: false, retry: false, reason: "invalid", status: 200 };
+    for (const bad of [
+      { participants: [{ ...ours, state: "SPEAKING" }] },
+      { participants: [{ ...ours, state: 7 }] },
+      { participants: [{ ...ours, joined_at_ms: "-5" }] },
+      { participants: [{ ...ours, joined_at_ms: "12345678901234567890" }] },
+      { participants: [{ identity: IDENTITY, state: "ACTIVE" }] },
+      { participants: Array.from({ length: 501 }, (_, i) => ({ ...ours, identity: `clt_${i}` })) },
+      { participants: ours },
+      "<html>Welcome to nginx</html>",
+      `{"participants":[${"[".repeat(100)}${"]".repeat(100)}]}`,
+      `{"participants":[],"pad":"${"x".repeat(4 * 1024 * 1024)}"}`,
+    ]) {
+      expect(await listing(respond(bad))).toEqual(refused);
+    }
+    // Someone else's entry, unreadable, does not spoil ours.
+    const other = { identity: "agent AJ 1", state: "SPEAKING" };
+    expect(await listing(respond({ participants: [other, ours] }))).toEqual({
+      ok: true,
+      participants: [{ identity: IDENTITY, joinedAtMs: JOINED_MS, state: "active" }],
+    });
+  });
+});

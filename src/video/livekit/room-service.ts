@@ -1,11 +1,14 @@
 import { SignJWT } from "jose";
+import { z } from "zod";
 import { SubjectId } from "../../../schemas/common.ts";
 import { RoomName } from "../../../schemas/join-token.ts";
+import { parseJsonBody } from "../../webhooks/parse-json.ts";
 
 /**
  * LiveKit's RoomService over its documented Twirp HTTP API: `POST {url}/twirp/livekit.RoomService/<Method>`
- * with a JSON body and `Authorization: Bearer <server token>`. Only the two calls the rooms need:
- * `RemoveParticipant` (grant `roomAdmin` for that room) and `DeleteRoom` (grant `roomCreate`).
+ * with a JSON body and `Authorization: Bearer <server token>`. Only the calls the rooms need:
+ * `RemoveParticipant` and `ListParticipants` (grant `roomAdmin` for that room, livekit/livekit
+ * `pkg/service/roomservice.go` `EnsureAdminPermission`) and `DeleteRoom` (grant `roomCreate`).
  * Nothing here throws: every answer is a tagged result the caller can retry from its alarm.
  */
 
@@ -17,6 +20,10 @@ export const SERVER_TOKEN_TTL_SECONDS = 600;
 const SERVICE_PATH = "/twirp/livekit.RoomService";
 /** A Twirp error body is a few hundred bytes; anything longer is not read further. */
 const MAX_ERROR_BODY = 4096;
+/** A group room holds tens of people; a longer list is not one of ours and is refused whole. */
+export const MAX_LISTED_PARTICIPANTS = 500;
+/** That many participants with every field LiveKit writes (tracks included), a few KiB each. */
+const MAX_LIST_BODY = 4 * 1024 * 1024;
 
 /** The slice of `fetch` the client uses; the global `fetch` and the test stand-in both satisfy it. */
 export type RoomServiceFetch = (
@@ -38,7 +45,8 @@ export interface RoomServiceConfig {
 /**
  * Why a call did not take effect. `unavailable` (network, 408/429/5xx) and `timeout` are worth a retry;
  * `unauthorized` (401/403: wrong key, secret or grant) and `invalid` (any other 4xx, a wrong URL, an id
- * that is not opaque) will fail the same way again until someone fixes the configuration.
+ * that is not opaque, an answer that is not LiveKit's) will fail the same way again until someone fixes
+ * the configuration.
  */
 export type RoomServiceFailure = "unavailable" | "timeout" | "unauthorized" | "invalid";
 
@@ -47,9 +55,34 @@ export type RoomServiceFailure = "unavailable" | "timeout" | "unauthorized" | "i
  * gone, which is what was asked for. `status` and the Twirp `code` are for the log; LiveKit's `msg`
  * is never kept (its auth errors echo the token back).
  */
-export type RoomServiceResult =
-  | { ok: true; gone: boolean }
-  | { ok: false; retry: boolean; reason: RoomServiceFailure; status?: number; code?: string };
+export type RoomServiceResult = { ok: true; gone: boolean } | RoomServiceError;
+
+/** A call that did not take effect; see `RoomServiceFailure`. */
+export type RoomServiceError = {
+  ok: false;
+  retry: boolean;
+  reason: RoomServiceFailure;
+  status?: number;
+  code?: string;
+};
+
+/** LiveKit's `ParticipantInfo.State`: `joining` has a socket but no media yet, `disconnected` is on its way out. */
+export type ParticipantState = "joining" | "joined" | "active" | "disconnected";
+
+/** One participant as LiveKit lists it, reduced to what presence needs; names, metadata and tracks are dropped. */
+export interface RoomParticipant {
+  identity: string;
+  /** When this connection of the identity began, by LiveKit's clock (epoch milliseconds). */
+  joinedAtMs: number;
+  state: ParticipantState;
+}
+
+/**
+ * Who LiveKit has in a room. A room LiveKit does not know (nobody connected yet, or it was closed)
+ * lists nobody. A listed identity that is not an opaque id (an agent's, a SIP caller's number) is
+ * not one of ours and is left out, unread.
+ */
+export type ListParticipantsResult = { ok: true; participants: RoomParticipant[] } | RoomServiceError;
 
 /** What the rooms call: remove one participant, or end a whole room. */
 export interface RoomService {
@@ -60,6 +93,8 @@ export interface RoomService {
   removeParticipant(room: string, identity: string, opts?: { revokeTokensBefore?: number }): Promise<RoomServiceResult>;
   /** Disconnect everyone and close `room`. */
   deleteRoom(room: string): Promise<RoomServiceResult>;
+  /** Everyone LiveKit has in `room` now, whatever webhooks were lost on the way. */
+  listParticipants(room: string): Promise<ListParticipantsResult>;
 }
 
 /** LiveKit's `video` grant for a server call, spelled as its server reads it. */
@@ -97,28 +132,43 @@ export function liveKitRoomService(config: RoomServiceConfig): RoomService {
       // protobuf's JSON mapping writes int64 as a string, as livekit-server-sdk sends it.
       const body: Record<string, string> = { room, identity };
       if (before !== undefined) body.revokeTokenTs = String(before);
-      return call(config, base, "RemoveParticipant", body, { room, roomAdmin: true });
+      return call(config, base, "RemoveParticipant", body, { room, roomAdmin: true }, applied, GONE);
     },
     deleteRoom(room) {
       if (!RoomName.safeParse(room).success) return refuse();
       // LiveKit checks `roomCreate` for DeleteRoom (its room is not part of that check; kept as a label).
-      return call(config, base, "DeleteRoom", { room }, { room, roomCreate: true });
+      return call(config, base, "DeleteRoom", { room }, { room, roomCreate: true }, applied, GONE);
+    },
+    listParticipants(room) {
+      if (!RoomName.safeParse(room).success) return refuse();
+      return call(config, base, "ListParticipants", { room }, { room, roomAdmin: true }, readList, NOBODY);
     },
   };
 }
 
+const GONE = { ok: true, gone: true } as const;
+const NOBODY: ListParticipantsResult = { ok: true, participants: [] };
+const INVALID: RoomServiceError = { ok: false, retry: false, reason: "invalid" };
+
 /** Never sent: ids that are not opaque could be someone's name. */
-function refuse(): Promise<RoomServiceResult> {
-  return Promise.resolve({ ok: false, retry: false, reason: "invalid" });
+function refuse(): Promise<RoomServiceError> {
+  return Promise.resolve(INVALID);
 }
 
-async function call(
+async function applied(res: Response): Promise<RoomServiceResult> {
+  await res.body?.cancel();
+  return { ok: true, gone: false };
+}
+
+async function call<T>(
   config: RoomServiceConfig,
   base: string,
-  method: "RemoveParticipant" | "DeleteRoom",
+  method: "RemoveParticipant" | "DeleteRoom" | "ListParticipants",
   body: Record<string, string>,
   grant: ServerGrant,
-): Promise<RoomServiceResult> {
+  ok: (res: Response) => Promise<T | RoomServiceError>,
+  gone: T,
+): Promise<T | RoomServiceError> {
   if (!config.apiKey || !config.apiSecret) return { ok: false, retry: false, reason: "unauthorized" };
   const signal = AbortSignal.timeout(config.timeoutMs ?? ROOM_SERVICE_TIMEOUT_MS);
   try {
@@ -129,11 +179,9 @@ async function call(
       body: JSON.stringify(body),
       signal,
     });
-    if (res.ok) {
-      await res.body?.cancel();
-      return { ok: true, gone: false };
-    }
-    return classify(res.status, await twirpCode(res));
+    if (res.ok) return await ok(res);
+    const failed = classify(res.status, await twirpCode(res));
+    return failed === "gone" ? gone : failed;
   } catch {
     return signal.aborted
       ? { ok: false, retry: true, reason: "timeout" }
@@ -155,12 +203,81 @@ async function twirpCode(res: Response): Promise<string | undefined> {
   return undefined;
 }
 
-function classify(status: number, code: string | undefined): RoomServiceResult {
+function classify(status: number, code: string | undefined): RoomServiceError | "gone" {
   const seen = code === undefined ? { status } : { status, code };
   // `not_found` only: Twirp's `bad_route` is a 404 too, and means the URL is wrong, not that anyone left.
-  if (code === "not_found") return { ok: true, gone: true };
+  if (code === "not_found") return "gone";
   if (status === 401 || status === 403) return { ok: false, retry: false, reason: "unauthorized", ...seen };
   if (status === 408 || status === 429 || status >= 500)
     return { ok: false, retry: true, reason: "unavailable", ...seen };
   return { ok: false, retry: false, reason: "invalid", ...seen };
+}
+
+/** protojson writes int64 as a decimal string, and parsers read a number too. */
+const Digits = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .transform(Number);
+const Int64 = z.union([z.number(), Digits]).pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
+const STATE_NAMES = ["JOINING", "JOINED", "ACTIVE", "DISCONNECTED"] as const;
+/** protojson writes an enum by name, and parsers read its number too; an unset state is 0, JOINING. */
+const State = z
+  .union([z.enum(STATE_NAMES), z.number().transform((n) => STATE_NAMES[n])])
+  .pipe(z.enum(STATE_NAMES))
+  .transform((name) => name.toLowerCase() as ParticipantState);
+/**
+ * One of our participants in LiveKit's `ParticipantInfo`. LiveKit's server writes proto names
+ * (`joined_at_ms`); other protojson writers use JSON names (`joinedAtMs`): both are read. Every other
+ * field (name, metadata, attributes, tracks) is dropped here, unread.
+ */
+const Listed = z.object({
+  identity: SubjectId,
+  state: State.optional(),
+  joined_at: Int64.optional(),
+  joinedAt: Int64.optional(),
+  joined_at_ms: Int64.optional(),
+  joinedAtMs: Int64.optional(),
+});
+const ListAnswer = z.object({ participants: z.array(z.unknown()).max(MAX_LISTED_PARTICIPANTS).nullish() });
+
+/**
+ * LiveKit's `ListParticipantsResponse`, our participants only. One of ours that cannot be read
+ * refuses the whole answer: leaving them out would read as "they left".
+ */
+async function readList(res: Response): Promise<ListParticipantsResult> {
+  const invalid: RoomServiceError = { ...INVALID, status: res.status };
+  const text = await readCapped(res, MAX_LIST_BODY);
+  const json = text === undefined ? undefined : parseJsonBody(text);
+  const answer = ListAnswer.safeParse(json?.ok ? json.value : undefined);
+  if (!answer.success) return invalid;
+  const participants: RoomParticipant[] = [];
+  for (const entry of answer.data.participants ?? []) {
+    const identity = entry && typeof entry === "object" && "identity" in entry ? entry.identity : undefined;
+    if (!SubjectId.safeParse(identity).success) continue;
+    const p = Listed.safeParse(entry);
+    if (!p.success) return invalid;
+    // `joined_at_ms` came with protocol 1.32 (January 2025); an older server leaves it out or 0.
+    const ms = p.data.joined_at_ms || p.data.joinedAtMs || (p.data.joined_at || p.data.joinedAt || 0) * 1000;
+    if (!Number.isSafeInteger(ms) || ms <= 0) return invalid;
+    participants.push({ identity: p.data.identity, joinedAtMs: ms, state: p.data.state ?? "joining" });
+  }
+  return { ok: true, participants };
+}
+
+/** The body as text, or undefined past `max` bytes (read no further). */
+async function readCapped(res: Response, max: number): Promise<string | undefined> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  return text + decoder.decode();
 }
