@@ -55,6 +55,7 @@ export class SessionRoom extends DurableObject<Env> {
       calls: this.#calls,
       video: (binding) => videoService(binding, this.videoPlatform()),
       roomSecret: workerConfig(env).roomSecret,
+      live: this.#live,
     });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
@@ -80,10 +81,7 @@ export class SessionRoom extends DurableObject<Env> {
     return this.#seats.open(binding, now);
   }
 
-  /**
-   * Close the room for good: every presence ends, every token is revoked, and each expected or
-   * present client's attendance record is written (no-shows included) and sent to KV.
-   */
+  /** Close the room for good: presences end, tokens are revoked, every expected client's record is written. */
   async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (this.#store.roomState() === "cancelled") return { ok: false, reason: "ended" };
@@ -182,9 +180,9 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /**
-   * End of session + grace, or an outbox retry. Every open presence ends, the records are written
-   * once and delivered. At-least-once safe: a second run finds nothing left to do. An alarm fires
-   * at or after the time it was set for, so that time (not a test's wall clock) is its "now".
+   * End of session + grace, an outbox retry, or a presence poll. At the end every open presence ends
+   * and the records are written once (a second run finds nothing to do). An alarm fires at or after
+   * its time, so that time (not a test's wall clock) is its "now".
    */
   override async alarm(): Promise<void> {
     const binding = this.#store.getMeta<RoomBinding>("binding");
@@ -202,6 +200,7 @@ export class SessionRoom extends DurableObject<Env> {
     }
     await this.#upkeep.forwardAudit(binding.programId);
     await this.#upkeep.callProvider();
+    await this.#upkeep.poll(now);
     await this.#upkeep.deliver(now);
   }
 

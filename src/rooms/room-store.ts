@@ -211,6 +211,21 @@ export class RoomStore {
     return row?.type === "connect";
   }
 
+  /** Per participant, whether the latest presence fact is a connect, and since when (for reconciling with the platform's list). */
+  presenceView(): { identity: string; connected: boolean; connectedSince?: number }[] {
+    return this.sql
+      .exec<{ id: string; type: string | null; at: number | null }>(
+        `SELECT p.id AS id, e.type AS type, e.at AS at FROM participants p LEFT JOIN presence e ON e.event_id = (
+           SELECT event_id FROM presence WHERE participant_id = p.id ORDER BY at DESC, event_id DESC LIMIT 1)`,
+      )
+      .toArray()
+      .map((r) =>
+        r.type === "connect" && r.at !== null
+          ? { identity: r.id, connected: true, connectedSince: r.at }
+          : { identity: r.id, connected: false },
+      );
+  }
+
   /** Queue audit events, written in the same step as the change they describe. */
   queueAudit(events: readonly { actor: string; action: string; object: string; outcome: string }[], at: string): void {
     if (events.length === 0) return;

@@ -6,7 +6,11 @@ import { joinBounds } from "./admission.ts";
 import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
+import type { LiveChannel } from "./live-channel.ts";
+import { reconcilePresence } from "./presence-reconcile.ts";
+import { recordProviderFact } from "./provider-presence.ts";
 import type { RoomStore } from "./room-store.ts";
+import { platformPresence } from "./room-seats.ts";
 
 /** How long a room gathers audit events before forwarding them to the program's chain. */
 const AUDIT_BATCH_MS = 1000;
@@ -22,6 +26,22 @@ export interface UpkeepDeps {
   /** The video platform's server API for this room's program, or null when it has none configured. */
   video: (binding: RoomBinding) => RoomService | null;
   roomSecret: string;
+  live: LiveChannel;
+}
+
+/** How often a live room asks the platform who is connected: minutes stay within 15 s of its facts. */
+export const POLL_MS = 15_000;
+
+/** Whether the room is live on a platform that reports presence: open, not over, inside its window. */
+function polling(binding: RoomBinding, store: RoomStore, now: number): boolean {
+  const bounds = joinBounds(binding.session, binding.settings);
+  return (
+    platformPresence(binding.settings) &&
+    store.roomState() === "open" &&
+    store.getMeta<number>("finalizedAt") === null &&
+    now >= bounds.opensAt &&
+    now < bounds.closesAt
+  );
 }
 
 /** Retry delay after `attempts` failures: 1 s, 2 s, 4 s … at most 5 minutes. */
@@ -136,6 +156,26 @@ export class RoomUpkeep {
     await this.rearm(Date.now());
   }
 
+  /**
+   * While a room on a platform with presence is live, ask the platform who is connected and merge
+   * that with the webhook facts (src/rooms/presence-reconcile.ts says which source wins): a lost
+   * participant_joined or participant_left still ends up right, within one poll interval.
+   */
+  async poll(now: number): Promise<void> {
+    const { store } = this.#d;
+    const binding = store.getMeta<RoomBinding>("binding");
+    const service = binding && polling(binding, store, now) ? this.#d.video(binding) : null;
+    if (!binding || !service) return;
+    const listed = await service.listParticipants(await roomName(binding.session.id, this.#d.roomSecret));
+    if (!listed.ok) {
+      log("warn", "video.poll.failed", { reason: listed.reason, status: listed.status ?? null });
+      return;
+    }
+    for (const fact of reconcilePresence(store.presenceView(), listed.participants, now)) {
+      recordProviderFact(store, this.#d.live, fact, now);
+    }
+  }
+
   /** Send queued records to KV; on failure, retry from the alarm with backoff so nothing is lost. */
   async deliver(now: number): Promise<void> {
     const { store, ledger } = this.#d;
@@ -157,7 +197,8 @@ export class RoomUpkeep {
     const callAt = calls.length > 0 ? now + backoff(Math.min(...calls.map((c) => c.attempts))) : null;
     const endAt =
       store.getMeta<number>("finalizedAt") === null ? joinBounds(binding.session, binding.settings).closesAt : null;
-    const next = [retryAt, callAt, endAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
+    const pollAt = polling(binding, store, now) && this.#d.video(binding) ? now + POLL_MS : null;
+    const next = [retryAt, callAt, endAt, pollAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
     if (next === undefined) {
       await ctx.storage.deleteAlarm();
       store.setMeta("alarmAt", null);
