@@ -5,12 +5,12 @@ import type { RoomService } from "../video/livekit/room-service.ts";
 import { joinBounds } from "./admission.ts";
 import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
-import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { LiveChannel } from "./live-channel.ts";
 import { reconcilePresence } from "./presence-reconcile.ts";
+import type { ProviderCallStore } from "./provider-call-store.ts";
 import { recordProviderFact } from "./provider-presence.ts";
-import type { RoomStore } from "./room-store.ts";
 import { platformPresence } from "./room-seats.ts";
+import type { RoomStore } from "./room-store.ts";
 
 /** How long a room gathers audit events before forwarding them to the program's chain. */
 const AUDIT_BATCH_MS = 1000;

@@ -2,7 +2,6 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { roomName } from "../../src/tokens/window.ts";
 import type { LiveKitCall } from "../stand-ins/livekit-room-service.ts";
 import { groupSession } from "./fixtures.ts";
 import { liveKitGroup } from "./livekit-fixture.ts";
