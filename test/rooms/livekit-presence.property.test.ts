@@ -7,7 +7,6 @@ import { livekitAuthorization } from "../webhooks/senders.ts";
 import { liveKitGroup } from "./livekit-fixture.ts";
 
 const S = 1000;
-const MIN = 60 * S;
 const SESSION_S = 180 * 60;
 
 /** One client's connections, in seconds from the start: ordered, at least a minute long and a minute apart. */
