@@ -65,3 +65,20 @@ export const Instant = z.iso.datetime({ offset: false }).meta({ example: "2026-1
  */
 export const Role = z.enum(["admin", "facilitator", "client", "gateway"]);
 export type Role = z.infer<typeof Role>;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text a person typed (a program's or track's name): no control characters (NUL, ESC…), no
+ * bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069, which can make a name display
+ * as something else), and well-formed Unicode (no lone surrogates).
+ */
+export function plainText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !LONE_SURROGATE.test(s), "must be well-formed Unicode (no lone surrogates)")
+    .refine((s) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(s), "must not hold control or bidi-override characters");
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AttendancePolicy, AttendancePolicyInput } from "./attendance-policy.ts";
-import { Id, Instant, TimeZone } from "./common.ts";
+import { Id, Instant, plainText, TimeZone } from "./common.ts";
 
 /** SAMHSA guidance: a therapy group never exceeds 15 clients. */
 export const MAX_GROUP_CAP = 15;
@@ -81,7 +81,7 @@ export const ProgramSettingsInput = z
 export type ProgramSettingsInput = z.infer<typeof ProgramSettingsInput>;
 
 /** Program name: staff-facing only, never put in tokens, room names, keys or logs. */
-const ProgramName = z.string().trim().min(1).max(120);
+const ProgramName = plainText(120);
 
 export const ProgramCreate = z
   .strictObject({

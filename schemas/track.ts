@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, Instant, LocalDate, LocalTime, SubjectId } from "./common.ts";
+import { Id, Instant, LocalDate, LocalTime, plainText, SubjectId } from "./common.ts";
 import { MAX_GROUP_CAP } from "./program.ts";
 
 /** RFC 5545 weekday code. */
@@ -7,7 +7,7 @@ export const Weekday = z.enum(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]).meta({
 export type Weekday = z.infer<typeof Weekday>;
 
 /** Staff-facing only: never put in tokens, room names, keys or logs (it may reveal treatment). */
-const TrackName = z.string().trim().min(1).max(80);
+const TrackName = plainText(80);
 
 const Days = z
   .array(Weekday)

@@ -20,8 +20,18 @@ export const MAX_TOKEN_CHARS = 4096;
 const CLOCK_TOLERANCE_S = 30;
 /** Local API tokens older than this are refused whatever their `exp`. */
 const MAX_TOKEN_AGE_S = 24 * 3600;
+/**
+ * The longest lifetime (`exp − iat`) a bearer token may claim, local or external: a stolen token
+ * with `exp` a year away must not work for a year. 12 hours covers a clinic day.
+ */
+export const MAX_TOKEN_LIFETIME_S = 12 * 3600;
+
 /** Asymmetric algorithms accepted from the external provider; never `none` nor HMAC. */
 const EXTERNAL_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
+
+function tooLong(payload: { exp?: number; iat?: number }): boolean {
+  return (payload.exp ?? 0) - (payload.iat ?? 0) > MAX_TOKEN_LIFETIME_S;
+}
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 function remoteJwks(url: string): JWTVerifyGetKey {
@@ -68,6 +78,7 @@ export async function verifyBearer(
         maxTokenAge: MAX_TOKEN_AGE_S,
         currentDate,
       });
+      if (tooLong(payload)) return { ok: false, reason: "lifetime-too-long" };
       const result = toPrincipal(payload, "local");
       if (result.ok) remember(keys, cacheKey, payload, result.principal);
       return result;
@@ -81,6 +92,7 @@ export async function verifyBearer(
         clockTolerance: CLOCK_TOLERANCE_S,
         currentDate,
       });
+      if (tooLong(payload)) return { ok: false, reason: "lifetime-too-long" };
       return toPrincipal(payload, "external");
     }
     return { ok: false, reason: "unknown-issuer" };

@@ -129,11 +129,11 @@ export class RoomGateway {
     return bindings.length - failed;
   }
 
-  /** The roster, for the program's staff (the route's scope checks them): a plain lookup, no ticket. */
-  async roster(sessionId: string): Promise<Result<{ roster: SessionRoster }>> {
-    const found = await this.#directory(sessionId)?.roomLookup(sessionId);
-    if (!found) return fail("not-found", "No such session.");
-    const roster = await this.#room(sessionId).roster(found.binding, found.expected, this.#deps.clock.now());
+  /** The roster: need to know, so only the session's facilitators and the program's admins (a manage ticket). */
+  async roster(sessionId: string, who: Principal): Promise<Result<{ roster: SessionRoster }>> {
+    const ticket = await this.#ticket(sessionId, who, "manage");
+    if (!ticket.ok) return ticket;
+    const roster = await this.#room(sessionId).roster(ticket.binding, ticket.expected, this.#deps.clock.now());
     return { ok: true, roster };
   }
 

@@ -40,7 +40,7 @@ const roster = createRoute({
   path: "/v1/sessions/{sessionId}/attendance",
   operationId: "getSessionRoster",
   tags: ["attendance"],
-  summary: "Roster: each participant's intervals, minutes and status",
+  summary: "Roster: each participant's intervals, minutes and status (the session's facilitators and program admins only)",
   ...secured(staff, "resource"),
   request: { params: SessionParams },
   responses: { 200: json(SessionRoster, "The roster"), 401: problems[401], 403: problems[403], 404: problems[404] },
@@ -144,8 +144,7 @@ export function attendanceRoutes() {
   return newRouter()
     .openapi(roster, async (c) => {
       const { sessionId } = c.req.valid("param");
-      // Staff of the program may read any of its rosters (checked by the route's scope).
-      return c.json(unwrap(await c.var.services.gateway.roster(sessionId)).roster, 200);
+      return c.json(unwrap(await c.var.services.gateway.roster(sessionId, c.var.principal)).roster, 200);
     })
     .openapi(correct, async (c) => {
       const { sessionId, clientId } = c.req.valid("param");
