@@ -143,7 +143,7 @@ describe("bearer token attacks: each is the same 401, never a 500", () => {
     await expect401(await signed({ sub: "jane.doe@example.com" }));
   });
 
-  it("refuses a token it accepted before, once it has expired or grown too old (verified tokens are remembered)", async () => {
+  it("refuses a token it accepted before once it has expired, and one whose lifetime exceeds 12 h (verified tokens are remembered)", async () => {
     const token = await signed({ exp: nowS + 600 });
     const at = async (ms: number) =>
       (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token })).status;
@@ -154,7 +154,12 @@ describe("bearer token attacks: each is the same 401, never a 500", () => {
     const longLived = await signed({ exp: nowS + 48 * 3600 });
     const old = async (ms: number) =>
       (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token: longLived })).status;
-    expect(await old(NOW)).toBe(404);
-    expect(await old(NOW + 24 * 3600_000 + 31_000)).toBe(401); // older than 24 h whatever its exp
+    // A lifetime over 12 h is refused outright, remembered or not.
+    expect(await old(NOW)).toBe(401);
+    const clinicDay = await signed({ exp: nowS + 12 * 3600 });
+    const day = async (ms: number) =>
+      (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token: clinicDay })).status;
+    expect(await day(NOW)).toBe(404);
+    expect(await day(NOW + 12 * 3600_000 + 31_000)).toBe(401);
   });
 });

@@ -40,7 +40,8 @@ const roster = createRoute({
   path: "/v1/sessions/{sessionId}/attendance",
   operationId: "getSessionRoster",
   tags: ["attendance"],
-  summary: "Roster: each participant's intervals, minutes and status (the session's facilitators and program admins only)",
+  summary:
+    "Roster: each participant's intervals, minutes and status (the session's facilitators and program admins only)",
   ...secured(staff, "resource"),
   request: { params: SessionParams },
   responses: { 200: json(SessionRoster, "The roster"), 401: problems[401], 403: problems[403], 404: problems[404] },
