@@ -145,7 +145,10 @@ export function attendanceRoutes() {
   return newRouter()
     .openapi(roster, async (c) => {
       const { sessionId } = c.req.valid("param");
-      return c.json(unwrap(await c.var.services.gateway.roster(sessionId, c.var.principal)).roster, 200);
+      const { roster } = unwrap(await c.var.services.gateway.roster(sessionId, c.var.principal));
+      // Reading who attended is a read of patient data (42 CFR Part 2): it is on the trail.
+      await audit(c, sessionId, [{ action: "attendance.read", object: sessionId, outcome: "roster" }]);
+      return c.json(roster, 200);
     })
     .openapi(correct, async (c) => {
       const { sessionId, clientId } = c.req.valid("param");
@@ -174,6 +177,7 @@ export function attendanceRoutes() {
         new LedgerReader(c.env.ATTENDANCE).week(programId, clientId, isoWeek),
         dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
       ]);
+      await audit(c, programId, [{ action: "attendance.read", object: clientId, outcome: `week:${isoWeek}` }]);
       return c.json(
         weeklyAttendance({
           week: isoWeek,
@@ -246,6 +250,7 @@ export function attendanceRoutes() {
         }),
       );
       const below = clients.filter((x) => !x.meets).map(({ meets: _m, ...rest }) => rest);
+      await audit(c, programId, [{ action: "attendance.read", object: programId, outcome: `at-risk:${isoWeek}` }]);
       return c.json({ week: isoWeek, clients: below }, 200);
     });
 }

@@ -8,6 +8,7 @@ import {
 } from "../../../schemas/enrollment.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -89,6 +90,9 @@ export function enrollmentRoutes() {
       const now = isoInstant(c.var.services.clock.now());
       const { enrollment } = unwrap(await dir.createEnrollment(newChildId("enr", programId), c.req.valid("json"), now));
       c.header("location", `/v1/enrollments/${enrollment.id}`);
+      await audit(c, enrollment.id, [
+        { action: "enrollment.create", object: enrollment.id, outcome: enrollment.status },
+      ]);
       return c.json(enrollment, 201);
     })
     .openapi(listEnrollments, async (c) => {
@@ -111,6 +115,9 @@ export function enrollmentRoutes() {
       const { enrollment, dismiss } = unwrap(await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now));
       // A discharge, step-down or transfer counts in the rooms open now, not only at the next join.
       if (dismiss.length > 0) await c.var.services.gateway.dismiss(dismiss, enrollment.clientId);
+      await audit(c, enrollmentId, [
+        { action: "enrollment.update", object: enrollmentId, outcome: `${enrollment.status}:${enrollment.trackId}` },
+      ]);
       return c.json(enrollment, 200);
     });
 }

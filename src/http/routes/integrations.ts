@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { CalendarConfigInput, CalendarConfigView, EnrollmentEmail } from "../../../schemas/calendar.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -75,6 +76,7 @@ export function integrationRoutes() {
       const dir = c.var.services.directory.program(programId);
       if (!dir) throw new ApiError("not-found", "No such program.");
       const { config } = unwrap(await dir.putCalendarConfig(c.req.valid("json"), c.var.services.clock.now()));
+      await audit(c, programId, [{ action: "integration.update", object: programId, outcome: "calendar" }]);
       return c.json(config, 200);
     })
     .openapi(putEmail, async (c) => {
@@ -82,6 +84,7 @@ export function integrationRoutes() {
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
       unwrap(await dir.stub.setEnrollmentEmail(enrollmentId, c.req.valid("json").email, c.var.services.clock.now()));
+      await audit(c, enrollmentId, [{ action: "enrollment.email", object: enrollmentId, outcome: "hashed" }]);
       return c.body(null, 204);
     });
 }

@@ -100,7 +100,9 @@ export function inviteRoutes() {
       const { enrollmentId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
-      return c.json({ revoked: await dir.stub.revokeInvites(enrollmentId) }, 200);
+      const revoked = await dir.stub.revokeInvites(enrollmentId);
+      await audit(c, enrollmentId, [{ action: "invite.revoke", object: enrollmentId, outcome: `revoked:${revoked}` }]);
+      return c.json({ revoked }, 200);
     })
     .openapi(exchange, async (c) => {
       const { services } = c.var;

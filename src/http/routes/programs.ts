@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Program, ProgramCreate, ProgramPatch } from "../../../schemas/program.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -55,6 +56,7 @@ export function programRoutes() {
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
       c.header("location", `/v1/programs/${result.program.id}`);
+      await audit(c, result.program.id, [{ action: "program.create", object: result.program.id, outcome: "ok" }]);
       return c.json(result.program, 201);
     })
     .openapi(getProgram, async (c) => {
@@ -69,6 +71,8 @@ export function programRoutes() {
       if (!result) throw notFound();
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
+      const fields = Object.keys(c.req.valid("json")).sort().join("+");
+      await audit(c, programId, [{ action: "program.update", object: programId, outcome: fields }]);
       return c.json(result.program, 200);
     });
 }

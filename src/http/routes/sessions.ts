@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { Session, SessionCreate, SessionList, SessionMove, SessionRange } from "../../../schemas/session.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -114,6 +115,7 @@ export function sessionRoutes() {
       const now = isoInstant(c.var.services.clock.now());
       const { session } = unwrap(await dir.createSession(newChildId("ses", programId), c.req.valid("json"), now));
       c.header("location", `/v1/sessions/${session.id}`);
+      await audit(c, session.id, [{ action: "session.create", object: session.id, outcome: session.kind }]);
       return c.json(session, 201);
     })
     .openapi(getSession, async (c) => {
@@ -130,6 +132,9 @@ export function sessionRoutes() {
         await directoryOf(c, sessionId).moveSession(sessionId, c.req.valid("json"), principal, isoInstant(now)),
       );
       await services.gateway.rebind([binding]);
+      await audit(c, sessionId, [
+        { action: "session.move", object: sessionId, outcome: `v${binding.session.version}` },
+      ]);
       return c.json(binding.session, 200);
     })
     .openapi(cancelSession, async (c) => {
@@ -138,6 +143,9 @@ export function sessionRoutes() {
       const now = services.clock.now();
       const { binding } = unwrap(await directoryOf(c, sessionId).cancelSession(sessionId, principal, isoInstant(now)));
       await services.gateway.rebind([binding]);
+      await audit(c, sessionId, [
+        { action: "session.cancel", object: sessionId, outcome: `v${binding.session.version}` },
+      ]);
       return c.json(binding.session, 200);
     });
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Track, TrackCreate, TrackPatch } from "../../../schemas/track.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramClientParams, ProgramParams, TrackParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -111,6 +112,7 @@ export function trackRoutes() {
         await dir.createTrack(newChildId("trk", programId), c.req.valid("json"), c.var.services.clock.now()),
       );
       c.header("location", `/v1/tracks/${track.id}`);
+      await audit(c, track.id, [{ action: "track.create", object: track.id, outcome: track.kind }]);
       return c.json({ ...track, plan }, 201);
     })
     .openapi(listTracks, async (c) => {
@@ -131,6 +133,7 @@ export function trackRoutes() {
         await dir.stub.updateTrack(trackId, c.req.valid("json"), c.var.services.clock.now()),
       );
       await c.var.services.gateway.rebind(bindings);
+      await audit(c, trackId, [{ action: "track.update", object: trackId, outcome: "ok" }]);
       return c.json({ ...track, plan }, 200);
     })
     .openapi(endTrack, async (c) => {
@@ -139,6 +142,7 @@ export function trackRoutes() {
       if (!dir) throw new ApiError("not-found", "No such track.");
       const { track, bindings } = unwrap(await dir.stub.endTrack(trackId, c.var.services.clock.now()));
       await c.var.services.gateway.rebind(bindings);
+      await audit(c, trackId, [{ action: "track.end", object: trackId, outcome: "ok" }]);
       return c.json(track, 200);
     })
     .openapi(clientPlan, async (c) => {
