@@ -4,6 +4,7 @@ import { mintApiToken } from "../../src/tokens/api-token.ts";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
 import { createProgram, harness } from "../helpers.ts";
 import { groupSession } from "../rooms/fixtures.ts";
+import { livekitAuthorization } from "../webhooks/senders.ts";
 
 /** Findings of the audit run (issue 15) that are not about the trail itself. */
 describe("hardening", () => {
@@ -61,5 +62,35 @@ describe("hardening", () => {
     const other = await s.token("facilitator", "fac_other", s.programId);
     const refused = await s.call("GET", path, { token: other });
     expect(refused.status).toBe(403);
+  });
+
+  it("unsigned junk from one address cannot starve a program's genuine LiveKit deliveries", async () => {
+    const s = await groupSession({ clients: 1, settings: { videoProvider: "livekit" } });
+    const path = `/v1/webhooks/video/${s.programId}/livekit`;
+    const junk = () =>
+      s.call("POST", path, {
+        raw: "{}",
+        headers: { "content-type": "application/webhook+json", "cf-connecting-ip": "203.0.113.9", authorization: "x" },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 620; i++) statuses.push((await junk()).status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((x) => x !== 429 && x !== 401)).toEqual([]);
+    const body = JSON.stringify({
+      id: "EV_real",
+      event: "room_started",
+      createdAt: String(Math.floor(Date.now() / 1000)),
+      room: { sid: "RM_x", name: "x" },
+    });
+    s.clock.set(Date.now());
+    const genuine = await s.call("POST", path, {
+      raw: body,
+      headers: {
+        "content-type": "application/webhook+json",
+        "cf-connecting-ip": "198.51.100.7",
+        authorization: await livekitAuthorization(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, body),
+      },
+    });
+    expect(genuine.status, genuine.text).toBe(200);
   });
 });

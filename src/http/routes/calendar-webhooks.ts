@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { WebhookReceipt } from "../../../schemas/calendar.ts";
 import { receiveCalendarWebhook } from "../../calendar/receive.ts";
 import { runProgramCalendarWork } from "../../calendar/wiring.ts";
-import { rateLimit } from "../middleware/rate-limit.ts";
+import { callerKey, rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
@@ -26,7 +26,13 @@ const receive = createRoute({
     "parsed. Graph's subscription handshake (`?validationToken=`) is echoed as text/plain. Deliveries are deduplicated " +
     "and applied in order of their own versions; the answer comes once the effect is stored. See docs/calendar.md.",
   security: [],
-  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `calendar:${c.req.param("programId")}:${c.req.param("source")}`)],
+  // Counted per sender address too: unsigned junk from one place cannot use up a program's allowance.
+  middleware: [
+    rateLimit(
+      "WEBHOOK_LIMITER",
+      (c) => `calendar:${c.req.param("programId")}:${c.req.param("source")}:${callerKey(c)}`,
+    ),
+  ],
   request: { params: WebhookParams },
   responses: {
     200: {

@@ -3,7 +3,7 @@ import { log } from "../../lib/log.ts";
 import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
 import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
 import { audit } from "../audit.ts";
-import { rateLimit } from "../middleware/rate-limit.ts";
+import { callerKey, checkRate, rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
@@ -18,7 +18,9 @@ const livekit = createRoute({
   description:
     "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
   security: [],
-  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}`)],
+  // Before the signature is checked, deliveries are counted per sender address, so unsigned junk from
+  // one place cannot use up the program's allowance; verified ones are counted per program after.
+  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}:${callerKey(c)}`)],
   request: { params: ProgramParams },
   responses: {
     429: problems[429],
@@ -48,6 +50,7 @@ export function videoWebhookRoutes() {
       if (verified.status === 400) throw new ApiError("invalid-request", "The webhook is malformed.");
       throw new ApiError("unauthorized", "The webhook signature is not valid.");
     }
+    await checkRate(c, "WEBHOOK_LIMITER", () => `livekit-verified:${programId}`);
     const normalized = normalizeLivekit(verified.payload);
     if (!normalized.ok) throw new ApiError("invalid-request", "The webhook payload is not a LiveKit event.");
     const accepted = await services.gateway.presence(programId, normalized.facts);
