@@ -46,7 +46,7 @@ export class ProgramBook {
     const enrollment = this.#s.enrollments.current(clientId);
     const track = enrollment?.status === "active" ? this.#s.tracks.get(enrollment.trackId) : null;
     const individualMinutes = this.#s.sessions
-      .rangeForClient(clientId, week.start, week.end, 500)
+      .overlapping(week.start, week.end, { clientId, limit: 500 })
       .filter((s) => s.kind !== "group" && s.status === "scheduled")
       .reduce((sum, s) => sum + (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000, 0);
     return weeklyPlan({ tracks: track ? [track] : [], individualMinutes }, program.settings.minimumWeeklyHours);

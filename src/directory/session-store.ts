@@ -166,24 +166,6 @@ export class SessionStore {
       .map((r) => r.person_id);
   }
 
-  /** Sessions a client may see in [from, to): listed on it, or a group of a track they are actively enrolled in. */
-  rangeForClient(clientId: string, from: number, to: number, limit: number): Session[] {
-    return this.sql
-      .exec<{ body: string }>(
-        `SELECT body FROM sessions WHERE starts_at >= ? AND starts_at < ? AND (
-           id IN (SELECT session_id FROM session_people WHERE person_id = ?)
-           OR track_id IN (SELECT track_id FROM enrollments WHERE client_id = ? AND status = 'active'))
-         ORDER BY starts_at, id LIMIT ?`,
-        from,
-        to,
-        clientId,
-        clientId,
-        limit,
-      )
-      .toArray()
-      .map((r) => Session.parse(JSON.parse(r.body)));
-  }
-
   /**
    * A scheduled session overlapping [start, end) that one of these people is due at — leading it,
    * listed on it, or (for a client) in the group track they are enrolled in — other than the rows
