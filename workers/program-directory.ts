@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AuditEvent } from "../schemas/audit.ts";
+import type { AuditCall, AuditEvent } from "../schemas/audit.ts";
 import type { CalendarConfigInput } from "../schemas/calendar.ts";
 import type { FeedSubject } from "../schemas/calendar-feed.ts";
 import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../schemas/enrollment.ts";
@@ -11,15 +11,19 @@ import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
 import type { CalendarDelivery } from "../src/calendar/book.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
+import { enrollmentChange, says } from "../src/directory/audit-says.ts";
 import { type DirectoryModules, migrateDirectory, openDirectory } from "../src/directory/open-directory.ts";
+import { SYSTEM } from "../src/directory/recorder.ts";
 import { fail, type Result } from "../src/directory/result.ts";
 import { setLogLevel } from "../src/lib/log.ts";
+import { loadKeyRing } from "../src/tokens/keys.ts";
 
 /**
  * One per program, addressed by the program id: settings, tracks, sessions, enrollments, invites,
  * the audit chain and calendar integrations, in SQLite. A thin façade: each method hands one
  * capability module (src/directory/*) its call, which checks and writes in one synchronous step,
- * so caps on enrollment and double-booking checks hold under concurrency.
+ * so caps on enrollment and double-booking checks hold under concurrency. A change's audit entry
+ * is written in that same step (`#m.record`, src/directory/audit-says.ts); `who` is the caller.
  */
 export class ProgramDirectory extends DurableObject<Env> {
   readonly #m: DirectoryModules;
@@ -27,13 +31,16 @@ export class ProgramDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
-    this.#m = openDirectory(ctx.storage.sql);
+    this.#m = openDirectory(ctx.storage.sql, {
+      kv: env.ATTENDANCE,
+      keys: () => loadKeyRing(workerConfig(env).signingKeys),
+    });
     ctx.blockConcurrencyWhile(async () => migrateDirectory(ctx.storage.sql));
   }
 
   /** Create the program this object holds; a second call returns `exists` and changes nothing. */
-  createProgram(id: string, input: ProgramCreate, now: string) {
-    return this.#m.program.create(id, input, now);
+  createProgram(id: string, input: ProgramCreate, now: string, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.program.create(id, input, now), says.programCreate(id));
   }
 
   /** The program, or null when this id was never created. */
@@ -42,8 +49,8 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Apply a patch to the settings; null when the program does not exist. */
-  updateProgram(patch: ProgramPatch, now: string) {
-    return this.#m.program.update(patch, now);
+  updateProgram(patch: ProgramPatch, now: string, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.program.update(patch, now), says.programUpdate(patch));
   }
 
   /** A client's scheduled week: their track plus individual and family sessions, against the minimum. */
@@ -57,18 +64,23 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Create a track and materialise its sessions for the horizon. */
-  createTrack(id: string, input: TrackCreate, now: number) {
-    return this.#m.tracks.create(id, input, now);
+  createTrack(id: string, input: TrackCreate, now: number, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.tracks.create(id, input, now),
+      says.trackCreate(id, input.kind ?? "group"),
+    );
   }
 
   /** Change a track; its future sessions follow. */
-  updateTrack(id: string, patch: TrackPatch, now: number) {
-    return this.#m.tracks.update(id, patch, now);
+  updateTrack(id: string, patch: TrackPatch, now: number, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.tracks.update(id, patch, now), says.trackUpdate(id, patch));
   }
 
   /** End a track: its future sessions are cancelled. */
-  endTrack(id: string, now: number) {
-    return this.#m.tracks.end(id, now);
+  endTrack(id: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.tracks.end(id, now), says.trackEnd(id));
   }
 
   /** One track with its weekly plan. */
@@ -87,18 +99,23 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
-  createSession(id: string, input: SessionCreate, now: string) {
-    return this.#m.sessions.createSession(id, input, now);
+  createSession(id: string, input: SessionCreate, now: string, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.sessions.createSession(id, input, now),
+      says.sessionCreate(id, input.kind),
+    );
   }
 
   /** Move a session; admins, or a facilitator of record. */
-  moveSession(id: string, move: SessionMove, viewer: Viewer, now: string) {
-    return this.#m.sessions.moveSession(id, move, viewer, now);
+  moveSession(id: string, move: SessionMove, viewer: Viewer, now: string, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.sessions.moveSession(id, move, viewer, now), says.sessionMove(id));
   }
 
   /** Cancel a session (idempotent). */
-  cancelSession(id: string, viewer: Viewer, now: string) {
-    return this.#m.sessions.cancelSession(id, viewer, now);
+  cancelSession(id: string, viewer: Viewer, now: string, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.sessions.cancelSession(id, viewer, now), says.sessionCancel(id));
   }
 
   /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
@@ -137,13 +154,19 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
-  createEnrollment(id: string, input: EnrollmentCreate, now: string) {
-    return this.#m.enrollments.createEnrollment(id, input, now);
+  createEnrollment(id: string, input: EnrollmentCreate, now: string, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.enrollments.createEnrollment(id, input, now),
+      says.enrollmentCreate(id),
+    );
   }
 
   /** Change an enrollment's status or track; `dismiss` names the rooms open now that the client must leave. */
-  updateEnrollment(id: string, patch: EnrollmentPatch, now: string) {
-    return this.#m.enrollments.updateEnrollment(id, patch, now);
+  updateEnrollment(id: string, patch: EnrollmentPatch, now: string, who = SYSTEM) {
+    const said = says.enrollmentUpdate(id, enrollmentChange(this.#m.enrollments.getEnrollment(id)?.status, patch));
+    return this.#m.record.call(who, now, this.#m.enrollments.updateEnrollment(id, patch, now), said);
   }
 
   /** One enrollment. */
@@ -157,28 +180,45 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
-  createInvite(enrollmentId: string, hash: string, now: number) {
-    return this.#m.enrollments.createInvite(enrollmentId, hash, now);
+  createInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.enrollments.createInvite(enrollmentId, hash, now),
+      says.inviteCreate(enrollmentId),
+    );
   }
 
-  /** The client an invite admits, while the link is live and the enrollment not discharged. */
-  redeemInvite(enrollmentId: string, hash: string, now: number) {
-    return this.#m.enrollments.redeemInvite(enrollmentId, hash, now);
+  /** The client an invite admits (the exchange recorded), while the link is live and the enrollment not discharged. */
+  redeemInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
+    const redeemed = this.#m.enrollments.redeemInvite(enrollmentId, hash, now);
+    return this.#m.record.call(who, now, redeemed, says.inviteExchange(enrollmentId));
   }
 
   /** Revoke an enrollment's invite links. */
-  revokeInvites(enrollmentId: string) {
-    return this.#m.enrollments.revokeInvites(enrollmentId);
+  revokeInvites(enrollmentId: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.enrollments.revokeInvites(enrollmentId),
+      says.inviteRevoke(enrollmentId),
+    );
   }
 
   /** Append audit events to the program's hash chain (one synchronous step, so links never fork). */
   appendAudit(events: (AuditEvent & { at?: string })[], now: string) {
-    return this.#m.audit.append(events, now);
+    return this.#m.record.append(events, now);
   }
 
-  /** A page of the audit trail and whether the whole chain still verifies. */
-  auditPage(after: number, limit: number) {
-    return this.#m.audit.trail(after, limit);
+  /** A page of the trail verified from the nearest signed checkpoint (`full`: from the start); the read is recorded before it is answered. */
+  async auditPage(after: number, limit: number, now: number, who: AuditCall, full = false) {
+    const page = await this.#m.trail.read(after, limit, full);
+    return this.#m.record.call(who, now, page, says.auditRead(after, page.chain.valid));
+  }
+
+  /** Sign the chain's head into Workers KV now (the cron does, besides every append); null while it is broken. */
+  checkpointAudit() {
+    return this.#m.trail.checkpoint();
   }
 
   /** The calendar configuration as staff see it (the e-mail hash key only as a fingerprint); null without a program. */
@@ -187,13 +227,18 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Replace the calendar configuration. */
-  putCalendarConfig(input: CalendarConfigInput, now: number) {
-    return this.#m.calendar.put(input, now);
+  putCalendarConfig(input: CalendarConfigInput, now: number, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.calendar.put(input, now), says.integration());
   }
 
   /** Keep only the keyed hash of an enrollment's e-mail, for calendar sources that name attendees by e-mail. */
-  setEnrollmentEmail(enrollmentId: string, email: string, now: number) {
-    return this.#m.calendar.setEmail(enrollmentId, email, now);
+  setEnrollmentEmail(enrollmentId: string, email: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.calendar.setEmail(enrollmentId, email, now),
+      says.enrollmentEmail(enrollmentId),
+    );
   }
 
   /** What the Worker needs to normalise a delivery: the e-mail hash key, the channels and subscriptions owned. */
@@ -203,7 +248,7 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Apply a verified calendar delivery once (dedupe, ordering, occurrences) and queue its follow-up work. */
   ingestCalendar(delivery: CalendarDelivery, now: number) {
-    return this.#m.calendar.ingest(delivery, now);
+    return this.#m.record.synced(`calendar:${delivery.source}`, now, this.#m.calendar.ingest(delivery, now));
   }
 
   /** Lease due calendar work (syncs, fetches, renewals); the cron passes `reconcile` to schedule the periodic ones. */
@@ -213,33 +258,45 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Record what a Worker did with its lease: changes to apply, sync tokens, renewed channels and subscriptions. */
   completeCalendarWork(results: WorkResult[], now: number) {
-    return this.#m.calendar.complete(results, now);
+    return this.#m.record.synced("calendar:sync", now, this.#m.calendar.complete(results, now));
   }
 
   /** Store a one-time sign-in code's hash for a staff member of this program. */
-  createSignIn(id: string, hash: string, grant: SignInGrant, expiresAt: number, now: number): Result<object> {
+  createSignIn(
+    id: string,
+    hash: string,
+    grant: SignInGrant,
+    expiresAt: number,
+    now: number,
+    who = SYSTEM,
+  ): Result<object> {
     if (!this.#m.programs.get()) return fail("not-found", "No such program.");
     this.#m.signIns.add(id, hash, grant, expiresAt, now);
-    return { ok: true };
+    return this.#m.record.call(who, now, { ok: true }, says.signInCreate(id, grant.role));
   }
 
   /** Store a new private calendar feed's secret hash (the subject's earlier feed stops working). */
-  createFeed(id: string, hash: string, subject: FeedSubject, now: number) {
-    return this.#m.feeds.create(id, hash, subject, now);
+  createFeed(id: string, hash: string, subject: FeedSubject, now: number, who = SYSTEM) {
+    return this.#m.record.call(
+      who,
+      now,
+      this.#m.feeds.create(id, hash, subject, now),
+      says.feedCreate(id, subject.type),
+    );
   }
 
   /** Revoke a calendar feed. */
-  revokeFeed(id: string, now: number) {
-    return this.#m.feeds.revoke(id, now);
+  revokeFeed(id: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.feeds.revoke(id, now), says.feedRevoke(id));
   }
 
-  /** A live feed's calendar, for the subscriber holding its secret; null otherwise. */
-  readFeed(id: string, hash: string, now: number, origin: string) {
-    return this.#m.feeds.read(id, hash, now, origin);
+  /** A live feed's calendar, for the subscriber holding its secret (recorded as their read); null otherwise. */
+  readFeed(id: string, hash: string, now: number, origin: string, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.feeds.read(id, hash, now, origin), says.feedRead(id));
   }
 
-  /** Spend a sign-in code once; null when unknown, expired or already used. */
-  redeemSignIn(id: string, hash: string, now: number) {
-    return this.#m.signIns.redeem(id, hash, now);
+  /** Spend a sign-in code once (the exchange recorded); null when unknown, expired or already used. */
+  redeemSignIn(id: string, hash: string, now: number, who = SYSTEM) {
+    return this.#m.record.call(who, now, this.#m.signIns.redeem(id, hash, now), says.signInExchange(id));
   }
 }

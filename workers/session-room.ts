@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
+import type { AuditCall } from "../schemas/audit.ts";
 import { RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
@@ -17,6 +18,7 @@ import { LedgerStore } from "../src/rooms/ledger-store.ts";
 import { helloFor, LiveChannel } from "../src/rooms/live-channel.ts";
 import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
 import { RoomAttendance } from "../src/rooms/room-attendance.ts";
+import { RoomAudit, ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
 import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
 import { RoomSeats } from "../src/rooms/room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
@@ -36,6 +38,7 @@ export class SessionRoom extends DurableObject<Env> {
   readonly #seats: RoomSeats;
   readonly #calls: ProviderCallStore;
   readonly #attendance: RoomAttendance;
+  readonly #audit: RoomAudit;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,49 +53,64 @@ export class SessionRoom extends DurableObject<Env> {
       store: this.#store,
       ledger: this.#ledger,
       ctx,
-      programs: env.PROGRAMS,
       kv: () => this.kv(),
       calls: this.#calls,
       video: (binding) => videoService(binding, this.videoPlatform()),
       roomSecret: workerConfig(env).roomSecret,
       live: this.#live,
     });
+    this.#audit = new RoomAudit({
+      store: this.#store,
+      programs: env.PROGRAMS,
+      ctx,
+      retry: () => this.#upkeep.rearm(Date.now()),
+    });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
-  async join(binding: RoomBinding, who: Joiner, now: number): Promise<JoinOutcome> {
+  async join(binding: RoomBinding, who: Joiner, now: number, requestId?: string): Promise<JoinOutcome> {
     await this.bind(binding, now);
     const outcome = this.#seats.join(binding, who, now);
-    // The audit entry is written with the seat, in the same step; the program's chain gets it shortly after.
-    this.#upkeep.auditJoin(binding, who, outcome, now);
+    // The audit entries are written with the seat, in the same step; the program's chain gets them right after.
+    this.#audit.join(binding, who, outcome, now, requestId);
     return outcome;
   }
 
   /** End the caller's presence and free their seat; their tokens stop working. */
-  async leave(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+  async leave(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    return this.#seats.leave(participantId, now);
+    const outcome = this.#seats.leave(participantId, now);
+    return this.#audit.settle(binding, by, "room.leave", participantId, outcome, now, true);
   }
 
   /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
-  async open(binding: RoomBinding, now: number): Promise<ActionOutcome> {
+  async open(binding: RoomBinding, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    return this.#seats.open(binding, now);
+    const admitted: string[] = [];
+    const outcome = this.#seats.open(binding, now, admitted);
+    const auto = admitted.map((participant) => ({ action: "room.admit", participant, outcome: "auto" }));
+    this.#audit.record(binding, SYSTEM, auto, now);
+    return this.#audit.settle(binding, by, "room.open", undefined, outcome, now);
   }
 
   /** Close the room for good: presences end, tokens are revoked, every expected client's record is written. */
-  async close(binding: RoomBinding, now: number, expected: string[]): Promise<ActionOutcome> {
+  async close(binding: RoomBinding, now: number, expected: string[], by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    if (this.#store.roomState() === "cancelled") return { ok: false, reason: "ended" };
+    if (this.#store.roomState() === "cancelled")
+      return this.#audit.settle(binding, by, "room.close", undefined, { ok: false, reason: "ended" }, now);
     this.#end(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now, "close");
     await this.#upkeep.deliver(now);
-    return { ok: true };
+    return this.#audit.settle(binding, by, "room.close", undefined, { ok: true }, now, true);
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
-  roster(binding: RoomBinding, expected: string[], now: number): SessionRoster {
-    return this.#attendance.roster(binding, expected, now);
+  roster(binding: RoomBinding, expected: string[], now: number, by = SYSTEM): SessionRoster {
+    const roster = this.#attendance.roster(binding, expected, now);
+    // Who attended is patient data (42 CFR Part 2): the read is recorded in the step that answers it.
+    this.#audit.record(binding, by, [{ action: "attendance.read", outcome: roster.final ? "final" : "live" }], now);
+    this.ctx.waitUntil(this.#audit.forward(binding.programId));
+    return roster;
   }
 
   /** The attendance records written at the end (the authoritative copy of what KV holds). */
@@ -108,12 +126,19 @@ export class SessionRoom extends DurableObject<Env> {
     binding: RoomBinding,
     clientId: string,
     change: AttendanceCorrection,
-    by: string,
+    by: AuditCall,
     now: number,
   ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
     await this.bind(binding, now);
-    const result = this.#attendance.correct(clientId, change, by, now);
+    const result = this.#attendance.correct(clientId, change, by.actor, now);
+    const outcome = result.ok
+      ? result.record
+        ? `v${result.record.version}`
+        : "excuse-noted"
+      : `refused:${result.reason}`;
+    this.#audit.record(binding, by, [{ action: "attendance.correct", participant: clientId, outcome }], now);
     if (result.ok && result.record) await this.#upkeep.deliver(now);
+    await this.#audit.forward(binding.programId);
     return result;
   }
 
@@ -125,31 +150,33 @@ export class SessionRoom extends DurableObject<Env> {
   }
 
   /** Admit a waiting participant into a free seat. */
-  async admit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+  async admit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    return this.#seats.admit(binding, participantId, now);
+    const outcome = this.#seats.admit(binding, participantId, now);
+    return this.#audit.settle(binding, by, "room.admit", participantId, outcome, now);
   }
 
   /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
-  async remove(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+  async remove(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const outcome = this.#seats.remove(binding, participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return outcome;
+    return this.#audit.settle(binding, by, "room.remove", participantId, outcome, now, true);
   }
 
   /** Let a removed participant back: they may join again (and wait again, under manual admission). */
-  async readmit(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+  async readmit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    return this.#seats.readmit(participantId, now);
+    const outcome = this.#seats.readmit(participantId, now);
+    return this.#audit.settle(binding, by, "room.readmit", participantId, outcome, now);
   }
 
   /** The client's enrollment ended or moved: tokens stop, seat freed, page told, platform told. */
-  async dismiss(binding: RoomBinding, participantId: string, now: number): Promise<ActionOutcome> {
+  async dismiss(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const outcome = this.#seats.dismiss(participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return outcome;
+    return this.#audit.settle(binding, by, "room.dismiss", participantId, outcome, now, true);
   }
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */
@@ -175,7 +202,9 @@ export class SessionRoom extends DurableObject<Env> {
     const known = this.#store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
     this.#store.setMeta("binding", binding);
-    if (this.#seats.newVersion(known, binding, now) === "cancelled") this.#tellPlatform(binding, "delete", "", now);
+    const change = this.#seats.newVersion(known, binding, now);
+    if (change !== "same") this.#audit.record(binding, SYSTEM, [{ action: "token.revoke", outcome: change }], now);
+    if (change === "cancelled") this.#tellPlatform(binding, "delete", "", now);
     await this.#upkeep.rearm(now);
   }
 
@@ -198,7 +227,7 @@ export class SessionRoom extends DurableObject<Env> {
         this.#end(binding, found?.expected ?? [], closesAt, now, "end");
       }
     }
-    await this.#upkeep.forwardAudit(binding.programId);
+    await this.#audit.forward(binding.programId);
     await this.#upkeep.callProvider();
     await this.#upkeep.poll(now);
     await this.#upkeep.deliver(now);

@@ -1,7 +1,9 @@
 import { CalendarBook } from "../calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
 import { migrate } from "../storage/migrations.ts";
+import type { KeyRing } from "../tokens/keys.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "./audit-store.ts";
+import { AuditTrail } from "./audit-trail.ts";
 import { EnrollmentBook } from "./enrollment-book.ts";
 import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "./enrollment-store.ts";
 import { FeedBook } from "./feed-book.ts";
@@ -9,6 +11,7 @@ import { FEED_MIGRATIONS, FeedStore } from "./feed-store.ts";
 import { INVITE_MIGRATIONS, InviteStore } from "./invite-store.ts";
 import { ProgramBook } from "./program-book.ts";
 import { PROGRAM_MIGRATIONS, ProgramStore } from "./program-store.ts";
+import { Recorder } from "./recorder.ts";
 import { SessionBook } from "./session-book.ts";
 import { SESSION_MIGRATIONS, SessionStore } from "./session-store.ts";
 import { SIGN_IN_MIGRATIONS, SignInStore } from "./sign-in-store.ts";
@@ -23,6 +26,8 @@ export interface DirectoryModules {
   sessions: SessionBook;
   enrollments: EnrollmentBook;
   audit: AuditStore;
+  trail: AuditTrail;
+  record: Recorder;
   calendar: CalendarBook;
   signIns: SignInStore;
   feeds: FeedBook;
@@ -46,21 +51,31 @@ export function migrateDirectory(sql: SqlStorage): void {
   for (const [name, migrations] of MIGRATIONS) migrate(sql, name, migrations);
 }
 
+/** What a directory reaches outside its SQLite: Workers KV and the signing keys, for the audit's checkpoints. */
+export interface DirectoryOutside {
+  kv: Pick<KVNamespace, "get" | "put">;
+  keys: () => Promise<KeyRing>;
+}
+
 /** Wire the stores and the modules that decide over them; every module shares the same stores. */
-export function openDirectory(sql: SqlStorage): DirectoryModules {
+export function openDirectory(sql: SqlStorage, outside: DirectoryOutside): DirectoryModules {
   const programs = new ProgramStore(sql);
   const sessions = new SessionStore(sql);
   const enrollments = new EnrollmentStore(sql);
   const tracks = new TrackStore(sql);
   const invites = new InviteStore(sql);
   const stores = { programs, sessions, enrollments, tracks };
+  const audit = new AuditStore(sql);
+  const trail = new AuditTrail({ store: audit, ...outside, programId: () => programs.get()?.id ?? null });
   return {
     programs,
     program: new ProgramBook(stores),
     tracks: new TrackBook({ programs, tracks, sessions, enrollments }),
     sessions: new SessionBook(stores),
     enrollments: new EnrollmentBook({ ...stores, invites }),
-    audit: new AuditStore(sql),
+    audit,
+    trail,
+    record: new Recorder(audit, programs, trail),
     calendar: new CalendarBook(sql, stores),
     signIns: new SignInStore(sql),
     feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),

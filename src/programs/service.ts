@@ -1,3 +1,4 @@
+import type { AuditCall } from "../../schemas/audit.ts";
 import type { Program, ProgramCreate, ProgramPatch } from "../../schemas/program.ts";
 import { DirectoryClient } from "../directory/client.ts";
 import { registerProgram } from "../directory/cron.ts";
@@ -18,9 +19,9 @@ export class ProgramService {
   }
 
   /** Create a program under a fresh opaque id. */
-  async create(input: ProgramCreate): Promise<PatchResult> {
+  async create(input: ProgramCreate, who: AuditCall): Promise<PatchResult> {
     const id = newId("prg");
-    const result = await this.ns.getByName(id).createProgram(id, input, isoInstant(this.clock.now()));
+    const result = await this.ns.getByName(id).createProgram(id, input, isoInstant(this.clock.now()), who);
     if (!result.ok && "exists" in result) throw new Error("program id collision");
     if (result.ok) await registerProgram(this.kv, id);
     return result as PatchResult;
@@ -32,8 +33,8 @@ export class ProgramService {
   }
 
   /** Patch settings; null when the program does not exist. */
-  async update(programId: string, patch: ProgramPatch): Promise<PatchResult | null> {
+  async update(programId: string, patch: ProgramPatch, who: AuditCall): Promise<PatchResult | null> {
     const dir = new DirectoryClient(this.ns).program(programId);
-    return dir ? dir.updateProgram(patch, isoInstant(this.clock.now())) : null;
+    return dir ? dir.updateProgram(patch, isoInstant(this.clock.now()), who) : null;
   }
 }

@@ -1,4 +1,5 @@
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
+import type { AuditCall } from "../../schemas/audit.ts";
 import type { Principal } from "../../schemas/auth.ts";
 import type { PresenceFact } from "../../schemas/webhooks/livekit.ts";
 import type { DirectoryClient } from "../directory/client.ts";
@@ -37,6 +38,12 @@ export type Denied = Failure & { denied: true };
 
 type StaffAction = "open" | "close" | "admit" | "readmit" | "remove";
 
+/** A caller: the verified principal and, for the audit trail, the request's id. */
+export type Caller = Principal & { requestId?: string };
+
+/** The caller as the room's audit entries name them. */
+const by = (who: Caller): AuditCall => ({ actor: who.sub, ...(who.requestId ? { requestId: who.requestId } : {}) });
+
 const HALF_DAY = 12 * 3600_000;
 
 /**
@@ -53,7 +60,7 @@ export class RoomGateway {
   }
 
   /** Ask for a place: a provider token, the waiting room, or the reason not. */
-  async join(sessionId: string, who: Principal): Promise<Result<{ answer: JoinAnswer }> | Denied> {
+  async join(sessionId: string, who: Caller): Promise<Result<{ answer: JoinAnswer }> | Denied> {
     const ticket = await this.#ticket(sessionId, who, "join");
     if (!ticket.ok) return ticket;
     const { binding } = ticket;
@@ -67,6 +74,7 @@ export class RoomGateway {
       binding,
       { id: who.sub, role: ticket.role, makeUp: ticket.makeUp, expected: ticket.expected },
       now,
+      who.requestId,
     );
     if (outcome.status === "waiting") return { ok: true, answer: { status: "waiting" } };
     if (outcome.status !== "admitted") return joinRefusal(outcome);
@@ -85,17 +93,17 @@ export class RoomGateway {
   }
 
   /** End the caller's own presence. */
-  async leave(sessionId: string, who: Principal): Promise<Result<object> | Denied> {
+  async leave(sessionId: string, who: Caller): Promise<Result<object> | Denied> {
     const ticket = await this.#ticket(sessionId, who, "join");
     if (!ticket.ok) return ticket;
-    return actionResult(await this.#room(sessionId).leave(ticket.binding, who.sub, this.#deps.clock.now()));
+    return actionResult(await this.#room(sessionId).leave(ticket.binding, who.sub, this.#deps.clock.now(), by(who)));
   }
 
   /** A facilitator's action on the room or on one participant. */
   async staff(
     action: StaffAction,
     sessionId: string,
-    who: Principal,
+    who: Caller,
     participantId = "",
   ): Promise<Result<object> | Denied> {
     const ticket = await this.#ticket(sessionId, who, "manage");
@@ -105,15 +113,15 @@ export class RoomGateway {
     const { binding } = ticket;
     switch (action) {
       case "open":
-        return actionResult(await room.open(binding, now));
+        return actionResult(await room.open(binding, now, by(who)));
       case "close":
-        return actionResult(await room.close(binding, now, ticket.expected));
+        return actionResult(await room.close(binding, now, ticket.expected, by(who)));
       case "admit":
-        return actionResult(await room.admit(binding, participantId, now));
+        return actionResult(await room.admit(binding, participantId, now, by(who)));
       case "readmit":
-        return actionResult(await room.readmit(binding, participantId, now));
+        return actionResult(await room.readmit(binding, participantId, now, by(who)));
       case "remove":
-        return actionResult(await room.remove(binding, participantId, now));
+        return actionResult(await room.remove(binding, participantId, now, by(who)));
     }
   }
 
@@ -121,26 +129,29 @@ export class RoomGateway {
    * A client's enrollment ended or moved: every room that may hold them lets them go now. Each room is
    * told independently; a failure is logged, and their next join is refused by the directory anyway.
    */
-  async dismiss(bindings: readonly RoomBinding[], clientId: string): Promise<number> {
+  async dismiss(bindings: readonly RoomBinding[], clientId: string, who: AuditCall): Promise<number> {
     const now = this.#deps.clock.now();
-    const results = await Promise.allSettled(bindings.map((b) => this.#room(b.session.id).dismiss(b, clientId, now)));
+    const results = await Promise.allSettled(
+      bindings.map((b) => this.#room(b.session.id).dismiss(b, clientId, now, who)),
+    );
     const failed = results.filter((r) => r.status === "rejected").length;
     if (failed > 0) log("warn", "room.dismiss.failed", { failed, rooms: bindings.length });
     return bindings.length - failed;
   }
 
   /** The roster: need to know, so only the session's facilitators and the program's admins (a manage ticket). */
-  async roster(sessionId: string, who: Principal): Promise<Result<{ roster: SessionRoster }>> {
+  async roster(sessionId: string, who: Caller): Promise<Result<{ roster: SessionRoster }>> {
     const ticket = await this.#ticket(sessionId, who, "manage");
     if (!ticket.ok) return ticket;
-    const roster = await this.#room(sessionId).roster(ticket.binding, ticket.expected, this.#deps.clock.now());
+    const room = this.#room(sessionId);
+    const roster = await room.roster(ticket.binding, ticket.expected, this.#deps.clock.now(), by(who));
     return { ok: true, roster };
   }
 
   /** A facilitator's attendance correction (before the end, only an excuse). */
   async correct(
     sessionId: string,
-    who: Principal,
+    who: Caller,
     clientId: string,
     change: AttendanceCorrection,
   ): Promise<Result<{ record: AttendanceRecord | null }>> {
@@ -150,7 +161,7 @@ export class RoomGateway {
       ticket.binding,
       clientId,
       change,
-      who.sub,
+      by(who),
       this.#deps.clock.now(),
     );
     return result.ok ? result : correctionRefusal(result.reason);

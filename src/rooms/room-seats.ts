@@ -135,8 +135,8 @@ export class RoomSeats {
     return { ok: true };
   }
 
-  /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
-  open(binding: RoomBinding, now: number): ActionOutcome {
+  /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap (their ids into `admitted`). */
+  open(binding: RoomBinding, now: number, admitted: string[] = []): ActionOutcome {
     const state = this.#store.roomState();
     if (state === "cancelled" || state === "closed" || now >= joinBounds(binding.session, binding.settings).closesAt) {
       return { ok: false, reason: "ended" };
@@ -147,6 +147,7 @@ export class RoomSeats {
       for (const w of this.#store.waiting()) {
         if (seatOrFull(binding.session.cap, this.#store.seated()).kind !== "admit") break;
         this.seat(w.id, w.role, now);
+        admitted.push(w.id);
       }
     }
     return { ok: true };

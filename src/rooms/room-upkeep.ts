@@ -1,9 +1,8 @@
-import { isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import type { RoomService } from "../video/livekit/room-service.ts";
 import { joinBounds } from "./admission.ts";
-import type { Joiner, JoinOutcome, RoomBinding } from "./binding.ts";
+import type { RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
 import type { LiveChannel } from "./live-channel.ts";
 import { reconcilePresence } from "./presence-reconcile.ts";
@@ -12,15 +11,11 @@ import { recordProviderFact } from "./provider-presence.ts";
 import { platformPresence } from "./room-seats.ts";
 import type { RoomStore } from "./room-store.ts";
 
-/** How long a room gathers audit events before forwarding them to the program's chain. */
-const AUDIT_BATCH_MS = 1000;
-
-/** What the upkeep reaches: the room's stores, its alarm, the program's chain and the ledger's KV. */
+/** What the upkeep reaches: the room's stores, its alarm, the video platform and the ledger's KV. */
 export interface UpkeepDeps {
   store: RoomStore;
   ledger: LedgerStore;
   ctx: DurableObjectState;
-  programs: Env["PROGRAMS"];
   kv: () => Pick<KVNamespace, "put">;
   calls: ProviderCallStore;
   /** The video platform's server API for this room's program, or null when it has none configured. */
@@ -44,69 +39,23 @@ function polling(binding: RoomBinding, store: RoomStore, now: number): boolean {
   );
 }
 
+/** How soon the alarm retries forwarding audit entries that the program's chain did not take. */
+const AUDIT_RETRY_MS = 5_000;
+
 /** Retry delay after `attempts` failures: 1 s, 2 s, 4 s … at most 5 minutes. */
 const backoff = (attempts: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
 /**
- * A room's outbound work after its synchronous writes: attendance records to KV, audit events to
- * the program's chain, and the alarm that retries both and ends the session. Nothing here decides
- * who sits where; everything here may fail and is retried.
+ * A room's outbound work after its synchronous writes: attendance records to KV, calls to the video
+ * platform, presence polls, and the alarm that retries them (and audit forwards, room-audit.ts) and
+ * ends the session. Nothing here decides who sits where; everything here may fail and is retried.
  */
 export class RoomUpkeep {
   readonly #d: UpkeepDeps;
-  #forwarding: Promise<void> | null = null;
   #calling: Promise<void> | null = null;
 
   constructor(deps: UpkeepDeps) {
     this.#d = deps;
-  }
-
-  /** Queue a join's audit entries (the attempt, and the token issued) in the step that decided it. */
-  auditJoin(binding: RoomBinding, who: Joiner, outcome: JoinOutcome, now: number): void {
-    this.#d.store.queueAudit(
-      [
-        { actor: who.id, action: "room.join", object: binding.session.id, outcome: outcome.status },
-        ...(outcome.status === "admitted"
-          ? [{ actor: who.id, action: "token.issue", object: outcome.jti, outcome: who.role }]
-          : []),
-      ],
-      isoInstant(now),
-    );
-    this.forwardAuditSoon(binding.programId);
-  }
-
-  /**
-   * Forward queued audit events shortly after answering, one forwarder at a time. The short wait
-   * batches a burst of joins into one call to the program's directory, so auditing does not add a
-   * Durable Object hop to every join; the events are durable in the room first.
-   */
-  forwardAuditSoon(programId: string): void {
-    if (this.#forwarding) return;
-    this.#forwarding = new Promise<void>((resolve) => setTimeout(resolve, AUDIT_BATCH_MS))
-      .then(() => this.forwardAudit(programId))
-      .finally(() => {
-        this.#forwarding = null;
-      });
-    this.#d.ctx.waitUntil(this.#forwarding);
-  }
-
-  /** Forward every queued audit event now; on failure the alarm retries. */
-  async forwardAudit(programId: string): Promise<void> {
-    const { store } = this.#d;
-    const dir = this.#d.programs.getByName(programId);
-    for (let batch = store.pendingAudit(); batch.length > 0; batch = store.pendingAudit()) {
-      try {
-        await dir.appendAudit(
-          batch.map((r) => ({ ...JSON.parse(r.body), at: r.at })),
-          batch[0]?.at ?? "",
-        );
-      } catch (err) {
-        log("warn", "audit.forward.retry", { error: (err as Error).name });
-        await this.rearm(Date.now());
-        return;
-      }
-      store.auditForwarded(batch.at(-1)?.seq ?? 0);
-    }
   }
 
   /** Tell the video platform right after answering; a failure is retried from the alarm. */
@@ -198,7 +147,10 @@ export class RoomUpkeep {
     const endAt =
       store.getMeta<number>("finalizedAt") === null ? joinBounds(binding.session, binding.settings).closesAt : null;
     const pollAt = polling(binding, store, now) && this.#d.video(binding) ? now + POLL_MS : null;
-    const next = [retryAt, callAt, endAt, pollAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
+    const auditAt = store.pendingAudit(1).length > 0 ? now + AUDIT_RETRY_MS : null;
+    const next = [retryAt, callAt, endAt, pollAt, auditAt]
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b)[0];
     if (next === undefined) {
       await ctx.storage.deleteAlarm();
       store.setMeta("alarmAt", null);

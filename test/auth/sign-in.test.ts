@@ -115,8 +115,8 @@ describe("one-time console sign-in (local development)", () => {
     expect(trail).toEqual(
       expect.arrayContaining([
         "adm_1 signin.create facilitator",
-        "fac_1 token.issue sign-in",
-        "anonymous signin.exchange denied",
+        "fac_1 signin.exchange token-issued",
+        "anonymous signin.exchange refused:not-found",
       ]),
     );
     expect(JSON.stringify(page.body)).not.toContain(code.split(".")[1]);

@@ -12,7 +12,7 @@ import { attendanceCsv } from "../../attendance/csv.ts";
 import { weeklyAttendance } from "../../attendance/weekly.ts";
 import { LedgerReader } from "../../ledger/reader.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
-import { audit } from "../audit.ts";
+import { audit, caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramClientParams, ProgramParams, SessionClientParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -145,22 +145,14 @@ export function attendanceRoutes() {
   return newRouter()
     .openapi(roster, async (c) => {
       const { sessionId } = c.req.valid("param");
-      const { roster } = unwrap(await c.var.services.gateway.roster(sessionId, c.var.principal));
-      // Reading who attended is a read of patient data (42 CFR Part 2): it is on the trail.
-      await audit(c, sessionId, [{ action: "attendance.read", object: sessionId, outcome: "roster" }]);
+      // Reading who attended is a read of patient data (42 CFR Part 2): the room records it as it answers.
+      const { roster } = unwrap(await c.var.services.gateway.roster(sessionId, caller(c)));
       return c.json(roster, 200);
     })
     .openapi(correct, async (c) => {
       const { sessionId, clientId } = c.req.valid("param");
-      const { services, principal } = c.var;
-      const result = unwrap(await services.gateway.correct(sessionId, principal, clientId, c.req.valid("json")));
-      await audit(c, sessionId, [
-        {
-          action: "attendance.correct",
-          object: clientId,
-          outcome: result.record ? `v${result.record.version}` : "excuse-noted",
-        },
-      ]);
+      const { services } = c.var;
+      const result = unwrap(await services.gateway.correct(sessionId, caller(c), clientId, c.req.valid("json")));
       return c.json({ record: result.record }, 200);
     })
     .openapi(week, async (c) => {
@@ -210,10 +202,11 @@ export function attendanceRoutes() {
           a.sessionId.localeCompare(b.sessionId) ||
           a.clientId.localeCompare(b.clientId),
       );
+      const csv = (c.req.header("accept") ?? "").includes("text/csv");
       await audit(c, programId, [
-        { action: "attendance.export", object: programId, outcome: `records:${records.length}` },
+        { action: "attendance.export", object: programId, outcome: `${csv ? "csv" : "json"}:${records.length}` },
       ]);
-      if ((c.req.header("accept") ?? "").includes("text/csv")) {
+      if (csv) {
         c.header("content-disposition", `attachment; filename="attendance-${from}-${to}.csv"`);
         return c.body(attendanceCsv(records), 200, { "content-type": "text/csv; charset=utf-8" }) as never;
       }

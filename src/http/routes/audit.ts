@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AuditPage } from "../../../schemas/audit.ts";
-import { csvField } from "../../attendance/csv.ts";
-import { audit } from "../audit.ts";
+import { auditCsv, chainHeaders } from "../../audit/export.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -13,13 +13,16 @@ const auditRoute = createRoute({
   path: "/v1/programs/{programId}/audit",
   operationId: "getAuditTrail",
   tags: ["audit"],
-  summary: "The program's audit trail (hash-chained, append-only); CSV with Accept: text/csv",
+  summary: "The program's audit trail (hash-chained, append-only, checkpointed); CSV with Accept: text/csv",
+  description:
+    "Each answer says whether the chain verifies: the page is re-hashed from the nearest signed checkpoint (`verify=full`: from the start) and the stored chain is held to the latest signed head, so edits, deletions, reordering and entries cut off the end are reported with their first position. The read itself is recorded. CSV exports carry the same status in `Audit-Chain` and `Audit-Checkpoint` headers and a `chain` column on every row.",
   ...secured(["admin"], "program"),
   request: {
     params: ProgramParams,
     query: z.object({
       after: z.coerce.number().int().min(0).default(0),
       limit: z.coerce.number().int().min(1).max(500).default(100),
+      verify: z.enum(["page", "full"]).default("page").meta({ description: "`full` re-hashes the whole trail" }),
     }),
   },
   responses: {
@@ -38,22 +41,17 @@ const auditRoute = createRoute({
 export function auditRoutes() {
   return newRouter().openapi(auditRoute, async (c) => {
     const { programId } = c.req.valid("param");
-    const { after, limit } = c.req.valid("query");
+    const { after, limit, verify } = c.req.valid("query");
     const dir = c.var.services.directory.program(programId);
     if (!dir || !(await dir.getProgram())) throw new ApiError("not-found", "No such program.");
-    const page = await dir.auditPage(after, limit);
-    await audit(c, programId, [
-      { action: "audit.export", object: programId, outcome: `entries:${page.entries.length}` },
-    ]);
+    const page = await dir.auditPage(after, limit, c.var.services.clock.now(), auditCall(c), verify === "full");
     if ((c.req.header("accept") ?? "").includes("text/csv")) {
-      const header = "seq,at,actor,action,object,outcome,prev,hash";
-      const rows = page.entries.map((e) =>
-        [e.seq, e.at, e.actor, e.action, e.object, e.outcome, e.prev, e.hash].map(csvField).join(","),
-      );
-      return c.body(`${[header, ...rows].join("\r\n")}\r\n`, 200, {
+      return c.body(auditCsv(page), 200, {
         "content-type": "text/csv; charset=utf-8",
+        ...chainHeaders(page.chain),
       }) as never;
     }
+    c.header("audit-chain", chainHeaders(page.chain)["audit-chain"]);
     return c.json(page, 200);
   });
 }

@@ -4,7 +4,7 @@ import { renderFeed } from "../../calendar-feed/ics.ts";
 import { hashInviteSecret, newInviteCode, parseInviteCode } from "../../directory/invite-code.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId, programIdOf } from "../../lib/ids.ts";
-import { audit } from "../audit.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
@@ -89,18 +89,16 @@ export function calendarFeedRoutes() {
       const feedId = newChildId("cal", programId);
       const { code, secret } = newInviteCode(feedId);
       const now = c.var.services.clock.now();
-      unwrap(await dir.createFeed(feedId, await hashInviteSecret(secret), subject, now));
-      await audit(c, programId, [{ action: "feed.create", object: feedId, outcome: subject.type }]);
+      unwrap(await dir.createFeed(feedId, await hashInviteSecret(secret), subject, now, auditCall(c)));
       const url = `${new URL(c.req.url).origin}/v1/calendars/${code}.ics`;
       return c.json({ feedId, url, subject, createdAt: isoInstant(now) }, 201);
     })
     .openapi(revokeFeed, async (c) => {
       const { feedId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(feedId);
-      if (!dir || !(await dir.stub.revokeFeed(feedId, c.var.services.clock.now()))) {
+      if (!dir || !(await dir.stub.revokeFeed(feedId, c.var.services.clock.now(), auditCall(c)))) {
         throw new ApiError("not-found", "No such live calendar feed.");
       }
-      await audit(c, feedId, [{ action: "feed.revoke", object: feedId, outcome: "ok" }]);
       return c.json({ revoked: true as const }, 200);
     })
     .openapi(readFeed, async (c) => {
@@ -114,17 +112,10 @@ export function calendarFeedRoutes() {
         await hashInviteSecret(parsed.secret),
         services.clock.now(),
         new URL(c.req.url).origin,
+        auditCall(c),
       );
+      // Reading a client's schedule is a read of patient data: the directory recorded which feed, never whose name.
       if (!feed) throw gone();
-      // Reading a client's schedule is a read of patient data: the trail says which feed, never whose name.
-      await audit(c, parsed.enrollmentId, [
-        {
-          actor: parsed.enrollmentId,
-          action: "feed.read",
-          object: feed.subject.id,
-          outcome: feed.subject.type,
-        },
-      ]);
       return c.body(renderFeed(feed.calendar), 200, {
         "content-type": "text/calendar; charset=utf-8",
         "cache-control": "private, max-age=300",

@@ -8,7 +8,7 @@ import {
 } from "../../../schemas/enrollment.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
-import { audit } from "../audit.ts";
+import { audit, auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -88,23 +88,25 @@ export function enrollmentRoutes() {
       const dir = c.var.services.directory.program(programId);
       if (!dir) throw new ApiError("not-found", "No such program.");
       const now = isoInstant(c.var.services.clock.now());
-      const { enrollment } = unwrap(await dir.createEnrollment(newChildId("enr", programId), c.req.valid("json"), now));
+      const id = newChildId("enr", programId);
+      const { enrollment } = unwrap(await dir.createEnrollment(id, c.req.valid("json"), now, auditCall(c)));
       c.header("location", `/v1/enrollments/${enrollment.id}`);
-      await audit(c, enrollment.id, [
-        { action: "enrollment.create", object: enrollment.id, outcome: enrollment.status },
-      ]);
       return c.json(enrollment, 201);
     })
     .openapi(listEnrollments, async (c) => {
       const { programId } = c.req.valid("param");
       const enrollments = await c.var.services.directory.program(programId)?.listEnrollments(c.req.valid("query"));
       if (!enrollments) throw new ApiError("not-found", "No such program.");
+      await audit(c, programId, [
+        { action: "enrollment.read", object: programId, outcome: `list:${enrollments.length}` },
+      ]);
       return c.json({ enrollments }, 200);
     })
     .openapi(getEnrollment, async (c) => {
       const { enrollmentId } = c.req.valid("param");
       const enrollment = await c.var.services.directory.ofChild(enrollmentId)?.stub.getEnrollment(enrollmentId);
       if (!enrollment) throw new ApiError("not-found", "No such enrollment.");
+      await audit(c, enrollmentId, [{ action: "enrollment.read", object: enrollmentId, outcome: enrollment.status }]);
       return c.json(enrollment, 200);
     })
     .openapi(patchEnrollment, async (c) => {
@@ -112,12 +114,12 @@ export function enrollmentRoutes() {
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
       const now = isoInstant(c.var.services.clock.now());
-      const { enrollment, dismiss } = unwrap(await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now));
+      const who = auditCall(c);
+      const { enrollment, dismiss } = unwrap(
+        await dir.stub.updateEnrollment(enrollmentId, c.req.valid("json"), now, who),
+      );
       // A discharge, step-down or transfer counts in the rooms open now, not only at the next join.
-      if (dismiss.length > 0) await c.var.services.gateway.dismiss(dismiss, enrollment.clientId);
-      await audit(c, enrollmentId, [
-        { action: "enrollment.update", object: enrollmentId, outcome: `${enrollment.status}:${enrollment.trackId}` },
-      ]);
+      if (dismiss.length > 0) await c.var.services.gateway.dismiss(dismiss, enrollment.clientId, who);
       return c.json(enrollment, 200);
     });
 }

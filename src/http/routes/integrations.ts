@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { CalendarConfigInput, CalendarConfigView, EnrollmentEmail } from "../../../schemas/calendar.ts";
-import { audit } from "../audit.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { EnrollmentParams, ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -75,16 +75,17 @@ export function integrationRoutes() {
       const { programId } = c.req.valid("param");
       const dir = c.var.services.directory.program(programId);
       if (!dir) throw new ApiError("not-found", "No such program.");
-      const { config } = unwrap(await dir.putCalendarConfig(c.req.valid("json"), c.var.services.clock.now()));
-      await audit(c, programId, [{ action: "integration.update", object: programId, outcome: "calendar" }]);
+      const { config } = unwrap(
+        await dir.putCalendarConfig(c.req.valid("json"), c.var.services.clock.now(), auditCall(c)),
+      );
       return c.json(config, 200);
     })
     .openapi(putEmail, async (c) => {
       const { enrollmentId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
-      unwrap(await dir.stub.setEnrollmentEmail(enrollmentId, c.req.valid("json").email, c.var.services.clock.now()));
-      await audit(c, enrollmentId, [{ action: "enrollment.email", object: enrollmentId, outcome: "hashed" }]);
+      const email = c.req.valid("json").email;
+      unwrap(await dir.stub.setEnrollmentEmail(enrollmentId, email, c.var.services.clock.now(), auditCall(c)));
       return c.body(null, 204);
     });
 }

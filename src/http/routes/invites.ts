@@ -3,7 +3,7 @@ import { Instant } from "../../../schemas/common.ts";
 import { hashInviteSecret, newInviteCode, parseInviteCode } from "../../directory/invite-code.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { mintApiToken } from "../../tokens/api-token.ts";
-import { audit } from "../audit.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { EnrollmentParams } from "../params.ts";
@@ -90,9 +90,13 @@ export function inviteRoutes() {
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
       const { code, secret } = newInviteCode(enrollmentId);
       const { expiresAt } = unwrap(
-        await dir.stub.createInvite(enrollmentId, await hashInviteSecret(secret), c.var.services.clock.now()),
+        await dir.stub.createInvite(
+          enrollmentId,
+          await hashInviteSecret(secret),
+          c.var.services.clock.now(),
+          auditCall(c),
+        ),
       );
-      await audit(c, enrollmentId, [{ action: "invite.create", object: enrollmentId, outcome: "ok" }]);
       const inviteUrl = `${new URL(c.req.url).origin}/join#invite=${code}`;
       return c.json({ code, inviteUrl, expiresAt: isoInstant(expiresAt) }, 201);
     })
@@ -100,8 +104,7 @@ export function inviteRoutes() {
       const { enrollmentId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(enrollmentId);
       if (!dir) throw new ApiError("not-found", "No such enrollment.");
-      const revoked = await dir.stub.revokeInvites(enrollmentId);
-      await audit(c, enrollmentId, [{ action: "invite.revoke", object: enrollmentId, outcome: `revoked:${revoked}` }]);
+      const revoked = await dir.stub.revokeInvites(enrollmentId, c.var.services.clock.now(), auditCall(c));
       return c.json({ revoked }, 200);
     })
     .openapi(exchange, async (c) => {
@@ -111,14 +114,10 @@ export function inviteRoutes() {
       const dir = services.directory.ofChild(parsed.enrollmentId);
       const now = services.clock.now();
       const who = dir
-        ? await dir.stub.redeemInvite(parsed.enrollmentId, await hashInviteSecret(parsed.secret), now)
+        ? await dir.stub.redeemInvite(parsed.enrollmentId, await hashInviteSecret(parsed.secret), now, auditCall(c))
         : null;
-      if (!who) {
-        await audit(c, parsed.enrollmentId, [
-          { action: "invite.exchange", object: parsed.enrollmentId, outcome: "denied" },
-        ]);
-        throw refused();
-      }
+      // The directory recorded the exchange (or its refusal) in the step that decided it.
+      if (!who) throw refused();
       const nowS = Math.floor(now / 1000);
       const token = await mintApiToken(await services.keyRing(), {
         sub: who.clientId,
@@ -129,9 +128,6 @@ export function inviteRoutes() {
         now: nowS,
         ttlSeconds: INVITE_SESSION_SECONDS,
       });
-      await audit(c, who.programId, [
-        { actor: who.clientId, action: "token.issue", object: parsed.enrollmentId, outcome: "invite" },
-      ]);
       return c.json({ token, expiresAt: isoInstant((nowS + INVITE_SESSION_SECONDS) * 1000), ...who }, 200);
     });
 }

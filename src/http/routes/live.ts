@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { LiveMessage } from "../../../schemas/live.ts";
+import { audit } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -45,6 +46,8 @@ export function liveRoutes() {
     const { sessionId } = c.req.valid("param");
     const { principal, services } = c.var;
     const { response } = unwrap(await services.gateway.live(sessionId, principal, c.req.raw));
+    // The staff feed shows who waits and who is in the room: opening it is a read, recorded like the roster.
+    await audit(c, sessionId, [{ action: "live.connect", object: sessionId, outcome: "ok" }]);
     return response as never;
   });
 }

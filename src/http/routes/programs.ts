@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Program, ProgramCreate, ProgramPatch } from "../../../schemas/program.ts";
-import { audit } from "../audit.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -52,11 +52,10 @@ const notFound = () => new ApiError("not-found", "No such program.");
 export function programRoutes() {
   return newRouter()
     .openapi(createProgram, async (c) => {
-      const result = await c.var.services.programs.create(c.req.valid("json"));
+      const result = await c.var.services.programs.create(c.req.valid("json"), auditCall(c));
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
       c.header("location", `/v1/programs/${result.program.id}`);
-      await audit(c, result.program.id, [{ action: "program.create", object: result.program.id, outcome: "ok" }]);
       return c.json(result.program, 201);
     })
     .openapi(getProgram, async (c) => {
@@ -67,12 +66,10 @@ export function programRoutes() {
     })
     .openapi(patchProgram, async (c) => {
       const { programId } = c.req.valid("param");
-      const result = await c.var.services.programs.update(programId, c.req.valid("json"));
+      const result = await c.var.services.programs.update(programId, c.req.valid("json"), auditCall(c));
       if (!result) throw notFound();
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
-      const fields = Object.keys(c.req.valid("json")).sort().join("+");
-      await audit(c, programId, [{ action: "program.update", object: programId, outcome: fields }]);
       return c.json(result.program, 200);
     });
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { JoinAdmitted, JoinWaiting, RoomActionResult } from "../../../schemas/room.ts";
 import type { Failure } from "../../directory/result.ts";
 import type { Denied } from "../../rooms/room-gateway.ts";
-import { audit } from "../audit.ts";
+import { audit, caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ParticipantParams, SessionParams } from "../params.ts";
@@ -79,7 +79,10 @@ const removeRoute = createRoute({
   },
 });
 
-/** The gateway's result as the answer: a refused ticket is audited, any failure becomes its problem. */
+/**
+ * The gateway's result as the answer: a refused ticket (not the session's participant or staff) is
+ * recorded here, since no room was asked; the room records everything it decides itself.
+ */
 async function settle<T extends { ok: true }>(
   c: Context<AppEnv>,
   sessionId: string,
@@ -90,11 +93,6 @@ async function settle<T extends { ok: true }>(
     await audit(c, sessionId, [{ action: what, object: sessionId, outcome: `denied:${result.reason}` }]);
   }
   return unwrap<T>(result as T | Failure);
-}
-
-/** Record a staff action on a room. */
-function recorded(c: Context<AppEnv>, sessionId: string, action: string, object = sessionId) {
-  return audit(c, sessionId, [{ action, object, outcome: "ok" }]);
 }
 
 const staffActions = [
@@ -128,7 +126,7 @@ export function roomRoutes() {
         c,
         sessionId,
         "room.join",
-        await c.var.services.gateway.join(sessionId, c.var.principal),
+        await c.var.services.gateway.join(sessionId, caller(c)),
       );
       // The room audits the join itself, in the same step as the seat (SessionRoom.join).
       return answer.status === "admitted" ? c.json(answer, 200) : c.json(answer, 202);
@@ -137,32 +135,28 @@ export function roomRoutes() {
       action("leaveSession", "/v1/sessions/{sessionId}/leave", "End the caller's presence", everyone, SessionParams),
       async (c) => {
         const { sessionId } = c.req.valid("param");
-        await settle(c, sessionId, "room.join", await c.var.services.gateway.leave(sessionId, c.var.principal));
-        await recorded(c, sessionId, "room.leave");
+        await settle(c, sessionId, "room.leave", await c.var.services.gateway.leave(sessionId, caller(c)));
         return c.json({ ok: true as const }, 200);
       },
     )
     .openapi(removeRoute, async (c) => {
       const { sessionId, participantId } = c.req.valid("param");
-      const result = await c.var.services.gateway.staff("remove", sessionId, c.var.principal, participantId);
-      await settle(c, sessionId, "room.manage", result);
-      await recorded(c, sessionId, "room.remove", participantId);
+      const result = await c.var.services.gateway.staff("remove", sessionId, caller(c), participantId);
+      await settle(c, sessionId, "room.remove", result);
       return c.json({ ok: true as const }, 200);
     });
   for (const [operationId, verb, path, summary, audited] of staffActions) {
     app.openapi(action(operationId, path, summary, staff, SessionParams), async (c) => {
       const { sessionId } = c.req.valid("param");
-      await settle(c, sessionId, "room.manage", await c.var.services.gateway.staff(verb, sessionId, c.var.principal));
-      await recorded(c, sessionId, audited);
+      await settle(c, sessionId, audited, await c.var.services.gateway.staff(verb, sessionId, caller(c)));
       return c.json({ ok: true as const }, 200);
     });
   }
   for (const [operationId, verb, path, summary, audited] of participantActions) {
     app.openapi(action(operationId, path, summary, staff, ParticipantParams), async (c) => {
       const { sessionId, participantId } = c.req.valid("param");
-      const result = await c.var.services.gateway.staff(verb, sessionId, c.var.principal, participantId);
-      await settle(c, sessionId, "room.manage", result);
-      await recorded(c, sessionId, audited, participantId);
+      const result = await c.var.services.gateway.staff(verb, sessionId, caller(c), participantId);
+      await settle(c, sessionId, audited, result);
       return c.json({ ok: true as const }, 200);
     });
   }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { Session, SessionCreate, SessionList, SessionMove, SessionRange } from "../../../schemas/session.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
-import { audit } from "../audit.ts";
+import { audit, auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -106,22 +106,28 @@ export function sessionRoutes() {
       const { programId } = c.req.valid("param");
       const dir = c.var.services.directory.program(programId);
       if (!dir || !(await dir.getProgram())) throw new ApiError("not-found", "No such program.");
-      return c.json(await dir.listSessions(c.req.valid("query"), c.var.principal), 200);
+      const list = await dir.listSessions(c.req.valid("query"), c.var.principal);
+      // Who is booked into which session is the fact of attending (42 CFR Part 2): reads are recorded.
+      await audit(c, programId, [
+        { action: "session.read", object: programId, outcome: `list:${list.sessions.length}` },
+      ]);
+      return c.json(list, 200);
     })
     .openapi(createSession, async (c) => {
       const { programId } = c.req.valid("param");
       const dir = c.var.services.directory.program(programId);
       if (!dir) throw new ApiError("not-found", "No such program.");
       const now = isoInstant(c.var.services.clock.now());
-      const { session } = unwrap(await dir.createSession(newChildId("ses", programId), c.req.valid("json"), now));
+      const id = newChildId("ses", programId);
+      const { session } = unwrap(await dir.createSession(id, c.req.valid("json"), now, auditCall(c)));
       c.header("location", `/v1/sessions/${session.id}`);
-      await audit(c, session.id, [{ action: "session.create", object: session.id, outcome: session.kind }]);
       return c.json(session, 201);
     })
     .openapi(getSession, async (c) => {
       const { sessionId } = c.req.valid("param");
       const session = await directoryOf(c, sessionId).viewSession(sessionId, c.var.principal);
       if (!session) throw new ApiError("not-found", "No such session.");
+      await audit(c, sessionId, [{ action: "session.read", object: sessionId, outcome: session.status }]);
       return c.json(session, 200);
     })
     .openapi(moveSession, async (c) => {
@@ -129,23 +135,24 @@ export function sessionRoutes() {
       const { services, principal } = c.var;
       const now = services.clock.now();
       const { binding } = unwrap(
-        await directoryOf(c, sessionId).moveSession(sessionId, c.req.valid("json"), principal, isoInstant(now)),
+        await directoryOf(c, sessionId).moveSession(
+          sessionId,
+          c.req.valid("json"),
+          principal,
+          isoInstant(now),
+          auditCall(c),
+        ),
       );
       await services.gateway.rebind([binding]);
-      await audit(c, sessionId, [
-        { action: "session.move", object: sessionId, outcome: `v${binding.session.version}` },
-      ]);
       return c.json(binding.session, 200);
     })
     .openapi(cancelSession, async (c) => {
       const { sessionId } = c.req.valid("param");
       const { services, principal } = c.var;
       const now = services.clock.now();
-      const { binding } = unwrap(await directoryOf(c, sessionId).cancelSession(sessionId, principal, isoInstant(now)));
+      const dir = directoryOf(c, sessionId);
+      const { binding } = unwrap(await dir.cancelSession(sessionId, principal, isoInstant(now), auditCall(c)));
       await services.gateway.rebind([binding]);
-      await audit(c, sessionId, [
-        { action: "session.cancel", object: sessionId, outcome: `v${binding.session.version}` },
-      ]);
       return c.json(binding.session, 200);
     });
 }

@@ -10,7 +10,7 @@ import { hashInviteSecret, newInviteCode, parseInviteCode } from "../../director
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId, programIdOf } from "../../lib/ids.ts";
 import { mintApiToken } from "../../tokens/api-token.ts";
-import { audit } from "../audit.ts";
+import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
@@ -86,8 +86,9 @@ export function signInRoutes() {
       const { code, secret } = newInviteCode(id);
       const now = services.clock.now();
       const expiresAt = now + CODE_SECONDS * 1000;
-      unwrap(await dir.createSignIn(id, await hashInviteSecret(secret), { staffId, role }, expiresAt, now));
-      await audit(c, programId, [{ action: "signin.create", object: id, outcome: role }]);
+      unwrap(
+        await dir.createSignIn(id, await hashInviteSecret(secret), { staffId, role }, expiresAt, now, auditCall(c)),
+      );
       const signInUrl = `${new URL(c.req.url).origin}/console#signin=${code}`;
       return c.json({ code, signInUrl, expiresAt: isoInstant(expiresAt) }, 201);
     })
@@ -101,13 +102,10 @@ export function signInRoutes() {
       const now = services.clock.now();
       const grant = await services.directory
         .program(programId)
-        ?.redeemSignIn(id, await hashInviteSecret(parsed.secret), now);
-      if (!grant) {
-        await audit(c, programId, [{ action: "signin.exchange", object: id, outcome: "denied" }]);
-        throw refused();
-      }
+        ?.redeemSignIn(id, await hashInviteSecret(parsed.secret), now, auditCall(c));
+      // The directory recorded the exchange (or its refusal) in the step that decided it.
+      if (!grant) throw refused();
       const token = await staffToken(c.var.services, grant, programId, Math.floor(now / 1000));
-      await audit(c, programId, [{ actor: grant.staffId, action: "token.issue", object: id, outcome: "sign-in" }]);
       return c.json({ ...token, staffId: grant.staffId, role: grant.role, programId }, 200);
     });
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Track, TrackCreate, TrackPatch } from "../../../schemas/track.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
-import { audit } from "../audit.ts";
+import { audit, auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramClientParams, ProgramParams, TrackParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
@@ -109,20 +109,29 @@ export function trackRoutes() {
       const dir = c.var.services.directory.program(programId);
       if (!dir) throw new ApiError("not-found", "No such program.");
       const { track, plan } = unwrap(
-        await dir.createTrack(newChildId("trk", programId), c.req.valid("json"), c.var.services.clock.now()),
+        await dir.createTrack(
+          newChildId("trk", programId),
+          c.req.valid("json"),
+          c.var.services.clock.now(),
+          auditCall(c),
+        ),
       );
       c.header("location", `/v1/tracks/${track.id}`);
-      await audit(c, track.id, [{ action: "track.create", object: track.id, outcome: track.kind }]);
       return c.json({ ...track, plan }, 201);
     })
     .openapi(listTracks, async (c) => {
-      const dir = c.var.services.directory.program(c.req.valid("param").programId);
-      return c.json({ tracks: dir ? await dir.listTracks() : [] }, 200);
+      const { programId } = c.req.valid("param");
+      const dir = c.var.services.directory.program(programId);
+      const tracks = dir ? await dir.listTracks() : [];
+      // Individual and family series name their clients: reads are recorded like the sessions'.
+      await audit(c, programId, [{ action: "track.read", object: programId, outcome: `list:${tracks.length}` }]);
+      return c.json({ tracks }, 200);
     })
     .openapi(getTrack, async (c) => {
       const { trackId } = c.req.valid("param");
       const found = await c.var.services.directory.ofChild(trackId)?.stub.getTrack(trackId);
       if (!found) throw new ApiError("not-found", "No such track.");
+      await audit(c, trackId, [{ action: "track.read", object: trackId, outcome: found.track.status }]);
       return c.json({ ...found.track, plan: found.plan }, 200);
     })
     .openapi(patchTrack, async (c) => {
@@ -130,19 +139,17 @@ export function trackRoutes() {
       const dir = c.var.services.directory.ofChild(trackId);
       if (!dir) throw new ApiError("not-found", "No such track.");
       const { track, plan, bindings } = unwrap(
-        await dir.stub.updateTrack(trackId, c.req.valid("json"), c.var.services.clock.now()),
+        await dir.stub.updateTrack(trackId, c.req.valid("json"), c.var.services.clock.now(), auditCall(c)),
       );
       await c.var.services.gateway.rebind(bindings);
-      await audit(c, trackId, [{ action: "track.update", object: trackId, outcome: "ok" }]);
       return c.json({ ...track, plan }, 200);
     })
     .openapi(endTrack, async (c) => {
       const { trackId } = c.req.valid("param");
       const dir = c.var.services.directory.ofChild(trackId);
       if (!dir) throw new ApiError("not-found", "No such track.");
-      const { track, bindings } = unwrap(await dir.stub.endTrack(trackId, c.var.services.clock.now()));
+      const { track, bindings } = unwrap(await dir.stub.endTrack(trackId, c.var.services.clock.now(), auditCall(c)));
       await c.var.services.gateway.rebind(bindings);
-      await audit(c, trackId, [{ action: "track.end", object: trackId, outcome: "ok" }]);
       return c.json(track, 200);
     })
     .openapi(clientPlan, async (c) => {
@@ -163,6 +170,7 @@ export function trackRoutes() {
       const bounds = isoWeekBounds(week, program.timezone);
       const plan = await dir.clientPlan(clientId, bounds);
       if (!plan) throw new ApiError("not-found", "No such program.");
+      await audit(c, programId, [{ action: "plan.read", object: clientId, outcome: `week:${week}` }]);
       return c.json({ week, ...plan }, 200);
     });
 }
