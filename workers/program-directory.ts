@@ -247,8 +247,9 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Apply a verified calendar delivery once (dedupe, ordering, occurrences) and queue its follow-up work. */
-  ingestCalendar(delivery: CalendarDelivery, now: number) {
-    return this.#m.record.synced(`calendar:${delivery.source}`, now, this.#m.calendar.ingest(delivery, now));
+  ingestCalendar(delivery: CalendarDelivery, now: number, requestId?: string) {
+    const who = { actor: `calendar:${delivery.source}`, requestId };
+    return this.#m.record.synced(who, now, this.#m.calendar.ingest(delivery, now));
   }
 
   /** Lease due calendar work (syncs, fetches, renewals); the cron passes `reconcile` to schedule the periodic ones. */
@@ -258,7 +259,7 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Record what a Worker did with its lease: changes to apply, sync tokens, renewed channels and subscriptions. */
   completeCalendarWork(results: WorkResult[], now: number) {
-    return this.#m.record.synced("calendar:sync", now, this.#m.calendar.complete(results, now));
+    return this.#m.record.synced({ actor: "calendar:sync" }, now, this.#m.calendar.complete(results, now));
   }
 
   /** Store a one-time sign-in code's hash for a staff member of this program. */

@@ -25,6 +25,8 @@ import {
 export interface ApplyOutcome {
   bindings: RoomBinding[];
   effects: Record<string, number>;
+  /** Every session written, and how (for the audit trail: the calendar changed it). */
+  changed: { id: string; effect: string; version: number }[];
 }
 
 /**
@@ -51,7 +53,7 @@ export class CalendarApplier {
 
   /** Apply each change in order; changes that do not satisfy the contract are skipped and counted. */
   apply(changes: readonly unknown[], program: Program, now: number): ApplyOutcome {
-    const out: ApplyOutcome = { bindings: [], effects: {} };
+    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [] };
     const { config } = this.config.get(now);
     for (const raw of changes) {
       const parsed = CalendarChange.safeParse(raw);
@@ -127,6 +129,7 @@ export class CalendarApplier {
         const cancelled = cancelSession(dup, isoInstant(now));
         this.sessions.put(cancelled);
         out.bindings.push(binding(program, cancelled));
+        out.changed.push({ id: cancelled.id, effect: "cancelled", version: cancelled.version });
         count(out, "cancelled");
       }
     }
@@ -162,6 +165,7 @@ export class CalendarApplier {
     let saved = rec;
     if (plan.effect !== "none") {
       this.sessions.put(plan.session);
+      out.changed.push({ id: plan.session.id, effect: plan.effect, version: plan.session.version });
       saved = { ...rec, sessionId: plan.session.id };
       if (plan.effect === "moved" || plan.effect === "cancelled" || plan.effect === "people-removed") {
         out.bindings.push(binding(program, plan.session));

@@ -128,7 +128,7 @@ export class CalendarBook {
     if (!program || !enrollment) return fail("not-found", "No such enrollment.");
     if (enrollment.status === "discharged") return fail("conflict", "The client was discharged.");
     this.config.putEmailHash(enrollmentId, enrollment.clientId, hash);
-    const out: ApplyOutcome = { bindings: [], effects: {} };
+    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [] };
     const events = this.events.eventsWith(`h:${hash}`, REPLAN_LIMIT);
     for (const e of events) this.applier.replan(e.source, e.externalId, program, now, out);
     return { ok: true, matched: events.length };
@@ -139,7 +139,7 @@ export class CalendarBook {
     const program = this.programs.get();
     if (!program) return null;
     if (delivery.deliveryId !== null && !this.events.firstDelivery(delivery.source, delivery.deliveryId, now)) {
-      return { status: "duplicate", bindings: [], effects: {} };
+      return { status: "duplicate", bindings: [], effects: {}, changed: [] };
     }
     for (const order of delivery.work ?? []) this.work.enqueue(order, now);
     return { status: "applied", ...this.applier.apply(delivery.changes, program, now) };

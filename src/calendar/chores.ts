@@ -61,7 +61,7 @@ export class CalendarChores {
 
   /** Apply what the Worker fetched and renewed; `again` when news arrived during the lease. */
   complete(results: readonly WorkResult[], program: Program, now: number): ApplyOutcome & { again: boolean } {
-    const out: ApplyOutcome & { again: boolean } = { bindings: [], effects: {}, again: false };
+    const out: ApplyOutcome & { again: boolean } = { bindings: [], effects: {}, changed: [], again: false };
     for (const r of results) {
       if (!r.ok) {
         this.work.retryLater(r.kind, r.ref, now);
@@ -73,6 +73,7 @@ export class CalendarChores {
       }
       const applied = this.applier.apply(changes, program, now);
       out.bindings.push(...applied.bindings);
+      out.changed.push(...applied.changed);
       for (const [k, n] of Object.entries(applied.effects)) out.effects[k] = (out.effects[k] ?? 0) + n;
       if (r.kind === "google-sync" && "nextSyncToken" in r && r.nextSyncToken) {
         this.config.putSyncToken("google", r.ref, r.nextSyncToken, now);

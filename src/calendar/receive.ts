@@ -24,6 +24,8 @@ export interface ReceiveDeps {
   directory: DirectoryClient;
   rooms: Env["ROOMS"];
   now: number;
+  /** The request's id, on the audit entries of the sessions a delivery changes. */
+  requestId?: string;
   /** Run the program's follow-up work after the answer has gone (the route passes `waitUntil`). */
   defer: (programId: string, filter: WorkFilter) => void;
 }
@@ -77,7 +79,7 @@ export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveD
   const quick = source.data === "microsoft" ? 202 : 200;
   if (delivery === "ignored") return { ok: true, status: quick, receipt: { status: "ignored" } };
 
-  const outcome = await dir.ingestCalendar(delivery, deps.now);
+  const outcome = await dir.ingestCalendar(delivery, deps.now, deps.requestId);
   if (!outcome) return notFound;
   log("info", "calendar.webhook", { ...fields, status: outcome.status, ...outcome.effects });
   await rebindRooms(deps.rooms, outcome.bindings, deps.now);

@@ -46,16 +46,17 @@ export class Recorder {
   }
 
   /** Sessions a calendar created, moved or cancelled: one entry each, in the step that changed them, the calendar as actor. */
-  synced<T extends { bindings: readonly { session: { id: string; status: string; version: number } }[] } | null>(
-    actor: string,
+  synced<T extends { changed: readonly { id: string; effect: string; version: number }[] } | null>(
+    who: AuditCall,
     now: number,
     outcome: T,
   ): T {
-    const events = (outcome?.bindings ?? []).map(({ session }) => ({
-      actor,
+    const events = (outcome?.changed ?? []).map((c) => ({
+      actor: who.actor,
+      ...(who.requestId ? { requestId: who.requestId } : {}),
       action: "session.sync",
-      object: session.id,
-      outcome: `${session.status}:v${session.version}`,
+      object: c.id,
+      outcome: `${c.effect}:v${c.version}`,
     }));
     if (events.length > 0) this.append(events, now);
     return outcome;

@@ -76,9 +76,10 @@ export class RoomAudit {
   /** Queue a join's entries (the attempt, and the token issued) in the step that decided it; forwarded right after. */
   join(binding: RoomBinding, who: Joiner, outcome: JoinOutcome, now: number, requestId?: string): void {
     const by = { actor: who.id, ...(requestId ? { requestId } : {}) };
-    const said: RoomSaid[] = [{ action: "room.join", outcome: outcome.status }];
-    if (outcome.status === "admitted")
-      said.push({ action: "token.issue", outcome: `${who.role}:${outcome.jti}`.slice(0, 64) });
+    const said: RoomSaid[] = [{ action: "room.join", participant: who.id, outcome: outcome.status }];
+    if (outcome.status === "admitted") {
+      said.push({ action: "token.issue", participant: who.id, outcome: `${who.role}:${outcome.jti}`.slice(0, 64) });
+    }
     this.record(binding, by, said, now);
     this.#d.ctx.waitUntil(this.forward(binding.programId));
   }

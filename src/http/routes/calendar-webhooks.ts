@@ -77,6 +77,7 @@ export function calendarWebhookRoutes() {
         directory: services.directory,
         rooms: services.rooms,
         now: services.clock.now(),
+        requestId: c.var.requestId,
         defer: (id, filter) =>
           defer(
             c,
