@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { Id, Instant, SubjectId } from "./common.ts";
+import { Id, Instant, SubjectId, visible } from "./common.ts";
 import { SessionKind } from "./session.ts";
 import { CalendarSource } from "./webhooks/change.ts";
 
 /** The `trackRef` that maps every event of a source that no more specific mapping names. */
 export const ANY_TRACK_REF = "*";
 
-const TrackRef = z.string().min(1).max(1024).meta({
+const TrackRef = visible(z.string().min(1).max(1024)).meta({
   description:
     'Google calendar id, Cal.com event type id, Calendly event type URI, Graph subscription id, or the standard payload\'s trackRef; "*" matches the rest',
 });

@@ -74,11 +74,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * as something else), and well-formed Unicode (no lone surrogates).
  */
 export function plainText(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
+  return visible(z.string().trim().min(1).max(max));
+}
+
+/** The same checks on any string a person or a sender typed (identifiers included), without trimming it. */
+export function visible<T extends z.ZodString>(schema: T) {
+  return schema
     .refine((s) => !LONE_SURROGATE.test(s), "must be well-formed Unicode (no lone surrogates)")
     .refine((s) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(s), "must not hold control or bidi-override characters");
 }

@@ -56,6 +56,14 @@ export const WorkerEnv = z.object({
       .max(100 * 1024 * 1024)
       .default(256 * 1024),
   ),
+  MAX_TOKEN_LIFETIME: Optional.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int()
+      .min(300)
+      .max(24 * 3600)
+      .default(12 * 3600),
+  ),
   LOG_LEVEL: Optional.pipe(LogLevel.default("info")),
   DEV_SIGN_IN: Optional,
   GOOGLE_CALENDAR_API_URL: Optional.pipe(z.url().default("https://www.googleapis.com/calendar/v3")),
@@ -82,6 +90,8 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
       : undefined,
   corsOrigins: e.CORS_ORIGINS,
   maxBodyBytes: e.MAX_BODY_BYTES,
+  /** The longest lifetime (`exp − iat`, seconds) a bearer token may claim; minted ones are capped to it. */
+  maxTokenLifetime: e.MAX_TOKEN_LIFETIME,
   logLevel: e.LOG_LEVEL,
   /** One-time console sign-in codes: only where `DEV_SIGN_IN` is exactly `on` (local development). */
   devSignIn: e.DEV_SIGN_IN === "on",

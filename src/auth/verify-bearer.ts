@@ -10,6 +10,8 @@ export interface TrustConfig {
   localIssuer: string;
   localAudience: string;
   external?: { issuer: string; audience: string; jwksUrl: string };
+  /** The longest lifetime (`exp − iat`, seconds) a token may claim; MAX_TOKEN_LIFETIME, 12 h by default. */
+  maxLifetime?: number;
 }
 
 export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
@@ -21,16 +23,17 @@ const CLOCK_TOLERANCE_S = 30;
 /** Local API tokens older than this are refused whatever their `exp`. */
 const MAX_TOKEN_AGE_S = 24 * 3600;
 /**
- * The longest lifetime (`exp − iat`) a bearer token may claim, local or external: a stolen token
- * with `exp` a year away must not work for a year. 12 hours covers a clinic day.
+ * The default longest lifetime (`exp − iat`) a bearer token may claim, local or external: a stolen
+ * token with `exp` a year away must not work for a year. 12 hours covers a clinic day;
+ * `MAX_TOKEN_LIFETIME` (seconds, 300 to 86400) changes it.
  */
 export const MAX_TOKEN_LIFETIME_S = 12 * 3600;
 
 /** Asymmetric algorithms accepted from the external provider; never `none` nor HMAC. */
 const EXTERNAL_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
 
-function tooLong(payload: { exp?: number; iat?: number }): boolean {
-  return (payload.exp ?? 0) - (payload.iat ?? 0) > MAX_TOKEN_LIFETIME_S;
+function tooLong(payload: { exp?: number; iat?: number }, trust: TrustConfig): boolean {
+  return (payload.exp ?? 0) - (payload.iat ?? 0) > (trust.maxLifetime ?? MAX_TOKEN_LIFETIME_S);
 }
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
@@ -64,8 +67,8 @@ export async function verifyBearer(
   try {
     if (unverified.iss === trust.localIssuer) {
       const keys = await ring();
-      // The issuer and audience it was checked against are part of what was verified.
-      const cacheKey = `${trust.localIssuer}\n${trust.localAudience}\n${token}`;
+      // The issuer, audience and lifetime cap it was checked against are part of what was verified.
+      const cacheKey = `${trust.localIssuer}\n${trust.localAudience}\n${trust.maxLifetime ?? ""}\n${token}`;
       const known = recall(keys, cacheKey, currentDate.getTime());
       if (known) return { ok: true, principal: known };
       const { payload } = await jwtVerify(token, keys.verifyKey, {
@@ -78,7 +81,7 @@ export async function verifyBearer(
         maxTokenAge: MAX_TOKEN_AGE_S,
         currentDate,
       });
-      if (tooLong(payload)) return { ok: false, reason: "lifetime-too-long" };
+      if (tooLong(payload, trust)) return { ok: false, reason: "lifetime-too-long" };
       const result = toPrincipal(payload, "local");
       if (result.ok) remember(keys, cacheKey, payload, result.principal);
       return result;
@@ -92,7 +95,7 @@ export async function verifyBearer(
         clockTolerance: CLOCK_TOLERANCE_S,
         currentDate,
       });
-      if (tooLong(payload)) return { ok: false, reason: "lifetime-too-long" };
+      if (tooLong(payload, trust)) return { ok: false, reason: "lifetime-too-long" };
       return toPrincipal(payload, "external");
     }
     return { ok: false, reason: "unknown-issuer" };

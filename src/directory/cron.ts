@@ -50,6 +50,8 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
         await rebindRooms(env.ROOMS, bindings, now);
         await finalizeEnded(env, programId, now);
         await reconcileCalendars(env, programId, now);
+        // Appends checkpoint themselves; this catches a head whose last checkpoint failed.
+        await env.PROGRAMS.getByName(programId).checkpointAudit();
         programs++;
       } catch (err) {
         log("error", "cron.materialize.failed", { programId, error: (err as Error).name });

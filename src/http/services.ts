@@ -32,7 +32,12 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Ser
   return {
     clock,
     config,
-    trust: { localIssuer: tokens.issuer, localAudience: tokens.audience, external: config.externalIssuer },
+    trust: {
+      localIssuer: tokens.issuer,
+      localAudience: tokens.audience,
+      external: config.externalIssuer,
+      maxLifetime: config.maxTokenLifetime,
+    },
     keyRing,
     programs: new ProgramService(env.PROGRAMS, env.ATTENDANCE, clock),
     directory,

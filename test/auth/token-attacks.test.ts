@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
-import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { base64url, decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
 import { futureMonday, zoned } from "../dates.ts";
-import { harness } from "../helpers.ts";
+import { createProgram, harness } from "../helpers.ts";
 
 /** The injected clock: a Monday 09:00 in Los Angeles ahead of the real now, whole seconds. */
 const NOW = Date.parse(zoned(futureMonday(), "09:00"));
@@ -161,5 +161,36 @@ describe("bearer token attacks: each is the same 401, never a 500", () => {
       (await harness(ms).call("GET", "/v1/programs/prg_0000000000000000000a", { token: clinicDay })).status;
     expect(await day(NOW)).toBe(404);
     expect(await day(NOW + 12 * 3600_000 + 31_000)).toBe(401);
+  });
+
+  it("MAX_TOKEN_LIFETIME sets the longest lifetime accepted, and tokens the product mints stay within it", async () => {
+    const twoHours = await signed({ exp: nowS + 2 * 3600 });
+    const h = harness(NOW);
+    const strict = { MAX_TOKEN_LIFETIME: "3600" };
+    const read = (token: string, env: Record<string, string> = {}) =>
+      h.call("GET", "/v1/programs/prg_0000000000000000000a", { token, env });
+    expect((await read(twoHours)).status).toBe(404);
+    expect((await read(twoHours, strict)).status).toBe(401);
+    expect((await read(await signed({ exp: nowS + 3600 }), strict)).status).toBe(404);
+    // A malformed setting is a deployment error: 503, and the variable named in the log only.
+    expect((await read(twoHours, { MAX_TOKEN_LIFETIME: "a year" })).status).toBe(503);
+    // A console sign-in mints an 8 h token by default; under a 1 h cap it mints one of 1 h, which works.
+    const vars = { ...strict, DEV_SIGN_IN: "on" };
+    const admin = await h.token("admin", "adm_1");
+    const programId = await createProgram(h.call, admin);
+    const made = await h.call("POST", `/v1/programs/${programId}/sign-in-codes`, {
+      token: await signed({ sub: "adm_1" }), // ten minutes: within the cap
+      body: { staffId: "fac_1", role: "facilitator" },
+      env: vars,
+    });
+    expect(made.status, made.text).toBe(201);
+    const traded = await h.call("POST", "/v1/sign-in-codes/exchange", { body: { code: made.body.code }, env: vars });
+    expect(traded.status, traded.text).toBe(200);
+    const claims = decodeJwt(traded.body.token);
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600);
+    expect(Date.parse(traded.body.expiresAt) / 1000).toBe(claims.exp);
+    expect((await h.call("GET", `/v1/programs/${programId}`, { token: traded.body.token, env: vars })).status).toBe(
+      200,
+    );
   });
 });

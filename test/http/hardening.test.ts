@@ -39,20 +39,30 @@ describe("hardening", () => {
     ["a right-to-left override", "Group \u202eevil"],
     ["a bidi isolate", "Group \u2066x\u2069"],
     ["a lone surrogate", "Group \ud800"],
-  ])("refuses %s in a program's or a track's name, naming the field", async (_what, name) => {
-    const h = harness();
-    const admin = await h.token("admin", "adm_1");
-    const program = await h.call("POST", "/v1/programs", { token: admin, body: { name, timezone: "UTC" } });
-    expect(program.status).toBe(400);
-    expect(program.body.errors[0].path).toBe("name");
-    const programId = await createProgram(h.call, admin);
-    const track = await h.call("POST", `/v1/programs/${programId}/tracks`, {
-      token: admin,
-      body: { name, days: ["MO"], startTime: "09:00", endTime: "10:00", startsOn: "2030-01-07" }, // date-ok: refused before any date matters
-    });
-    expect(track.status).toBe(400);
-    expect(track.body.errors[0].path).toBe("name");
-  });
+  ])(
+    "refuses %s in a program's or a track's name and a calendar mapping's reference, naming the field",
+    async (_what, name) => {
+      const h = harness();
+      const admin = await h.token("admin", "adm_1");
+      const program = await h.call("POST", "/v1/programs", { token: admin, body: { name, timezone: "UTC" } });
+      expect(program.status).toBe(400);
+      expect(program.body.errors[0].path).toBe("name");
+      const programId = await createProgram(h.call, admin);
+      const track = await h.call("POST", `/v1/programs/${programId}/tracks`, {
+        token: admin,
+        body: { name, days: ["MO"], startTime: "09:00", endTime: "10:00", startsOn: "2030-01-07" }, // date-ok: refused before any date matters
+      });
+      expect(track.status).toBe(400);
+      expect(track.body.errors[0].path).toBe("name");
+      // The same for the references a clinic types into its calendar mappings.
+      const mapping = await h.call("PUT", `/v1/programs/${programId}/integrations/calendar`, {
+        token: admin,
+        body: { mappings: [{ source: "calcom", trackRef: name, kind: "individual", facilitatorIds: ["fac_1"] }] },
+      });
+      expect(mapping.status).toBe(400);
+      expect(mapping.body.errors[0].path).toBe("mappings.0.trackRef");
+    },
+  );
 
   it("a roster is for the session's own facilitators and the program's admins only", async () => {
     const s = await groupSession({ clients: 1 });

@@ -119,6 +119,7 @@ export function inviteRoutes() {
       // The directory recorded the exchange (or its refusal) in the step that decided it.
       if (!who) throw refused();
       const nowS = Math.floor(now / 1000);
+      const ttl = Math.min(INVITE_SESSION_SECONDS, services.trust.maxLifetime ?? INVITE_SESSION_SECONDS);
       const token = await mintApiToken(await services.keyRing(), {
         sub: who.clientId,
         roles: ["client"],
@@ -126,8 +127,8 @@ export function inviteRoutes() {
         issuer: services.trust.localIssuer,
         audience: services.trust.localAudience,
         now: nowS,
-        ttlSeconds: INVITE_SESSION_SECONDS,
+        ttlSeconds: ttl,
       });
-      return c.json({ token, expiresAt: isoInstant((nowS + INVITE_SESSION_SECONDS) * 1000), ...who }, 200);
+      return c.json({ token, expiresAt: isoInstant((nowS + ttl) * 1000), ...who }, 200);
     });
 }

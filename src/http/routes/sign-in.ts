@@ -116,6 +116,7 @@ async function staffToken(
   programId: string,
   nowS: number,
 ) {
+  const ttl = Math.min(TOKEN_SECONDS, services.trust.maxLifetime ?? TOKEN_SECONDS);
   const token = await mintApiToken(await services.keyRing(), {
     sub: grant.staffId,
     roles: [grant.role],
@@ -123,7 +124,7 @@ async function staffToken(
     issuer: services.trust.localIssuer,
     audience: services.trust.localAudience,
     now: nowS,
-    ttlSeconds: TOKEN_SECONDS,
+    ttlSeconds: ttl,
   });
-  return { token, expiresAt: isoInstant((nowS + TOKEN_SECONDS) * 1000) };
+  return { token, expiresAt: isoInstant((nowS + ttl) * 1000) };
 }
