@@ -4,7 +4,7 @@ import type { CalendarConfigInput } from "../schemas/calendar.ts";
 import type { FeedSubject } from "../schemas/calendar-feed.ts";
 import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../schemas/enrollment.ts";
 import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
-import type { Ticket, Viewer } from "../schemas/room.ts";
+import type { Viewer } from "../schemas/room.ts";
 import type { SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
 import type { SignInGrant } from "../schemas/sign-in.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
@@ -13,17 +13,14 @@ import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { enrollmentChange, says } from "../src/directory/audit-says.ts";
 import { type DirectoryModules, migrateDirectory, openDirectory } from "../src/directory/open-directory.ts";
-import { SYSTEM } from "../src/directory/recorder.ts";
-import { fail, type Result } from "../src/directory/result.ts";
+import { type Said, SYSTEM } from "../src/directory/recorder.ts";
 import { setLogLevel } from "../src/lib/log.ts";
-import { loadKeyRing } from "../src/tokens/keys.ts";
 
 /**
- * One per program, addressed by the program id: settings, tracks, sessions, enrollments, invites,
- * the audit chain and calendar integrations, in SQLite. A thin façade: each method hands one
- * capability module (src/directory/*) its call, which checks and writes in one synchronous step,
- * so caps on enrollment and double-booking checks hold under concurrency. A change's audit entry
- * is written in that same step (`#m.record`, src/directory/audit-says.ts); `who` is the caller.
+ * One per program: settings, tracks, sessions, enrollments, invites, the audit chain and calendar
+ * integrations, in SQLite. A thin façade: each method hands one module (src/directory/*) its call,
+ * which checks and writes in one synchronous step (so caps hold under concurrency), and a change's
+ * audit entry is written in that same step (src/directory/audit-says.ts); `who` is the caller.
  */
 export class ProgramDirectory extends DurableObject<Env> {
   readonly #m: DirectoryModules;
@@ -31,26 +28,27 @@ export class ProgramDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
-    this.#m = openDirectory(ctx.storage.sql, {
-      kv: env.ATTENDANCE,
-      keys: () => loadKeyRing(workerConfig(env).signingKeys),
-    });
+    this.#m = openDirectory(ctx.storage.sql, env);
     ctx.blockConcurrencyWhile(async () => migrateDirectory(ctx.storage.sql));
+  }
+
+  /** Record what a call did, in the same synchronous step (src/directory/recorder.ts). */
+  #r<T>(who: AuditCall, now: string | number, result: T, say: (r: T) => Said | null): T {
+    return this.#m.record.call(who, now, result, say);
   }
 
   /** Create the program this object holds; a second call returns `exists` and changes nothing. */
   createProgram(id: string, input: ProgramCreate, now: string, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.program.create(id, input, now), says.programCreate(id));
+    return this.#r(who, now, this.#m.program.create(id, input, now), says.programCreate(id));
   }
 
-  /** The program, or null when this id was never created. */
   getProgram() {
     return this.#m.programs.get();
   }
 
   /** Apply a patch to the settings; null when the program does not exist. */
   updateProgram(patch: ProgramPatch, now: string, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.program.update(patch, now), says.programUpdate(patch));
+    return this.#r(who, now, this.#m.program.update(patch, now), says.programUpdate(patch));
   }
 
   /** A client's scheduled week: their track plus individual and family sessions, against the minimum. */
@@ -65,30 +63,23 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Create a track and materialise its sessions for the horizon. */
   createTrack(id: string, input: TrackCreate, now: number, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.tracks.create(id, input, now),
-      says.trackCreate(id, input.kind ?? "group"),
-    );
+    return this.#r(who, now, this.#m.tracks.create(id, input, now), says.trackCreate(id, input.kind ?? "group"));
   }
 
   /** Change a track; its future sessions follow. */
   updateTrack(id: string, patch: TrackPatch, now: number, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.tracks.update(id, patch, now), says.trackUpdate(id, patch));
+    return this.#r(who, now, this.#m.tracks.update(id, patch, now), says.trackUpdate(id, patch));
   }
 
   /** End a track: its future sessions are cancelled. */
   endTrack(id: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.tracks.end(id, now), says.trackEnd(id));
+    return this.#r(who, now, this.#m.tracks.end(id, now), says.trackEnd(id));
   }
 
-  /** One track with its weekly plan. */
   getTrack(id: string) {
     return this.#m.tracks.view(id);
   }
 
-  /** Every track of the program. */
   listTracks() {
     return this.#m.tracks.list();
   }
@@ -100,22 +91,17 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Create an ad-hoc session; a facilitator already leading at that time is a conflict. */
   createSession(id: string, input: SessionCreate, now: string, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.sessions.createSession(id, input, now),
-      says.sessionCreate(id, input.kind),
-    );
+    return this.#r(who, now, this.#m.sessions.createSession(id, input, now), says.sessionCreate(id, input.kind));
   }
 
   /** Move a session; admins, or a facilitator of record. */
   moveSession(id: string, move: SessionMove, viewer: Viewer, now: string, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.sessions.moveSession(id, move, viewer, now), says.sessionMove(id));
+    return this.#r(who, now, this.#m.sessions.moveSession(id, move, viewer, now), says.sessionMove(id));
   }
 
   /** Cancel a session (idempotent). */
   cancelSession(id: string, viewer: Viewer, now: string, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.sessions.cancelSession(id, viewer, now), says.sessionCancel(id));
+    return this.#r(who, now, this.#m.sessions.cancelSession(id, viewer, now), says.sessionCancel(id));
   }
 
   /** Sessions in a range: staff see all, a client only their own (and nobody else's ids). */
@@ -129,13 +115,8 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** A caller's ticket for a room action (src/directory/access.ts): checked fresh, so a discharge counts at once. */
-  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage"): Result<Ticket> {
+  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage") {
     return this.#m.sessions.ticket(sessionId, viewer, action);
-  }
-
-  /** A session's binding for system callers (webhooks, introspection, alarms): no caller to check. */
-  roomBinding(sessionId: string) {
-    return this.#m.sessions.roomBinding(sessionId);
   }
 
   /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
@@ -155,54 +136,37 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Enroll a client in a track; 409 when the track holds its cap of active clients. */
   createEnrollment(id: string, input: EnrollmentCreate, now: string, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.enrollments.createEnrollment(id, input, now),
-      says.enrollmentCreate(id),
-    );
+    return this.#r(who, now, this.#m.enrollments.createEnrollment(id, input, now), says.enrollmentCreate(id));
   }
 
   /** Change an enrollment's status or track; `dismiss` names the rooms open now that the client must leave. */
   updateEnrollment(id: string, patch: EnrollmentPatch, now: string, who = SYSTEM) {
     const said = says.enrollmentUpdate(id, enrollmentChange(this.#m.enrollments.getEnrollment(id)?.status, patch));
-    return this.#m.record.call(who, now, this.#m.enrollments.updateEnrollment(id, patch, now), said);
+    return this.#r(who, now, this.#m.enrollments.updateEnrollment(id, patch, now), said);
   }
 
-  /** One enrollment. */
   getEnrollment(id: string) {
     return this.#m.enrollments.getEnrollment(id);
   }
 
-  /** Enrollments of the program, filtered by track and status; null without a program. */
   listEnrollments(query: EnrollmentQuery) {
     return this.#m.enrollments.listEnrollments(query);
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
   createInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.enrollments.createInvite(enrollmentId, hash, now),
-      says.inviteCreate(enrollmentId),
-    );
+    const made = this.#m.enrollments.createInvite(enrollmentId, hash, now);
+    return this.#r(who, now, made, says.inviteCreate(enrollmentId));
   }
 
   /** The client an invite admits (the exchange recorded), while the link is live and the enrollment not discharged. */
   redeemInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
     const redeemed = this.#m.enrollments.redeemInvite(enrollmentId, hash, now);
-    return this.#m.record.call(who, now, redeemed, says.inviteExchange(enrollmentId));
+    return this.#r(who, now, redeemed, says.inviteExchange(enrollmentId));
   }
 
-  /** Revoke an enrollment's invite links. */
   revokeInvites(enrollmentId: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.enrollments.revokeInvites(enrollmentId),
-      says.inviteRevoke(enrollmentId),
-    );
+    return this.#r(who, now, this.#m.enrollments.revokeInvites(enrollmentId), says.inviteRevoke(enrollmentId));
   }
 
   /** Append audit events to the program's hash chain (one synchronous step, so links never fork). */
@@ -210,10 +174,10 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.record.append(events, now);
   }
 
-  /** A page of the trail verified from the nearest signed checkpoint (`full`: from the start); the read is recorded before it is answered. */
+  /** A page of the trail, verified from the nearest signed checkpoint (`full`: the start); the read is recorded. */
   async auditPage(after: number, limit: number, now: number, who: AuditCall, full = false) {
     const page = await this.#m.trail.read(after, limit, full);
-    return this.#m.record.call(who, now, page, says.auditRead(after, page.chain.valid));
+    return this.#r(who, now, page, says.auditRead(after, page.chain.valid));
   }
 
   /** Sign the chain's head into Workers KV now (the cron does, besides every append); null while it is broken. */
@@ -228,17 +192,12 @@ export class ProgramDirectory extends DurableObject<Env> {
 
   /** Replace the calendar configuration. */
   putCalendarConfig(input: CalendarConfigInput, now: number, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.calendar.put(input, now), says.integration());
+    return this.#r(who, now, this.#m.calendar.put(input, now), says.integration());
   }
 
   /** Keep only the keyed hash of an enrollment's e-mail, for calendar sources that name attendees by e-mail. */
   setEnrollmentEmail(enrollmentId: string, email: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.calendar.setEmail(enrollmentId, email, now),
-      says.enrollmentEmail(enrollmentId),
-    );
+    return this.#r(who, now, this.#m.calendar.setEmail(enrollmentId, email, now), says.enrollmentEmail(enrollmentId));
   }
 
   /** What the Worker needs to normalise a delivery: the e-mail hash key, the channels and subscriptions owned. */
@@ -263,41 +222,27 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Store a one-time sign-in code's hash for a staff member of this program. */
-  createSignIn(
-    id: string,
-    hash: string,
-    grant: SignInGrant,
-    expiresAt: number,
-    now: number,
-    who = SYSTEM,
-  ): Result<object> {
-    if (!this.#m.programs.get()) return fail("not-found", "No such program.");
-    this.#m.signIns.add(id, hash, grant, expiresAt, now);
-    return this.#m.record.call(who, now, { ok: true }, says.signInCreate(id, grant.role));
+  createSignIn(id: string, code: { hash: string; grant: SignInGrant; expiresAt: number }, now: number, who = SYSTEM) {
+    const made = this.#m.signIns.create(id, code, now, this.#m.programs);
+    return this.#r(who, now, made, says.signInCreate(id, code.grant.role));
   }
 
   /** Store a new private calendar feed's secret hash (the subject's earlier feed stops working). */
   createFeed(id: string, hash: string, subject: FeedSubject, now: number, who = SYSTEM) {
-    return this.#m.record.call(
-      who,
-      now,
-      this.#m.feeds.create(id, hash, subject, now),
-      says.feedCreate(id, subject.type),
-    );
+    return this.#r(who, now, this.#m.feeds.create(id, hash, subject, now), says.feedCreate(id, subject.type));
   }
 
-  /** Revoke a calendar feed. */
   revokeFeed(id: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.feeds.revoke(id, now), says.feedRevoke(id));
+    return this.#r(who, now, this.#m.feeds.revoke(id, now), says.feedRevoke(id));
   }
 
   /** A live feed's calendar, for the subscriber holding its secret (recorded as their read); null otherwise. */
   readFeed(id: string, hash: string, now: number, origin: string, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.feeds.read(id, hash, now, origin), says.feedRead(id));
+    return this.#r(who, now, this.#m.feeds.read(id, hash, now, origin), says.feedRead(id));
   }
 
   /** Spend a sign-in code once (the exchange recorded); null when unknown, expired or already used. */
   redeemSignIn(id: string, hash: string, now: number, who = SYSTEM) {
-    return this.#m.record.call(who, now, this.#m.signIns.redeem(id, hash, now), says.signInExchange(id));
+    return this.#r(who, now, this.#m.signIns.redeem(id, hash, now), says.signInExchange(id));
   }
 }

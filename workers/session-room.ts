@@ -14,15 +14,11 @@ import type {
   RoomBinding,
   TokenState,
 } from "../src/rooms/binding.ts";
-import { LedgerStore } from "../src/rooms/ledger-store.ts";
-import { helloFor, LiveChannel } from "../src/rooms/live-channel.ts";
-import { ProviderCallStore } from "../src/rooms/provider-call-store.ts";
-import { RoomAttendance } from "../src/rooms/room-attendance.ts";
-import { RoomAudit, ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
+import { helloFor } from "../src/rooms/live-channel.ts";
+import { openRoom, type RoomModules } from "../src/rooms/open-room.ts";
+import { ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
 import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
-import { RoomSeats } from "../src/rooms/room-seats.ts";
-import { ROOM_MIGRATIONS, RoomStore } from "../src/rooms/room-store.ts";
-import { RoomUpkeep } from "../src/rooms/room-upkeep.ts";
+import { ROOM_MIGRATIONS } from "../src/rooms/room-store.ts";
 import { migrate } from "../src/storage/migrations.ts";
 
 /**
@@ -31,91 +27,63 @@ import { migrate } from "../src/storage/migrations.ts";
  * under any concurrency no client ever gets a seat beyond the cap.
  */
 export class SessionRoom extends DurableObject<Env> {
-  readonly #store: RoomStore;
-  readonly #ledger: LedgerStore;
-  readonly #live: LiveChannel;
-  readonly #upkeep: RoomUpkeep;
-  readonly #seats: RoomSeats;
-  readonly #calls: ProviderCallStore;
-  readonly #attendance: RoomAttendance;
-  readonly #audit: RoomAudit;
+  readonly #r: RoomModules;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
-    this.#store = new RoomStore(ctx.storage.sql);
-    this.#ledger = new LedgerStore(ctx.storage.sql);
-    this.#live = new LiveChannel(ctx);
-    this.#calls = new ProviderCallStore(ctx.storage.sql);
-    this.#seats = new RoomSeats(this.#store, this.#live, this.#calls);
-    this.#attendance = new RoomAttendance(this.#store, this.#ledger);
-    this.#upkeep = new RoomUpkeep({
-      store: this.#store,
-      ledger: this.#ledger,
-      ctx,
-      kv: () => this.kv(),
-      calls: this.#calls,
-      video: (binding) => videoService(binding, this.videoPlatform()),
-      roomSecret: workerConfig(env).roomSecret,
-      live: this.#live,
-    });
-    this.#audit = new RoomAudit({
-      store: this.#store,
-      programs: env.PROGRAMS,
-      ctx,
-      retry: () => this.#upkeep.rearm(Date.now()),
-    });
+    this.#r = openRoom(ctx, env, { kv: () => this.kv(), platform: () => this.videoPlatform() });
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
   async join(binding: RoomBinding, who: Joiner, now: number, requestId?: string): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.join(binding, who, now);
+    const outcome = this.#r.seats.join(binding, who, now);
     // The audit entries are written with the seat, in the same step; the program's chain gets them right after.
-    this.#audit.join(binding, who, outcome, now, requestId);
+    this.#r.audit.join(binding, who, outcome, now, requestId);
     return outcome;
   }
 
   /** End the caller's presence and free their seat; their tokens stop working. */
   async leave(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.leave(participantId, now);
-    return this.#audit.settle(binding, by, "room.leave", participantId, outcome, now, true);
+    const outcome = this.#r.seats.leave(participantId, now);
+    return this.#r.audit.settle(binding, by, "room.leave", participantId, outcome, now, true);
   }
 
   /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
   async open(binding: RoomBinding, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const admitted: string[] = [];
-    const outcome = this.#seats.open(binding, now, admitted);
+    const outcome = this.#r.seats.open(binding, now, admitted);
     const auto = admitted.map((participant) => ({ action: "room.admit", participant, outcome: "auto" }));
-    this.#audit.record(binding, SYSTEM, auto, now);
-    return this.#audit.settle(binding, by, "room.open", undefined, outcome, now);
+    this.#r.audit.record(binding, SYSTEM, auto, now);
+    return this.#r.audit.settle(binding, by, "room.open", undefined, outcome, now);
   }
 
   /** Close the room for good: presences end, tokens are revoked, every expected client's record is written. */
   async close(binding: RoomBinding, now: number, expected: string[], by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    if (this.#store.roomState() === "cancelled")
-      return this.#audit.settle(binding, by, "room.close", undefined, { ok: false, reason: "ended" }, now);
+    if (this.#r.store.roomState() === "cancelled")
+      return this.#r.audit.settle(binding, by, "room.close", undefined, { ok: false, reason: "ended" }, now);
     this.#end(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now, "close");
-    await this.#upkeep.deliver(now);
-    return this.#audit.settle(binding, by, "room.close", undefined, { ok: true }, now, true);
+    await this.#r.upkeep.deliver(now);
+    return this.#r.audit.settle(binding, by, "room.close", undefined, { ok: true }, now, true);
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
   roster(binding: RoomBinding, expected: string[], now: number, by = SYSTEM): SessionRoster {
-    const roster = this.#attendance.roster(binding, expected, now);
+    const roster = this.#r.attendance.roster(binding, expected, now);
     // Who attended is patient data (42 CFR Part 2): the read is recorded in the step that answers it.
-    this.#audit.record(binding, by, [{ action: "attendance.read", outcome: roster.final ? "final" : "live" }], now);
-    this.ctx.waitUntil(this.#audit.forward(binding.programId));
+    this.#r.audit.record(binding, by, [{ action: "attendance.read", outcome: roster.final ? "final" : "live" }], now);
+    this.ctx.waitUntil(this.#r.audit.forward(binding.programId));
     return roster;
   }
 
   /** The attendance records written at the end (the authoritative copy of what KV holds). */
   records(): AttendanceRecord[] {
-    return this.#ledger.records();
+    return this.#r.ledger.records();
   }
 
   /**
@@ -130,63 +98,63 @@ export class SessionRoom extends DurableObject<Env> {
     now: number,
   ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
     await this.bind(binding, now);
-    const result = this.#attendance.correct(clientId, change, by.actor, now);
+    const result = this.#r.attendance.correct(clientId, change, by.actor, now);
     const outcome = result.ok
       ? result.record
         ? `v${result.record.version}`
         : "excuse-noted"
       : `refused:${result.reason}`;
-    this.#audit.record(binding, by, [{ action: "attendance.correct", participant: clientId, outcome }], now);
-    if (result.ok && result.record) await this.#upkeep.deliver(now);
-    await this.#audit.forward(binding.programId);
+    this.#r.audit.record(binding, by, [{ action: "attendance.correct", participant: clientId, outcome }], now);
+    if (result.ok && result.record) await this.#r.upkeep.deliver(now);
+    await this.#r.audit.forward(binding.programId);
     return result;
   }
 
   /** What the video platform reported; a late fact amends the written records as new versions. */
   async providerPresence(binding: RoomBinding, fact: ProviderFact, now: number): Promise<boolean> {
-    const outcome = this.#seats.providerPresence(fact, now);
-    if (outcome === "amends" && this.#attendance.amend(binding, now) > 0) await this.#upkeep.deliver(now);
+    const outcome = this.#r.seats.providerPresence(fact, now);
+    if (outcome === "amends" && this.#r.attendance.amend(binding, now) > 0) await this.#r.upkeep.deliver(now);
     return outcome !== "ignored";
   }
 
   /** Admit a waiting participant into a free seat. */
   async admit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.admit(binding, participantId, now);
-    return this.#audit.settle(binding, by, "room.admit", participantId, outcome, now);
+    const outcome = this.#r.seats.admit(binding, participantId, now);
+    return this.#r.audit.settle(binding, by, "room.admit", participantId, outcome, now);
   }
 
   /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
   async remove(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.remove(binding, participantId, now);
+    const outcome = this.#r.seats.remove(binding, participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return this.#audit.settle(binding, by, "room.remove", participantId, outcome, now, true);
+    return this.#r.audit.settle(binding, by, "room.remove", participantId, outcome, now, true);
   }
 
   /** Let a removed participant back: they may join again (and wait again, under manual admission). */
   async readmit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.readmit(participantId, now);
-    return this.#audit.settle(binding, by, "room.readmit", participantId, outcome, now);
+    const outcome = this.#r.seats.readmit(participantId, now);
+    return this.#r.audit.settle(binding, by, "room.readmit", participantId, outcome, now);
   }
 
   /** The client's enrollment ended or moved: tokens stop, seat freed, page told, platform told. */
   async dismiss(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#seats.dismiss(participantId, now);
+    const outcome = this.#r.seats.dismiss(participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return this.#audit.settle(binding, by, "room.dismiss", participantId, outcome, now, true);
+    return this.#r.audit.settle(binding, by, "room.dismiss", participantId, outcome, now, true);
   }
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */
   introspect(jti: string, now: number): TokenState {
-    return this.#store.tokenState(jti, now);
+    return this.#r.store.tokenState(jti, now);
   }
 
   /** Participants and their presence facts, for rosters and attendance. */
   snapshot() {
-    return this.#store.snapshot();
+    return this.#r.store.snapshot();
   }
 
   /**
@@ -196,16 +164,16 @@ export class SessionRoom extends DurableObject<Env> {
   async bind(binding: RoomBinding, now: number): Promise<void> {
     // The join path calls this every time: skip the write (and the alarm) when nothing changed.
     const incoming = JSON.stringify(binding);
-    if (this.#store.metaJson("binding") === incoming) return;
+    if (this.#r.store.metaJson("binding") === incoming) return;
     // A new or changed binding is checked against its contract before it is stored (RPC arguments are untyped at runtime).
     RoomBindingSchema.parse(binding);
-    const known = this.#store.getMeta<RoomBinding>("binding");
+    const known = this.#r.store.getMeta<RoomBinding>("binding");
     if (known && known.session.version > binding.session.version) return;
-    this.#store.setMeta("binding", binding);
-    const change = this.#seats.newVersion(known, binding, now);
-    if (change !== "same") this.#audit.record(binding, SYSTEM, [{ action: "token.revoke", outcome: change }], now);
+    this.#r.store.setMeta("binding", binding);
+    const change = this.#r.seats.newVersion(known, binding, now);
+    if (change !== "same") this.#r.audit.record(binding, SYSTEM, [{ action: "token.revoke", outcome: change }], now);
     if (change === "cancelled") this.#tellPlatform(binding, "delete", "", now);
-    await this.#upkeep.rearm(now);
+    await this.#r.upkeep.rearm(now);
   }
 
   /**
@@ -214,38 +182,38 @@ export class SessionRoom extends DurableObject<Env> {
    * its time, so that time (not a test's wall clock) is its "now".
    */
   override async alarm(): Promise<void> {
-    const binding = this.#store.getMeta<RoomBinding>("binding");
+    const binding = this.#r.store.getMeta<RoomBinding>("binding");
     if (!binding) return;
-    const now = Math.max(Date.now(), this.#store.getMeta<number>("alarmAt") ?? 0);
+    const now = Math.max(Date.now(), this.#r.store.getMeta<number>("alarmAt") ?? 0);
     const closesAt = joinBounds(binding.session, binding.settings).closesAt;
-    if (now >= closesAt && this.#store.getMeta<number>("finalizedAt") === null) {
-      if (this.#store.roomState() === "cancelled") {
-        this.#seats.endAll(closesAt, "end");
-        this.#store.setMeta("finalizedAt", closesAt);
+    if (now >= closesAt && this.#r.store.getMeta<number>("finalizedAt") === null) {
+      if (this.#r.store.roomState() === "cancelled") {
+        this.#r.seats.endAll(closesAt, "end");
+        this.#r.store.setMeta("finalizedAt", closesAt);
       } else {
         const found = await this.env.PROGRAMS.getByName(binding.programId).roomLookup(binding.session.id);
         this.#end(binding, found?.expected ?? [], closesAt, now, "end");
       }
     }
-    await this.#audit.forward(binding.programId);
-    await this.#upkeep.callProvider();
-    await this.#upkeep.poll(now);
-    await this.#upkeep.deliver(now);
+    await this.#r.audit.forward(binding.programId);
+    await this.#r.upkeep.callProvider();
+    await this.#r.upkeep.poll(now);
+    await this.#r.upkeep.deliver(now);
   }
 
   /** The session is over (a close, or the alarm at its end): presences end, the platform is told, records are written. */
   #end(binding: RoomBinding, expected: string[], endedAt: number, now: number, by: "close" | "end"): void {
-    this.#seats.endAll(by === "close" ? now : endedAt, by);
-    this.#store.setMeta("state", "closed");
-    this.#live.broadcast({ type: "room", state: "closed" });
+    this.#r.seats.endAll(by === "close" ? now : endedAt, by);
+    this.#r.store.setMeta("state", "closed");
+    this.#r.live.broadcast({ type: "room", state: "closed" });
     this.#tellPlatform(binding, "delete", "", now);
-    this.#attendance.finalize(binding, expected, endedAt, now);
+    this.#r.attendance.finalize(binding, expected, endedAt, now);
   }
 
   /** Queue what the video platform must hear, in the same step as the action, then send it. */
   #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
-    const queued = tellPlatform(this.#calls, videoService(binding, this.videoPlatform()), op, identity, now);
-    if (queued) this.#upkeep.callProviderSoon();
+    const queued = tellPlatform(this.#r.calls, videoService(binding, this.videoPlatform()), op, identity, now);
+    if (queued) this.#r.upkeep.callProviderSoon();
   }
 
   /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */
@@ -265,7 +233,7 @@ export class SessionRoom extends DurableObject<Env> {
     }
     const participantId = request.headers.get("x-participant-id") ?? "";
     const audience = request.headers.get("x-audience") === "staff" ? "staff" : "participant";
-    return this.#live.accept(participantId, audience, helloFor(this.#store, participantId, audience === "staff"));
+    return this.#r.live.accept(participantId, audience, helloFor(this.#r.store, participantId, audience === "staff"));
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

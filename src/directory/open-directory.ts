@@ -1,7 +1,8 @@
 import { CalendarBook } from "../calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
+import { workerConfig } from "../config/worker-config.ts";
 import { migrate } from "../storage/migrations.ts";
-import type { KeyRing } from "../tokens/keys.ts";
+import { loadKeyRing } from "../tokens/keys.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "./audit-store.ts";
 import { AuditTrail } from "./audit-trail.ts";
 import { EnrollmentBook } from "./enrollment-book.ts";
@@ -51,14 +52,12 @@ export function migrateDirectory(sql: SqlStorage): void {
   for (const [name, migrations] of MIGRATIONS) migrate(sql, name, migrations);
 }
 
-/** What a directory reaches outside its SQLite: Workers KV and the signing keys, for the audit's checkpoints. */
-export interface DirectoryOutside {
-  kv: Pick<KVNamespace, "get" | "put">;
-  keys: () => Promise<KeyRing>;
-}
-
-/** Wire the stores and the modules that decide over them; every module shares the same stores. */
-export function openDirectory(sql: SqlStorage, outside: DirectoryOutside): DirectoryModules {
+/**
+ * Wire the stores and the modules that decide over them; every module shares the same stores. The
+ * audit's checkpoints reach outside the SQLite: Workers KV, signed with the product's keys.
+ */
+export function openDirectory(sql: SqlStorage, env: Env): DirectoryModules {
+  const outside = { kv: env.ATTENDANCE, keys: () => loadKeyRing(workerConfig(env).signingKeys) };
   const programs = new ProgramStore(sql);
   const sessions = new SessionStore(sql);
   const enrollments = new EnrollmentStore(sql);

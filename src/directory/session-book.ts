@@ -128,13 +128,6 @@ export class SessionBook {
     );
   }
 
-  /** A session's binding for system callers (webhooks, introspection, alarms): no caller to check. */
-  roomBinding(sessionId: string): RoomBinding | null {
-    const program = this.#s.programs.get();
-    const session = this.#s.sessions.get(sessionId);
-    return program && session ? bindingOf(program, session) : null;
-  }
-
   /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
   roomBindingsBetween(from: number, to: number): RoomBinding[] {
     const program = this.#s.programs.get();

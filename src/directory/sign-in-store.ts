@@ -1,5 +1,7 @@
 import type { SignInGrant } from "../../schemas/sign-in.ts";
 import type { Migration } from "../storage/migrations.ts";
+import type { ProgramStore } from "./program-store.ts";
+import { fail, type Result } from "./result.ts";
 
 /** One-time console sign-in codes (local development): SHA-256 of the secret only, used at most once. */
 export const SIGN_IN_MIGRATIONS: Migration[] = [
@@ -22,6 +24,18 @@ export class SignInStore {
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
+  }
+
+  /** A code for a staff member of an existing program (404 otherwise). */
+  create(
+    id: string,
+    code: { hash: string; grant: SignInGrant; expiresAt: number },
+    now: number,
+    programs: ProgramStore,
+  ): Result<object> {
+    if (!programs.get()) return fail("not-found", "No such program.");
+    this.add(id, code.hash, code.grant, code.expiresAt, now);
+    return { ok: true };
   }
 
   /** Store a new code's hash; expired rows of a day ago go at the same time. */

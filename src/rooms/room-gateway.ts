@@ -188,7 +188,7 @@ export class RoomGateway {
    * current view (a move or cancel revokes even if the room had not heard yet). A system lookup.
    */
   async introspect(sessionId: string, jti: string, sub: string): Promise<boolean> {
-    const binding = await this.#directory(sessionId)?.roomBinding(sessionId);
+    const binding = (await this.#directory(sessionId)?.roomLookup(sessionId))?.binding;
     if (!binding) return false;
     const room = this.#room(sessionId);
     const now = this.#deps.clock.now();

@@ -103,7 +103,7 @@ describe("every route that changes something or reads patient data leaves exactl
       ...(session ? { session } : {}),
       outcome,
     });
-    let body: Record<string, any> = {};
+    let body: Record<string, unknown> = {};
     const run =
       (method: string, path: string, o: { token?: string; body?: unknown; env?: Record<string, string> } = {}) =>
       async () => {
@@ -186,7 +186,7 @@ describe("every route that changes something or reads patient data leaves exactl
     await w.step("createCalendarFeed", run("POST", `/v1/programs/${P}/calendar-feeds`, { body: feedBody }), [
       a("adm_1", "feed.create", /^cal_/, "track"),
     ]);
-    const feed = body as { feedId: string; url: string };
+    const feed = body as unknown as { feedId: string; url: string };
     await w.step("readCalendarFeed", run("GET", new URL(feed.url).pathname, { token: undefined }), [
       a(feed.feedId, "feed.read", T, "track"),
     ]);

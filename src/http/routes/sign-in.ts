@@ -86,9 +86,8 @@ export function signInRoutes() {
       const { code, secret } = newInviteCode(id);
       const now = services.clock.now();
       const expiresAt = now + CODE_SECONDS * 1000;
-      unwrap(
-        await dir.createSignIn(id, await hashInviteSecret(secret), { staffId, role }, expiresAt, now, auditCall(c)),
-      );
+      const hash = await hashInviteSecret(secret);
+      unwrap(await dir.createSignIn(id, { hash, grant: { staffId, role }, expiresAt }, now, auditCall(c)));
       const signInUrl = `${new URL(c.req.url).origin}/console#signin=${code}`;
       return c.json({ code, signInUrl, expiresAt: isoInstant(expiresAt) }, 201);
     })
