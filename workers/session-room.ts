@@ -57,9 +57,9 @@ export class SessionRoom extends DurableObject<Env> {
     await this.bind(binding, now);
     const admitted: string[] = [];
     const outcome = this.#r.seats.open(binding, now, admitted);
+    // The opening first, then the admissions it caused (automatic admission: the system's).
     const auto = admitted.map((participant) => ({ action: "room.admit", participant, outcome: "auto" }));
-    this.#r.audit.record(binding, SYSTEM, auto, now);
-    return this.#r.audit.settle(binding, by, "room.open", undefined, outcome, now);
+    return this.#r.audit.settle(binding, by, "room.open", undefined, outcome, now, false, { by: SYSTEM, said: auto });
   }
 
   /** Close the room for good: presences end, tokens are revoked, every expected client's record is written. */

@@ -53,7 +53,7 @@ export class RoomAudit {
     );
   }
 
-  /** Record a staff action's outcome (and the tokens it revoked), then wait until the program's chain holds it. */
+  /** Record a staff action's outcome (the tokens it revoked, what followed from it), then wait until the program's chain holds it. */
   async settle<T extends ActionOutcome>(
     binding: RoomBinding,
     by: AuditCall,
@@ -62,6 +62,7 @@ export class RoomAudit {
     outcome: T,
     now: number,
     revokes = false,
+    then?: { by: AuditCall; said: RoomSaid[] },
   ): Promise<T> {
     const said: RoomSaid[] = [
       { action, ...(participant ? { participant } : {}), outcome: outcome.ok ? "ok" : `refused:${outcome.reason}` },
@@ -69,6 +70,7 @@ export class RoomAudit {
     if (outcome.ok && revokes)
       said.push({ action: "token.revoke", ...(participant ? { participant } : {}), outcome: action });
     this.record(binding, by, said, now);
+    if (then) this.record(binding, then.by, then.said, now);
     await this.forward(binding.programId);
     return outcome;
   }

@@ -48,11 +48,17 @@ function walker(programId: string, sessionId?: string) {
   const walked = new Set<string>();
   return {
     walked,
-    async step(operationId: string, call: () => Promise<{ status: number; text?: string }>, expected: Seen[]) {
+    async step(
+      operationId: string,
+      call: () => Promise<{ status: number; text?: string }>,
+      expected: Seen[],
+      status?: number,
+    ) {
       const before = await entriesAfter(programId, seq, sessionId);
       seq = Number(before.at(-1)?.seq ?? seq);
       const res = await call();
-      expect(res.status, `${operationId}: ${res.text ?? ""}`).toBeLessThan(300);
+      if (status) expect(res.status, `${operationId}: ${res.text ?? ""}`).toBe(status);
+      else expect(res.status, `${operationId}: ${res.text ?? ""}`).toBeLessThan(300);
       const added = await entriesAfter(programId, seq, sessionId);
       seq = Number(added.at(-1)?.seq ?? seq);
       const seen = added.map((e) => ({
@@ -155,6 +161,13 @@ describe("every route that changes something or reads patient data leaves exactl
     await w.step("moveSession", run("PATCH", `/v1/sessions/${I}`, { body: moved }), [
       a("adm_1", "session.move", I, "v2"),
     ]);
+    // A refused change is on the trail too, with its reason: fac_1 does not lead this session.
+    await w.step(
+      "moveSession",
+      run("PATCH", `/v1/sessions/${I}`, { body: moved, token: s.facilitator }),
+      [a("fac_1", "session.move", I, "refused:forbidden")],
+      403,
+    );
     await w.step("cancelSession", run("POST", `/v1/sessions/${I}/cancel`), [a("adm_1", "session.cancel", I, "v3")]);
     const enroll = { clientId: "clt_new", trackId: T, startsOn: plusDays(s.day, 1) };
     await w.step("createEnrollment", run("POST", `/v1/programs/${P}/enrollments`, { body: enroll }), [
@@ -235,6 +248,13 @@ describe("every route that changes something or reads patient data leaves exactl
       a("fac_1", "room.remove", c0, "ok", S),
       a("fac_1", "token.revoke", c0, "room.remove", S),
     ]);
+    // A room's refusal too: the removed client is not waiting, so cannot be admitted.
+    await w.step(
+      "admitParticipant",
+      run("POST", `/v1/sessions/${S}/participants/${c0}/admit`, fac),
+      [a("fac_1", "room.admit", c0, "refused:not-waiting", S)],
+      409,
+    );
     await w.step("readmitParticipant", run("POST", `/v1/sessions/${S}/participants/${c0}/readmit`, fac), [
       a("fac_1", "room.readmit", c0, "ok", S),
     ]);

@@ -57,4 +57,22 @@ describe("audit trail", () => {
       expect(res.status).toBe(405);
     }
   });
+
+  it("records automatic admissions when the room opens, as the system's, naming session and client", async () => {
+    const s = await groupSession({ clients: 2 });
+    expect((await s.join(s.clients[0] as string)).status).toBe(202); // waits until the room opens
+    await s.open();
+    const page = await s.call("GET", `/v1/programs/${s.programId}/audit`, { token: s.admin });
+    const seen = page.body.entries.map((e: Record<string, string>) => [
+      e.actor,
+      e.action,
+      e.object,
+      e.session,
+      e.outcome,
+    ]);
+    const admitted = seen.findIndex((e: string[]) => e[1] === "room.admit");
+    expect(seen[admitted - 1]).toEqual(["fac_1", "room.open", s.sessionId, undefined, "ok"]);
+    expect(seen[admitted]).toEqual(["system", "room.admit", s.clients[0], s.sessionId, "auto"]);
+    expect(seen.findIndex((e: string[]) => e[1] === "room.join" && e[4] === "waiting")).toBeLessThan(admitted);
+  });
 });
