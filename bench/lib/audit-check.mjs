@@ -35,7 +35,7 @@ export async function auditJoins(base, adminToken, programId, sessionIds, expect
   for (;;) {
     read = await readAudit(base, adminToken, programId);
     if (!read.available) return { available: false, status: read.status };
-    found = read.entries.filter((e) => e.action === "room.join" && wanted.has(e.object)).length;
+    found = read.entries.filter((e) => e.action === "room.join" && wanted.has(e.session ?? e.object)).length;
     if (found >= expected || Date.now() > deadline) break;
     await sleep(1000);
   }
