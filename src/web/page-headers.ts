@@ -38,12 +38,3 @@ export function pageHeaders(): MiddlewareHandler<AppEnv> {
     c.res.headers.set("referrer-policy", "no-referrer");
   };
 }
-
-/** Headers for a static script or stylesheet: revalidated on every load, so a deploy is seen at once. */
-export function assetHeaders(): MiddlewareHandler<AppEnv> {
-  return async function assetHeaders(c, next) {
-    await next();
-    c.res.headers.set("cache-control", "no-cache");
-    c.res.headers.set("x-content-type-options", "nosniff");
-  };
-}

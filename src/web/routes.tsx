@@ -1,12 +1,10 @@
 import { Hono } from "hono";
-import { etag } from "hono/etag";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { AppEnv } from "../http/types.ts";
-import { ASSETS } from "./assets/index.ts";
 import { ConsolePage } from "./console-page.tsx";
 import { JoinListPage, JoinRoomPage, NotFoundPage } from "./join-pages.tsx";
-import { assetHeaders, pageHeaders } from "./page-headers.ts";
+import { pageHeaders } from "./page-headers.ts";
 
 /**
  * The shape of the product's opaque ids (schemas/common.ts `Id`); anything else is not a page.
@@ -24,16 +22,16 @@ const doc = (page: Child) => (
 );
 
 /**
- * The client join page and the facilitator console, and the files they load. The pages are empty
- * shells: everything about a person or a session is fetched by the page's script with the
- * bearer token it holds, so no personal data is rendered by the server or stored in a cache.
+ * The client join page and the facilitator console. The pages are empty shells: everything about a
+ * person or a session is fetched by the page's script with the bearer token it holds, so no
+ * personal data is rendered by the server or stored in a cache. The scripts and the stylesheet are
+ * real files in src/web/public/assets, served by Workers Static Assets before the Worker runs.
  */
 export function webRoutes() {
   const web = new Hono<AppEnv>();
   web.use("/join", pageHeaders());
   web.use("/join/*", pageHeaders());
   web.use("/console", pageHeaders());
-  web.use("/assets/*", assetHeaders(), etag());
 
   web.get("/join", (c) => c.html(doc(<JoinListPage />)));
   // Answered here, not by `c.notFound()`: the app's not-found handler sees a registered GET route
@@ -42,10 +40,5 @@ export function webRoutes() {
     SESSION_ID.test(c.req.param("sessionId")) ? c.html(doc(<JoinRoomPage />)) : c.html(doc(<NotFoundPage />), 404),
   );
   web.get("/console", (c) => c.html(doc(<ConsolePage />)));
-  web.get("/assets/:name", (c) => {
-    const asset = Object.hasOwn(ASSETS, c.req.param("name")) ? ASSETS[c.req.param("name")] : undefined;
-    if (!asset) return c.text("Not found", 404);
-    return c.body(asset.body, 200, { "content-type": asset.type });
-  });
   return web;
 }

@@ -1,9 +1,16 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { futureMonday, plusMinutes, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
 import { PERSONAL } from "../rooms/fixtures.ts";
 
 const PAGES = ["/join", "/console"];
+/** A file as Workers Static Assets serves it, before the Worker runs (wrangler.toml `[assets]`). */
+const asset = async (name: string) => {
+  const res = await env.ASSETS.fetch(new URL(`/assets/${name}`, "http://localhost"));
+  return { status: res.status, headers: res.headers, text: await res.text() };
+};
+
 const ASSET_FILES = [
   "app.css",
   "common.js",
@@ -79,22 +86,25 @@ describe("web pages", () => {
     }
   });
 
-  it("serve their scripts and stylesheet with the right types, and never write HTML from strings", async () => {
-    const { call } = harness();
+  it("serve their scripts and stylesheet as static files with the right types, and never write HTML from strings", async () => {
     for (const name of ASSET_FILES) {
-      const res = await call("GET", `/assets/${name}`);
+      const res = await asset(name);
       expect(res.status, name).toBe(200);
       expect(res.headers.get("content-type"), name).toMatch(name.endsWith(".css") ? /^text\/css/ : /^text\/javascript/);
       expect(res.headers.get("etag"), name).toBeTruthy();
+      // src/web/public/_headers: revalidated on every load (a deploy is seen at once), never sniffed.
+      expect(res.headers.get("cache-control"), name).toBe("no-cache");
+      expect(res.headers.get("x-content-type-options"), name).toBe("nosniff");
       expect(res.text, name).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
       expect(res.text, name).not.toMatch(/https?:\/\//);
     }
-    expect((await call("GET", "/assets/nothing.js")).status).toBe(404);
+    expect((await asset("nothing.js")).status).toBe(404);
+    // The browser files' type-checking configuration is not served.
+    expect((await asset("../tsconfig.browser.json")).status).toBe(404);
   });
 
   it("keep invite codes out of requests: the join page reads the fragment and clears it", async () => {
-    const { call } = harness();
-    const script = (await call("GET", "/assets/join-list.js")).text;
+    const script = (await asset("join-list.js")).text;
     expect(script).toContain("location.hash");
     expect(script).toContain("history.replaceState");
     expect(script).toContain('"/v1/invites/exchange"');

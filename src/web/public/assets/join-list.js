@@ -1,16 +1,20 @@
-/**
- * `/assets/join-list.js`: the landing page of an invite link. The code arrives in the fragment
- * (never sent to a server), is removed from the address bar at once, and is traded for a client
- * token kept for this tab. Then the client's sessions of the next two weeks are listed; when the
- * link was just opened and exactly one of them is running now, the client goes straight into it.
- */
-export const JOIN_LIST_JS = `
-import { api, el, formatDay, formatTimeRange, KIND_LABEL, show, timeZone, tokenStore, usableToken } from "/assets/common.js";
+// @ts-check
+import {
+  byId as $,
+  api,
+  el,
+  formatDay,
+  formatTimeRange,
+  KIND_LABEL,
+  show,
+  timeZone,
+  tokenStore,
+  usableToken,
+} from "/assets/common.js";
 
 const store = tokenStore("iop.client");
 // Tells the session page that the client came from their link straight into it: join at once.
 const autoJoin = tokenStore("iop.autojoin");
-const $ = (id) => document.getElementById(id);
 const status = $("status");
 let pendingCode = null;
 
@@ -30,9 +34,10 @@ async function exchange(code) {
     return true;
   }
   if (res.status === 0 || res.status >= 500 || res.status === 429) {
-    status.textContent = res.status === 429
-      ? "There were too many tries in a short time. Please wait a minute, then try again."
-      : "We couldn't reach the clinic's service. Check your connection and try again.";
+    status.textContent =
+      res.status === 429
+        ? "There were too many tries in a short time. Please wait a minute, then try again."
+        : "We couldn't reach the clinic's service. Check your connection and try again.";
     show($("retry-box"), true);
     return false;
   }
@@ -50,10 +55,21 @@ function sessionItem(session) {
   const cancelled = session.status === "cancelled";
   const now = new Date();
   const tag = cancelled ? "Cancelled" : start <= now ? "Now" : sameDay(start, now) ? "Today" : null;
-  return el("li", null,
-    el("a", { class: cancelled ? "session-link cancelled" : "session-link", href: "/join/" + encodeURIComponent(session.id) },
-      el("span", { class: "day" }, formatDay(start), tag ? el("span", { class: cancelled ? "tag" : "tag soon" }, tag) : null),
-      el("span", { class: "meta" }, formatTimeRange(start, end) + " · " + (KIND_LABEL[session.kind] ?? "Session"))));
+  return el(
+    "li",
+    null,
+    el(
+      "a",
+      { class: cancelled ? "session-link cancelled" : "session-link", href: `/join/${encodeURIComponent(session.id)}` },
+      el(
+        "span",
+        { class: "day" },
+        formatDay(start),
+        tag ? el("span", { class: cancelled ? "tag" : "tag soon" }, tag) : null,
+      ),
+      el("span", { class: "meta" }, `${formatTimeRange(start, end)} · ${KIND_LABEL[session.kind] ?? "Session"}`),
+    ),
+  );
 }
 
 async function listSessions(fromLink) {
@@ -68,10 +84,10 @@ async function listSessions(fromLink) {
   status.textContent = "Loading your sessions…";
   const now = Date.now();
   const query = new URLSearchParams({
-    from: new Date(now - 12 * 3600000).toISOString().replace(/\\.\\d{3}Z$/, "Z"),
-    to: new Date(now + 14 * 86400000).toISOString().replace(/\\.\\d{3}Z$/, "Z"),
+    from: new Date(now - 12 * 3600000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    to: new Date(now + 14 * 86400000).toISOString().replace(/\.\d{3}Z$/, "Z"),
   });
-  const res = await api("GET", "/v1/programs/" + encodeURIComponent(claims.program) + "/sessions?" + query, token);
+  const res = await api("GET", `/v1/programs/${encodeURIComponent(claims.program)}/sessions?${query}`, token);
   if (res.status === 401) {
     store.clear();
     show($("signed-out"), true);
@@ -88,16 +104,17 @@ async function listSessions(fromLink) {
   if (fromLink && running.length === 1) {
     status.textContent = "Taking you to your session…";
     autoJoin.set(running[0].id);
-    location.assign("/join/" + encodeURIComponent(running[0].id));
+    location.assign(`/join/${encodeURIComponent(running[0].id)}`);
     return;
   }
   const list = $("session-list");
   list.replaceChildren(...upcoming.map(sessionItem));
-  $("tz-note").textContent = "Times are shown in your time zone (" + timeZone() + ").";
+  $("tz-note").textContent = `Times are shown in your time zone (${timeZone()}).`;
   show($("empty"), upcoming.length === 0);
   show($("sessions"), true);
   status.textContent = "";
-  $("announce").textContent = upcoming.length === 1 ? "You have 1 session coming up." : "You have " + upcoming.length + " sessions coming up.";
+  $("announce").textContent =
+    upcoming.length === 1 ? "You have 1 session coming up." : `You have ${upcoming.length} sessions coming up.`;
 }
 
 async function start() {
@@ -112,4 +129,3 @@ async function start() {
 
 $("retry").addEventListener("click", start);
 start();
-`;

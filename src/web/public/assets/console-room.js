@@ -1,17 +1,26 @@
-/**
- * `/assets/console-room.js`: the room of the session a facilitator selected. Open and close, the
- * waiting list with admit and remove, the live roster with arrival times (from the live channel,
- * seeded from the attendance roster when the API has it) and the attendance summary.
- */
-export const CONSOLE_ROOM_JS = `
-import { api, el, formatDay, formatTime, formatTimeRange, KIND_LABEL, openLive, show } from "/assets/common.js";
+// @ts-check
+import {
+  byId as $,
+  api,
+  el,
+  formatDay,
+  formatTime,
+  formatTimeRange,
+  KIND_LABEL,
+  openLive,
+  show,
+} from "/assets/common.js";
 import { ROLE_LABEL, summary } from "/assets/console-summary.js";
 
-const $ = (id) => document.getElementById(id);
 const STATE_LABEL = { scheduled: "Not open yet", open: "Open", closed: "Closed", cancelled: "Cancelled" };
 const SEATED = new Set(["admitted", "in-room"]);
-const STATUS_LABEL = { waiting: "Waiting", admitted: "Admitted, not connected yet", "in-room": "In the room",
-  left: "Left", removed: "Removed" };
+const STATUS_LABEL = {
+  waiting: "Waiting",
+  admitted: "Admitted, not connected yet",
+  "in-room": "In the room",
+  left: "Left",
+  removed: "Removed",
+};
 
 export function roomPanel({ getToken, announce, onExpired }) {
   let session = null;
@@ -20,9 +29,11 @@ export function roomPanel({ getToken, announce, onExpired }) {
   let people = new Map();
   let closeArmed = false;
 
-  const path = (suffix) => "/v1/sessions/" + encodeURIComponent(session.id) + suffix;
+  const path = (suffix) => `/v1/sessions/${encodeURIComponent(session.id)}${suffix}`;
   const person = (id) => people.get(id) ?? people.set(id, { id, role: "client", status: "waiting" }).get(id);
-  const error = (text) => { $("room-error").textContent = text ?? ""; };
+  const error = (text) => {
+    $("room-error").textContent = text ?? "";
+  };
 
   async function act(method, suffix, done) {
     error("");
@@ -30,10 +41,10 @@ export function roomPanel({ getToken, announce, onExpired }) {
     if (res.status === 401) return onExpired();
     if (res.status === 200) return done?.();
     const type = String(res.body?.type ?? "");
-    if (type.endsWith("/group-full")) error("The group is full (" + (res.body.cap ?? session.cap) + " seats).");
+    if (type.endsWith("/group-full")) error(`The group is full (${res.body.cap ?? session.cap} seats).`);
     else if (res.status === 410) error("This session has ended or was cancelled.");
     else if (res.status === 409) error(res.body?.detail ?? "That can't be done right now.");
-    else error("That didn't work (" + (res.status || "offline") + "). Please try again.");
+    else error(`That didn't work (${res.status || "offline"}). Please try again.`);
   }
 
   function confirmButton(label, confirmLabel, run) {
@@ -41,39 +52,66 @@ export function roomPanel({ getToken, announce, onExpired }) {
     let timer = null;
     const button = el("button", { type: "button", class: "button danger small" }, label);
     button.addEventListener("click", () => {
-      if (armed) { clearTimeout(timer); run(); return; }
+      if (armed) {
+        clearTimeout(timer);
+        run();
+        return;
+      }
       armed = true;
       button.textContent = confirmLabel;
       button.classList.add("confirm");
       // Removal cannot be undone, so it takes a second, deliberate press; the arm lapses after 5 s.
-      timer = setTimeout(() => { armed = false; button.textContent = label; button.classList.remove("confirm"); }, 5000);
+      timer = setTimeout(() => {
+        armed = false;
+        button.textContent = label;
+        button.classList.remove("confirm");
+      }, 5000);
     });
     return button;
   }
 
   const removeButton = (id) =>
-    confirmButton("Remove", "Confirm remove", () => act("DELETE", "/participants/" + encodeURIComponent(id)));
+    confirmButton("Remove", "Confirm remove", () => act("DELETE", `/participants/${encodeURIComponent(id)}`));
 
   // Rows are kept per participant and updated in place, never rebuilt: a rebuild would drop the
   // keyboard focus and disarm a half-confirmed removal each time someone else arrives.
   function waitingRow(p) {
     if (p.li) return p.li;
     const remove = removeButton(p.id);
-    const admit = el("button", { type: "button", class: "button primary small" }, "Admit",
-      el("span", { class: "visually-hidden" }, " " + p.id));
-    admit.addEventListener("click", () => act("POST", "/participants/" + encodeURIComponent(p.id) + "/admit"));
+    const admit = el(
+      "button",
+      { type: "button", class: "button primary small" },
+      "Admit",
+      el("span", { class: "visually-hidden" }, ` ${p.id}`),
+    );
+    admit.addEventListener("click", () => act("POST", `/participants/${encodeURIComponent(p.id)}/admit`));
     p.since_ = el("span", { class: "muted" });
-    p.li = el("li", { "data-participant": p.id }, el("span", null, el("span", { class: "who" }, p.id), p.since_),
-      el("span", { class: "row-actions" }, admit, remove));
+    p.li = el(
+      "li",
+      { "data-participant": p.id },
+      el("span", null, el("span", { class: "who" }, p.id), p.since_),
+      el("span", { class: "row-actions" }, admit, remove),
+    );
     return p.li;
   }
 
   function rosterRow(p) {
     if (!p.tr) {
-      p.cells = { role: el("td", { "data-label": "Role" }), arrived: el("td", { class: "num", "data-label": "Arrived" }),
-        status: el("td", { "data-label": "Status" }), action: el("td", { class: "action" }) };
-      p.tr = el("tr", { "data-participant": p.id }, el("td", { class: "id" }, p.id), p.cells.role, p.cells.arrived,
-        p.cells.status, p.cells.action);
+      p.cells = {
+        role: el("td", { "data-label": "Role" }),
+        arrived: el("td", { class: "num", "data-label": "Arrived" }),
+        status: el("td", { "data-label": "Status" }),
+        action: el("td", { class: "action" }),
+      };
+      p.tr = el(
+        "tr",
+        { "data-participant": p.id },
+        el("td", { class: "id" }, p.id),
+        p.cells.role,
+        p.cells.arrived,
+        p.cells.status,
+        p.cells.action,
+      );
     }
     return p.tr;
   }
@@ -82,8 +120,8 @@ export function roomPanel({ getToken, announce, onExpired }) {
     const over = roomState === "closed" || roomState === "cancelled";
     $("room-state").textContent = STATE_LABEL[roomState] ?? roomState;
     $("room-state").dataset.state = roomState;
-    $("open-room").disabled = roomState !== "scheduled";
-    $("close-room").disabled = roomState === "closed" || roomState === "cancelled";
+    $("open-room", HTMLButtonElement).disabled = roomState !== "scheduled";
+    $("close-room", HTMLButtonElement).disabled = roomState === "closed" || roomState === "cancelled";
     let waiting = 0;
     let inRoster = 0;
     let seated = 0;
@@ -96,7 +134,7 @@ export function roomPanel({ getToken, announce, onExpired }) {
         if (holdsFocus(p.tr)) refocus = $("waiting-h");
         p.tr?.remove();
         if (!p.li?.isConnected) $("waiting").append(waitingRow(p));
-        p.since_.textContent = p.since ? " · since " + formatTime(new Date(p.since)) : "";
+        p.since_.textContent = p.since ? ` · since ${formatTime(new Date(p.since))}` : "";
         continue;
       }
       inRoster += 1;
@@ -109,7 +147,7 @@ export function roomPanel({ getToken, announce, onExpired }) {
       p.cells.role.textContent = ROLE_LABEL[p.role] ?? p.role;
       p.cells.arrived.textContent = p.arrivedAt ? formatTime(new Date(p.arrivedAt)) : "—";
       const label = over && p.status === "admitted" ? "Admitted, never connected" : STATUS_LABEL[p.status];
-      const leftAt = p.status === "left" && p.leftAt ? " at " + formatTime(new Date(p.leftAt)) : "";
+      const leftAt = p.status === "left" && p.leftAt ? ` at ${formatTime(new Date(p.leftAt))}` : "";
       p.cells.status.textContent = label + leftAt;
       const removable = p.role === "client" && p.status !== "removed" && !over;
       if (removable && !p.cells.action.firstChild) {
@@ -123,8 +161,9 @@ export function roomPanel({ getToken, announce, onExpired }) {
     show($("waiting-empty"), waiting === 0);
     show($("roster-empty"), inRoster === 0);
     show($("roster-wrap"), inRoster > 0);
-    const seats = session.cap ? seated + " of " + session.cap + " seats taken" : seated + " in the room";
-    $("seats").textContent = roomState === "cancelled" ? "This session was cancelled." : over ? "The room is closed." : seats;
+    const seats = session.cap ? `${seated} of ${session.cap} seats taken` : `${seated} in the room`;
+    $("seats").textContent =
+      roomState === "cancelled" ? "This session was cancelled." : over ? "The room is closed." : seats;
   }
 
   function onMessage(m) {
@@ -141,23 +180,23 @@ export function roomPanel({ getToken, announce, onExpired }) {
       }
     } else if (m.type === "waiting") {
       Object.assign(p, { status: "waiting", since: m.at });
-      announce(m.participantId + " is waiting.");
+      announce(`${m.participantId} is waiting.`);
     } else if (m.type === "admitted") {
       if (p.status !== "in-room") p.status = "admitted";
     } else if (m.type === "arrived") {
       Object.assign(p, { status: "in-room", role: m.role, arrivedAt: p.arrivedAt ?? m.at, leftAt: null });
-      announce(m.participantId + " arrived.");
+      announce(`${m.participantId} arrived.`);
     } else if (m.type === "left") {
       if (p.status !== "removed") Object.assign(p, { status: "left", leftAt: m.at });
     } else if (m.type === "removed" && m.reason === "enrollment-changed") {
       Object.assign(p, { status: "left", leftAt: new Date().toISOString() });
-      announce(m.participantId + " left: their enrollment changed.");
+      announce(`${m.participantId} left: their enrollment changed.`);
     } else if (m.type === "removed") {
       p.status = "removed";
-      announce(m.participantId + " was removed.");
+      announce(`${m.participantId} was removed.`);
     } else if (m.type === "room") {
       roomState = m.state;
-      announce("The room is " + (STATE_LABEL[m.state] ?? m.state).toLowerCase() + ".");
+      announce(`The room is ${(STATE_LABEL[m.state] ?? m.state).toLowerCase()}.`);
       if (m.state === "closed") loadAttendance();
     } else if (m.type === "moved") {
       Object.assign(session, { startsAt: m.startsAt, endsAt: m.endsAt });
@@ -178,8 +217,8 @@ export function roomPanel({ getToken, announce, onExpired }) {
 
   function showWhen() {
     const start = new Date(session.startsAt);
-    $("room-h").textContent = (KIND_LABEL[session.kind] ?? "Session");
-    $("room-when").textContent = formatDay(start) + " · " + formatTimeRange(start, new Date(session.endsAt));
+    $("room-h").textContent = KIND_LABEL[session.kind] ?? "Session";
+    $("room-when").textContent = `${formatDay(start)} · ${formatTimeRange(start, new Date(session.endsAt))}`;
   }
 
   /**
@@ -253,13 +292,19 @@ export function roomPanel({ getToken, announce, onExpired }) {
       show($("room-empty"), false);
       $("summary").replaceChildren();
       render();
-      live = openLive(session.id, getToken(), { onMessage, onState: (s) => {
-        $("live").textContent = s === "open" ? "Live updates on." : s === "reconnecting" ? "Reconnecting live updates…" : "";
-      } });
+      live = openLive(session.id, getToken(), {
+        onMessage,
+        onState: (s) => {
+          $("live").textContent =
+            s === "open" ? "Live updates on." : s === "reconnecting" ? "Reconnecting live updates…" : "";
+        },
+      });
       loadAttendance();
       $("room-h").focus();
     },
-    close() { live?.close(); live = null; },
+    close() {
+      live?.close();
+      live = null;
+    },
   };
 }
-`;

@@ -1,18 +1,23 @@
-/**
- * `/assets/console.js`: the facilitator console. Sign-in by a one-time link (`/console#signin=…`,
- * local development) or a pasted token, kept for this tab only; the facilitator's sessions of
- * today and the next two weeks, and the week's clients below the program minimum. The selected
- * session's room is `console-room.js`.
- */
-export const CONSOLE_JS = `
-import { api, el, formatDay, formatMinutes, formatTimeRange, KIND_LABEL, show, tokenStore, usableToken }
-  from "/assets/common.js";
+// @ts-check
+import {
+  byId as $,
+  api,
+  el,
+  formatDay,
+  formatMinutes,
+  formatTimeRange,
+  KIND_LABEL,
+  show,
+  tokenStore,
+  usableToken,
+} from "/assets/common.js";
 import { roomPanel } from "/assets/console-room.js";
 
-const $ = (id) => document.getElementById(id);
 const store = tokenStore("iop.staff");
-const announce = (text) => { $("status").textContent = text; };
-const iso = (ms) => new Date(ms).toISOString().replace(/\\.\\d{3}Z$/, "Z");
+const announce = (text) => {
+  $("status").textContent = text;
+};
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 let token = null;
 let selected = null;
 const panel = roomPanel({
@@ -41,18 +46,31 @@ function signOut(message) {
   show($("sign-out"), false);
   show($("signin"), true);
   $("signin-error").textContent = message ?? "";
-  $("token-input").value = "";
+  $("token-input", HTMLTextAreaElement).value = "";
   $("token-input").focus();
 }
 
 function sessionButton(s) {
   const start = new Date(s.startsAt);
   const cancelled = s.status === "cancelled";
-  const button = el("button", { type: "button", class: cancelled ? "session-link cancelled" : "session-link",
-    "data-session": s.id, "aria-current": selected === s.id ? "true" : "false" },
+  const button = el(
+    "button",
+    {
+      type: "button",
+      class: cancelled ? "session-link cancelled" : "session-link",
+      "data-session": s.id,
+      "aria-current": selected === s.id ? "true" : "false",
+    },
     el("span", { class: "day" }, formatDay(start), cancelled ? el("span", { class: "tag" }, "Cancelled") : null),
-    el("span", { class: "meta" }, formatTimeRange(start, new Date(s.endsAt)) + " · " + (KIND_LABEL[s.kind] ?? "Session") +
-      (s.cap ? " · " + s.cap + " seats" : "")));
+    el(
+      "span",
+      { class: "meta" },
+      formatTimeRange(start, new Date(s.endsAt)) +
+        " · " +
+        (KIND_LABEL[s.kind] ?? "Session") +
+        (s.cap ? ` · ${s.cap} seats` : ""),
+    ),
+  );
   button.addEventListener("click", () => {
     selected = s.id;
     for (const b of document.querySelectorAll("[data-session]")) b.setAttribute("aria-current", String(b === button));
@@ -66,10 +84,10 @@ async function loadSessions(who) {
   today.setHours(0, 0, 0, 0);
   const endOfToday = today.getTime() + 86400000;
   const query = new URLSearchParams({ from: iso(today.getTime()), to: iso(today.getTime() + 15 * 86400000) });
-  const res = await api("GET", "/v1/programs/" + encodeURIComponent(who.claims.program) + "/sessions?" + query, token);
+  const res = await api("GET", `/v1/programs/${encodeURIComponent(who.claims.program)}/sessions?${query}`, token);
   if (res.status === 401) return signOut("Your sign-in has expired. Paste a new token.");
   if (res.status !== 200) {
-    $("today-empty").textContent = "Your sessions could not be loaded (" + (res.status || "offline") + ").";
+    $("today-empty").textContent = `Your sessions could not be loaded (${res.status || "offline"}).`;
     show($("today-empty"), true);
     return;
   }
@@ -86,7 +104,7 @@ async function loadSessions(who) {
 async function loadAtRisk(who) {
   const body = $("risk-body");
   // No week in the query: the server counts the current week in the program's time zone.
-  const res = await api("GET", "/v1/programs/" + encodeURIComponent(who.claims.program) + "/attendance/at-risk", token);
+  const res = await api("GET", `/v1/programs/${encodeURIComponent(who.claims.program)}/attendance/at-risk`, token);
   if (res.status === 404 || res.status === 501) {
     body.replaceChildren(el("p", { class: "muted" }, "The weekly at-risk report is not available yet."));
     return;
@@ -99,21 +117,49 @@ async function loadAtRisk(who) {
     body.replaceChildren(el("p", { class: "error" }, "The weekly report could not be loaded."));
     return;
   }
-  $("risk-week").textContent = "Week " + res.body.week + ": clients whose attended hours are below the program minimum.";
+  $("risk-week").textContent = `Week ${res.body.week}: clients whose attended hours are below the program minimum.`;
   if (res.body.clients.length === 0) {
     body.replaceChildren(el("p", { class: "muted" }, "No one is below the minimum this week."));
     return;
   }
   // Those who can no longer reach the minimum this week first: they need a call today.
-  const clients = [...res.body.clients].sort((a, b) => Number(b.atRisk === true) - Number(a.atRisk === true) ||
-    a.minutesAttended - b.minutesAttended);
-  const rows = clients.map((c) => el("tr", { "data-client": c.clientId },
-    el("td", { class: "id" }, c.clientId), el("td", { class: "num", "data-label": "Attended" }, formatMinutes(c.minutesAttended)),
-    el("td", { class: "num", "data-label": "Required" }, formatMinutes(c.minutesRequired)),
-    el("td", { "data-label": "This week" }, c.atRisk === true ? el("span", { class: "tag warn" }, "Cannot reach it") : "Can still reach it")));
-  body.replaceChildren(el("div", { class: "table-scroll" }, el("table", { id: "risk-table", class: "stack" },
-    el("thead", null, el("tr", null, ["Client", "Attended", "Required", "This week"].map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", null, rows))));
+  const clients = [...res.body.clients].sort(
+    (a, b) => Number(b.atRisk === true) - Number(a.atRisk === true) || a.minutesAttended - b.minutesAttended,
+  );
+  const rows = clients.map((c) =>
+    el(
+      "tr",
+      { "data-client": c.clientId },
+      el("td", { class: "id" }, c.clientId),
+      el("td", { class: "num", "data-label": "Attended" }, formatMinutes(c.minutesAttended)),
+      el("td", { class: "num", "data-label": "Required" }, formatMinutes(c.minutesRequired)),
+      el(
+        "td",
+        { "data-label": "This week" },
+        c.atRisk === true ? el("span", { class: "tag warn" }, "Cannot reach it") : "Can still reach it",
+      ),
+    ),
+  );
+  body.replaceChildren(
+    el(
+      "div",
+      { class: "table-scroll" },
+      el(
+        "table",
+        { id: "risk-table", class: "stack" },
+        el(
+          "thead",
+          null,
+          el(
+            "tr",
+            null,
+            ["Client", "Attended", "Required", "This week"].map((h) => el("th", { scope: "col" }, h)),
+          ),
+        ),
+        el("tbody", null, rows),
+      ),
+    ),
+  );
 }
 
 function enter(candidate) {
@@ -140,16 +186,21 @@ async function signInFromLink() {
     enter(res.body.token);
     return true;
   }
-  signOut(res.status === 429 ? "There were too many tries. Wait a minute, then open the link again."
-    : res.status === 0 || res.status >= 500 ? "The service could not be reached. Open the link again."
-    : res.status === 404 ? "Sign-in links are off here. Paste a token instead."
-    : "This sign-in link is not valid: it works once, within 15 minutes. Get a new one, or paste a token.");
+  signOut(
+    res.status === 429
+      ? "There were too many tries. Wait a minute, then open the link again."
+      : res.status === 0 || res.status >= 500
+        ? "The service could not be reached. Open the link again."
+        : res.status === 404
+          ? "Sign-in links are off here. Paste a token instead."
+          : "This sign-in link is not valid: it works once, within 15 minutes. Get a new one, or paste a token.",
+  );
   return true;
 }
 
 $("signin-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  enter($("token-input").value.trim());
+  enter($("token-input", HTMLTextAreaElement).value.trim());
 });
 $("sign-out").addEventListener("click", () => signOut("You have signed out."));
 
@@ -158,4 +209,3 @@ if (!(await signInFromLink())) {
   if (saved && !staffClaims(saved).error) enter(saved);
   else signOut(saved ? "Your sign-in has expired. Paste a new token." : "");
 }
-`;

@@ -1,35 +1,44 @@
-/**
- * `/assets/common.js`: what both pages need in the browser. Calls to the API, the bearer token kept
- * for this tab only (sessionStorage), JWT payload decoding, the live channel with reconnection,
- * and formatting in the viewer's own locale and time zone. DOM is built with `textContent` only:
- * the page's Trusted Types policy refuses HTML strings.
- */
-export const COMMON_JS = `
+// @ts-check
 export async function api(method, path, token, body) {
   const headers = { accept: "application/json" };
-  if (token) headers.authorization = "Bearer " + token;
+  if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      cache: "no-store", credentials: "omit" });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit",
+    });
   } catch {
     return { status: 0, body: null };
   }
   let parsed = null;
-  try { parsed = await res.json(); } catch {}
+  try {
+    parsed = await res.json();
+  } catch {}
   return { status: res.status, body: parsed };
 }
 
 export const tokenStore = (key) => ({
   get() {
-    try { return sessionStorage.getItem(key); } catch { return null; }
+    try {
+      return sessionStorage.getItem(key);
+    } catch {
+      return null;
+    }
   },
   set(value) {
-    try { sessionStorage.setItem(key, value); } catch {}
+    try {
+      sessionStorage.setItem(key, value);
+    } catch {}
   },
   clear() {
-    try { sessionStorage.removeItem(key); } catch {}
+    try {
+      sessionStorage.removeItem(key);
+    } catch {}
   },
 });
 
@@ -37,7 +46,10 @@ export function decodeJwt(token) {
   const part = typeof token === "string" ? token.split(".")[1] : undefined;
   if (!part) return null;
   try {
-    const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
+    const b64 = part
+      .replace(/-/g, "+")
+      .replace(/_/g, "/")
+      .padEnd(Math.ceil(part.length / 4) * 4, "=");
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const payload = JSON.parse(new TextDecoder().decode(bytes));
     return payload && typeof payload === "object" ? payload : null;
@@ -57,16 +69,27 @@ export function openLive(sessionId, token, handlers) {
   let stopped = false;
   let attempt = 0;
   let timer = null;
-  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
-    "/v1/sessions/" + encodeURIComponent(sessionId) + "/live";
+  const url =
+    (location.protocol === "https:" ? "wss://" : "ws://") +
+    location.host +
+    "/v1/sessions/" +
+    encodeURIComponent(sessionId) +
+    "/live";
   const connect = () => {
     if (stopped) return;
-    socket = new WebSocket(url, ["iop.v1", "bearer." + token]);
-    socket.addEventListener("open", () => { attempt = 0; handlers.onState?.("open"); });
+    socket = new WebSocket(url, ["iop.v1", `bearer.${token}`]);
+    socket.addEventListener("open", () => {
+      attempt = 0;
+      handlers.onState?.("open");
+    });
     socket.addEventListener("message", (event) => {
       if (typeof event.data !== "string" || event.data === "pong") return;
       let message;
-      try { message = JSON.parse(event.data); } catch { return; }
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
       if (message && typeof message.type === "string") handlers.onMessage(message);
     });
     socket.addEventListener("close", () => {
@@ -83,7 +106,9 @@ export function openLive(sessionId, token, handlers) {
     close() {
       stopped = true;
       clearTimeout(timer);
-      try { socket?.close(1000, "bye"); } catch {}
+      try {
+        socket?.close(1000, "bye");
+      } catch {}
       handlers.onState?.("closed");
     },
   };
@@ -91,7 +116,11 @@ export function openLive(sessionId, token, handlers) {
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" });
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-const zonedTimeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+const zonedTimeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: "numeric",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 const dateKey = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
 
 export const formatDay = (d) => dayFormat.format(d);
@@ -99,7 +128,7 @@ export const formatTime = (d) => timeFormat.format(d);
 // Not Intl's formatRange: across midnight it repeats both full dates, which reads badly on a phone.
 export function formatTimeRange(a, b) {
   const nextDay = dateKey.format(a) !== dateKey.format(b);
-  return timeFormat.format(a) + " – " + zonedTimeFormat.format(b) + (nextDay ? " (next day)" : "");
+  return `${timeFormat.format(a)} – ${zonedTimeFormat.format(b)}${nextDay ? " (next day)" : ""}`;
 }
 export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -108,18 +137,18 @@ export function formatDuration(ms) {
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return d + (d === 1 ? " day " : " days ") + h + " h";
-  if (h > 0) return h + " h " + m + " min";
-  if (m >= 5) return m + " min";
-  if (m > 0) return m + " min " + (s % 60) + " s";
-  return (s % 60) + " s";
+  if (d > 0) return `${d + (d === 1 ? " day " : " days ") + h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m >= 5) return `${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${s % 60} s`;
 }
 
 export function formatMinutes(total) {
   const h = Math.floor(total / 60);
   const m = total % 60;
-  if (h === 0) return m + " min";
-  return m === 0 ? h + " h" : h + " h " + m + " min";
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
 export const KIND_LABEL = { group: "Group session", individual: "Individual session", family: "Family session" };
@@ -141,10 +170,29 @@ export function show(node, visible) {
   node.hidden = !visible;
 }
 
+/**
+ * The page's element with this id, of the kind expected. The shell renders every id its script
+ * uses, so a missing one is a bug: it throws rather than failing later on null.
+ * @template {HTMLElement} [T=HTMLElement]
+ * @param {string} id
+ * @param {{ new (): T }} [kind]
+ * @returns {T}
+ */
+export function byId(id, kind) {
+  const node = document.getElementById(id);
+  if (!node || (kind && !(node instanceof kind))) throw new Error(`#${id} is missing from the page`);
+  return /** @type {T} */ (node);
+}
+
 export function keepFocus(fallback) {
-  const active = document.activeElement;
-  if (!active || active === document.body || active.hidden || active.disabled || active.closest("[hidden]")) {
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  if (
+    !active ||
+    active === document.body ||
+    active.hidden ||
+    active.closest("[hidden]") ||
+    ("disabled" in active && active.disabled)
+  ) {
     fallback.focus();
   }
 }
-`;
