@@ -17,7 +17,7 @@ export function JoinListPage() {
       <LiveStatus id="announce" class="visually-hidden" />
       <section id="signed-out" class="card notice" hidden>
         <h2>Open your personal link</h2>
-        <p>
+        <p id="signed-out-text">
           This page opens from the personal link your care team sent you. Please open that link again on this phone or
           computer.
         </p>

@@ -64,6 +64,20 @@ describe("the demo npm start prints, walked as printed", () => {
     }
   });
 
+  it("tells someone whose link no longer works to ask their care team, not to open it again", async () => {
+    const person = await personPage(browser, PHONE);
+    const page = person.page;
+    const first = demo.clients[0]?.inviteUrl ?? "";
+    // The same enrollment, a secret that was never issued: what a replaced or mistyped link looks like.
+    await page.goto(`${first.slice(0, first.lastIndexOf(".") + 1)}${"A".repeat(43)}`);
+    await page.locator("#signed-out").waitFor({ state: "visible", ...WAIT });
+    expect(await page.locator("#status").textContent()).toContain("This link no longer works");
+    const advice = (await page.locator("#signed-out").textContent()) ?? "";
+    expect(advice).toContain("ask your care team for a new personal link");
+    expect(advice).not.toContain("open that link again");
+    await person.close();
+  });
+
   it("opens the console signed in from the facilitator's link, once", async () => {
     const facilitator = await personPage(browser, DESKTOP);
     const page = facilitator.page;

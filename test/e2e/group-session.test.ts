@@ -114,8 +114,9 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
 
   it("tells a removed client so, and does not let them back in", async () => {
     const row = facilitator.page.locator(`#roster-body tr[data-participant="${id(index.removed)}"]`);
-    await row.getByRole("button", { name: "Remove" }).click();
-    await row.getByRole("button", { name: "Confirm remove" }).click();
+    // Each Remove button names its participant for screen readers, before and after the first press.
+    await row.getByRole("button", { name: `Remove ${id(index.removed)}`, exact: true }).click();
+    await row.getByRole("button", { name: `Confirm remove ${id(index.removed)}`, exact: true }).click();
     const page = clients.removed.page;
     await heading(page, "You were removed from this session");
     expect(await page.locator("#card button:visible, #card a:visible").count()).toBe(0);

@@ -47,10 +47,12 @@ export function roomPanel({ getToken, announce, onExpired }) {
     else error(`That didn't work (${res.status || "offline"}). Please try again.`);
   }
 
-  function confirmButton(label, confirmLabel, run) {
+  /** A button that acts on a second press; `who` names the person for screen readers ("Remove clt_…"). */
+  function confirmButton(label, confirmLabel, who, run) {
     let armed = false;
     let timer = null;
-    const button = el("button", { type: "button", class: "button danger small" }, label);
+    const hidden = () => el("span", { class: "visually-hidden" }, ` ${who}`);
+    const button = el("button", { type: "button", class: "button danger small" }, label, hidden());
     button.addEventListener("click", () => {
       if (armed) {
         clearTimeout(timer);
@@ -58,12 +60,12 @@ export function roomPanel({ getToken, announce, onExpired }) {
         return;
       }
       armed = true;
-      button.textContent = confirmLabel;
+      button.replaceChildren(confirmLabel, hidden());
       button.classList.add("confirm");
       // Removal cannot be undone, so it takes a second, deliberate press; the arm lapses after 5 s.
       timer = setTimeout(() => {
         armed = false;
-        button.textContent = label;
+        button.replaceChildren(label, hidden());
         button.classList.remove("confirm");
       }, 5000);
     });
@@ -71,7 +73,7 @@ export function roomPanel({ getToken, announce, onExpired }) {
   }
 
   const removeButton = (id) =>
-    confirmButton("Remove", "Confirm remove", () => act("DELETE", `/participants/${encodeURIComponent(id)}`));
+    confirmButton("Remove", "Confirm remove", id, () => act("DELETE", `/participants/${encodeURIComponent(id)}`));
 
   // Rows are kept per participant and updated in place, never rebuilt: a rebuild would drop the
   // keyboard focus and disarm a half-confirmed removal each time someone else arrives.

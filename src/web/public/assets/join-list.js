@@ -43,6 +43,9 @@ async function exchange(code) {
   }
   pendingCode = null;
   status.textContent = "This link no longer works. It may have expired or been replaced by a newer one.";
+  // Opening the same link again cannot help here: say who can.
+  $("signed-out-text").textContent =
+    "Please ask your care team for a new personal link. They can send one by text or e-mail, or give it to you at the clinic.";
   show($("signed-out"), true);
   return false;
 }

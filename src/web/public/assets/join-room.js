@@ -69,7 +69,7 @@ const PHASES = {
   admitted: {
     tone: "ok",
     title: "You're in",
-    text: "Your facilitator has let you in. Join when you're ready.",
+    text: "You have a place in the room. Join when you're ready.",
     buttons: ["join", "leave"],
   },
   ready: { tone: "ok", title: "Your pass is ready", text: "", buttons: ["copy", "leave"] },
