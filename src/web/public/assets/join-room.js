@@ -278,8 +278,17 @@ function onLive(message) {
     setPhase(message.state === "closed" ? "ended" : "cancelled");
   } else if (message.type === "moved" && state.session) {
     showSession({ ...state.session, startsAt: message.startsAt, endsAt: message.endsAt });
+    const note = `The session time changed: ${$("when").textContent}`;
     if (state.phase === "ready") setPhase("admitted");
-    $("status").textContent = `The session time changed: ${$("when").textContent}`;
+    $("status").textContent = note;
+    // A client in the waiting room asks again: the new time may put check-in hours away (the page
+    // then says when it opens and checks in by itself) or keep their place, and the card says which.
+    if (state.phase === "waiting") {
+      disconnectLive();
+      checkIn().then(() => {
+        $("status").textContent = `${note}. ${$("status").textContent}`;
+      });
+    }
   }
 }
 
