@@ -180,6 +180,8 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
   it("tells clients on their page when the session moves, and hands out a fresh pass", async () => {
     const page = clients.a.page;
     const before = await page.locator("#when").textContent();
+    const item = `[data-session="${seed.sessionId}"]`;
+    const listed = await facilitator.page.locator(item).textContent();
     const current = await call("GET", `/v1/sessions/${seed.sessionId}`, seed.facilitator);
     const endsAt = new Date(Date.parse(current.body.endsAt) + 30 * 60_000).toISOString().replace(".000Z", "Z");
     const moved = await call("PATCH", `/v1/sessions/${seed.sessionId}`, seed.facilitator, {
@@ -190,6 +192,17 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
     expect(moved.body.version).toBe(current.body.version + 1);
     await page.locator("#status", { hasText: "The session time changed" }).waitFor(WAIT);
     expect(await page.locator("#when").textContent()).not.toBe(before);
+    // The console's session list follows the move too (issue 16, bug 4), without a reload.
+    await facilitator.page.waitForFunction(
+      // Runs in the page: `globalThis` is its window (the test's own types know no DOM).
+      ([selector, old]) =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }
+        ).document.querySelector(selector)?.textContent !== old,
+      [item, listed] as const,
+      WAIT,
+    );
+    expect(await facilitator.page.locator(item).getAttribute("aria-current")).toBe("true");
     expect(await page.evaluate("'sameDocument' in window")).toBe(true);
     // The move revoked the pass it held; joining again gives a new one.
     await page.getByRole("button", { name: "Join the session" }).click();

@@ -22,7 +22,7 @@ const STATUS_LABEL = {
   removed: "Removed",
 };
 
-export function roomPanel({ getToken, announce, onExpired }) {
+export function roomPanel({ getToken, announce, onExpired, onChanged }) {
   let session = null;
   let live = null;
   let roomState = "scheduled";
@@ -199,11 +199,14 @@ export function roomPanel({ getToken, announce, onExpired }) {
     } else if (m.type === "room") {
       roomState = m.state;
       announce(`The room is ${(STATE_LABEL[m.state] ?? m.state).toLowerCase()}.`);
+      if (m.state === "cancelled") onChanged?.();
       if (m.state === "closed") loadAttendance();
     } else if (m.type === "moved") {
       Object.assign(session, { startsAt: m.startsAt, endsAt: m.endsAt });
       showWhen();
       announce("The session was moved.");
+      // The session list shows times too: it is read again, so it never keeps the old one.
+      onChanged?.();
     }
     if (session) render();
   }

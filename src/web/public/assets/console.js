@@ -20,10 +20,13 @@ const announce = (text) => {
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 let token = null;
 let selected = null;
+/** Who is signed in (their claims), for reloading the session list when a session changes. */
+let signedIn = null;
 const panel = roomPanel({
   getToken: () => token,
   announce,
   onExpired: () => signOut("Your sign-in has expired. Paste a new token."),
+  onChanged: () => signedIn && loadSessions(signedIn),
 });
 
 function staffClaims(token) {
@@ -38,6 +41,7 @@ function staffClaims(token) {
 function signOut(message) {
   panel.close();
   token = null;
+  signedIn = null;
   selected = null;
   store.clear();
   show($("room"), false);
@@ -166,6 +170,7 @@ function enter(candidate) {
   const who = staffClaims(candidate);
   if (who.error) return signOut(who.error);
   token = candidate;
+  signedIn = who;
   store.set(token);
   show($("signin"), false);
   show($("app"), true);
