@@ -69,6 +69,12 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
     for (const i of [index.a, index.b, index.removed]) {
       await facilitator.page.locator(`#waiting li[data-participant="${id(i)}"]`).waitFor(WAIT);
     }
+    // A console opened (here: reloaded) after they checked in lists them from the room's hello (issue 16, bug 1).
+    await facilitator.page.reload();
+    await facilitator.page.locator(`[data-session="${seed.sessionId}"]`).first().click();
+    for (const i of [index.a, index.b, index.removed]) {
+      await facilitator.page.locator(`#waiting li[data-participant="${id(i)}"]`).waitFor(WAIT);
+    }
     await screenshots(clients.a.page, "join-waiting");
     await screenshots(facilitator.page, "console-waiting");
   });
@@ -137,6 +143,17 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
     // The freed seat is there for the client who found the group full.
     await clients.thirteenth.page.getByRole("button", { name: "Try again" }).click();
     await heading(clients.thirteenth.page, "You're in");
+
+    // After a reload the console still knows who was removed (issue 16, bug 2): the room's hello and
+    // the roster are the truth, whichever arrives first.
+    const console_ = facilitator.page;
+    await console_.reload();
+    await console_.locator(`[data-session="${seed.sessionId}"]`).first().click();
+    await console_.getByText("Live updates on.").waitFor(WAIT);
+    await console_.getByText("12 of 12 seats taken").waitFor(WAIT);
+    const removedRow = console_.locator(`#roster-body tr[data-participant="${id(index.removed)}"]`);
+    await removedRow.locator("td", { hasText: "Removed" }).waitFor(WAIT);
+    expect(await removedRow.getByRole("button").count()).toBe(0);
   });
 
   it("shows a roster in the console that matches the API", async () => {
