@@ -94,7 +94,11 @@ describe("join page and facilitator console, in Chromium against wrangler dev", 
     const page = clients.a.page;
     await page.getByRole("button", { name: "Join the session" }).click();
     await heading(page, "Your pass is ready");
-    expect(await page.locator("#state-detail").textContent()).toContain("doesn't use a meeting web page");
+    // Without a meeting page the pass is not a dead end: the page says what to do next and who can help.
+    const next = (await page.locator("#state-detail").textContent()) ?? "";
+    expect(next).toContain("doesn't use a meeting web page");
+    expect(next).toContain("paste it when the app asks for it");
+    expect(next).toContain("Call your care team");
     await facilitator.page
       .locator(`#roster-body tr[data-participant="${id(index.a)}"][data-status="in-room"]`)
       .waitFor(WAIT);

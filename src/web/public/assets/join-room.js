@@ -246,10 +246,10 @@ async function join() {
   }
   setPhase(
     "ready",
-    "This program doesn't use a meeting web page: the clinic's video app takes it from here with your pass, " +
-      "which works until " +
+    "This program doesn't use a meeting web page. Next: open the video app your clinic gave you, press " +
+      "Copy pass below and paste it when the app asks for it. The pass works until " +
       formatTime(new Date(res.body.expiresAt)) +
-      ". Keep this page open.",
+      ". No app, or not sure which one? Call your care team: your place in the group is kept. Keep this page open.",
   );
 }
 
