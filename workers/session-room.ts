@@ -49,7 +49,7 @@ export class SessionRoom extends DurableObject<Env> {
   async leave(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const outcome = this.#r.seats.leave(participantId, now);
-    return this.#r.audit.settle(binding, by, "room.leave", participantId, outcome, now, true);
+    return this.#r.audit.settle(binding, by, { action: "room.leave", participant: participantId }, outcome, now);
   }
 
   /** Open the room; under automatic admission, waiting clients are seated in arrival order up to the cap. */
@@ -58,18 +58,18 @@ export class SessionRoom extends DurableObject<Env> {
     const admitted: string[] = [];
     const outcome = this.#r.seats.open(binding, now, admitted);
     // The opening first, then the admissions it caused (automatic admission: the system's).
-    const auto = admitted.map((participant) => ({ action: "room.admit", participant, outcome: "auto" }));
-    return this.#r.audit.settle(binding, by, "room.open", undefined, outcome, now, false, { by: SYSTEM, said: auto });
+    const said = admitted.map((participant) => ({ action: "room.admit", participant, outcome: "auto" }));
+    return this.#r.audit.settle(binding, by, { action: "room.open", followedBy: { by: SYSTEM, said } }, outcome, now);
   }
 
   /** Close the room for good: presences end, tokens are revoked, every expected client's record is written. */
   async close(binding: RoomBinding, now: number, expected: string[], by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     if (this.#r.store.roomState() === "cancelled")
-      return this.#r.audit.settle(binding, by, "room.close", undefined, { ok: false, reason: "ended" }, now);
+      return this.#r.audit.settle(binding, by, { action: "room.close" }, { ok: false, reason: "ended" }, now);
     this.#end(binding, expected, Math.min(now, joinBounds(binding.session, binding.settings).closesAt), now, "close");
     await this.#r.upkeep.deliver(now);
-    return this.#r.audit.settle(binding, by, "room.close", undefined, { ok: true }, now, true);
+    return this.#r.audit.settle(binding, by, { action: "room.close" }, { ok: true }, now);
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
@@ -121,7 +121,7 @@ export class SessionRoom extends DurableObject<Env> {
   async admit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const outcome = this.#r.seats.admit(binding, participantId, now);
-    return this.#r.audit.settle(binding, by, "room.admit", participantId, outcome, now);
+    return this.#r.audit.settle(binding, by, { action: "room.admit", participant: participantId }, outcome, now);
   }
 
   /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
@@ -129,14 +129,14 @@ export class SessionRoom extends DurableObject<Env> {
     await this.bind(binding, now);
     const outcome = this.#r.seats.remove(binding, participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return this.#r.audit.settle(binding, by, "room.remove", participantId, outcome, now, true);
+    return this.#r.audit.settle(binding, by, { action: "room.remove", participant: participantId }, outcome, now);
   }
 
   /** Let a removed participant back: they may join again (and wait again, under manual admission). */
   async readmit(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
     const outcome = this.#r.seats.readmit(participantId, now);
-    return this.#r.audit.settle(binding, by, "room.readmit", participantId, outcome, now);
+    return this.#r.audit.settle(binding, by, { action: "room.readmit", participant: participantId }, outcome, now);
   }
 
   /** The client's enrollment ended or moved: tokens stop, seat freed, page told, platform told. */
@@ -144,7 +144,7 @@ export class SessionRoom extends DurableObject<Env> {
     await this.bind(binding, now);
     const outcome = this.#r.seats.dismiss(participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
-    return this.#r.audit.settle(binding, by, "room.dismiss", participantId, outcome, now, true);
+    return this.#r.audit.settle(binding, by, { action: "room.dismiss", participant: participantId }, outcome, now);
   }
 
   /** Whether a token id is still good: issued here, not revoked, not expired, for the current version. */

@@ -49,8 +49,3 @@ export function verifySegment(
   }
   return null;
 }
-
-/** Check a chain from its start: the first sequence number whose entry was changed, removed or reordered, or null. */
-export function verifyChain(entries: readonly AuditEntry[]): number | null {
-  return verifySegment(entries)?.brokenAt ?? null;
-}

@@ -48,12 +48,12 @@ export const says = {
   inviteRevoke:
     (id: string) =>
     (n: number): Said => ({ action: "invite.revoke", object: id, outcome: `revoked:${n}` }),
-  /** An invite's exchange: by the client it admits, or refused (a wrong, used or revoked link). */
+  /** An invite's exchange (the token is minted right after): by the client it admits, or refused (a wrong, used or revoked link). */
   inviteExchange:
     (id: string) =>
     (r: { clientId: string } | null): Said =>
       r
-        ? { actor: r.clientId, action: "invite.exchange", object: id, outcome: "token-issued" }
+        ? { actor: r.clientId, action: "invite.exchange", object: id, outcome: "redeemed" }
         : { action: "invite.exchange", object: id },
   integration: () => (): Said => ({ action: "integration.update", outcome: "calendar" }),
   signInCreate: (id: string, role: string) => (): Said => ({ action: "signin.create", object: id, outcome: role }),
@@ -61,7 +61,7 @@ export const says = {
     (id: string) =>
     (g: { staffId: string } | null): Said =>
       g
-        ? { actor: g.staffId, action: "signin.exchange", object: id, outcome: "token-issued" }
+        ? { actor: g.staffId, action: "signin.exchange", object: id, outcome: "redeemed" }
         : { action: "signin.exchange", object: id },
   feedCreate: (id: string, type: string) => (): Said => ({ action: "feed.create", object: id, outcome: type }),
   feedRevoke:

@@ -7,7 +7,7 @@ import type { KeyRing } from "../tokens/keys.ts";
 import type { AuditStore } from "./audit-store.ts";
 
 /** A signed anchor is kept at every this many entries, so a page is verified from the nearest one. */
-export const ANCHOR_EVERY = 500;
+const ANCHOR_EVERY = 500;
 
 /** Checkpoints of the head are written at most this often (Workers KV takes about one write per key per second). */
 const CHECKPOINT_GAP_MS = 1000;

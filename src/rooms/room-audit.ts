@@ -14,6 +14,16 @@ export interface RoomSaid {
   outcome: string;
 }
 
+/** A staff action as `settle` records it: the action, who it concerns, and other entries that follow from it. */
+export interface StaffAct {
+  action: string;
+  participant?: string;
+  followedBy?: { by: AuditCall; said: RoomSaid[] };
+}
+
+/** The actions that revoke tokens when they succeed (their entry is followed by a `token.revoke`). */
+const REVOKING = new Set(["room.leave", "room.close", "room.remove", "room.dismiss"]);
+
 export interface RoomAuditDeps {
   store: RoomStore;
   programs: Env["PROGRAMS"];
@@ -53,24 +63,17 @@ export class RoomAudit {
     );
   }
 
-  /** Record a staff action's outcome (the tokens it revoked, what followed from it), then wait until the program's chain holds it. */
-  async settle<T extends ActionOutcome>(
-    binding: RoomBinding,
-    by: AuditCall,
-    action: string,
-    participant: string | undefined,
-    outcome: T,
-    now: number,
-    revokes = false,
-    then?: { by: AuditCall; said: RoomSaid[] },
-  ): Promise<T> {
-    const said: RoomSaid[] = [
-      { action, ...(participant ? { participant } : {}), outcome: outcome.ok ? "ok" : `refused:${outcome.reason}` },
-    ];
-    if (outcome.ok && revokes)
-      said.push({ action: "token.revoke", ...(participant ? { participant } : {}), outcome: action });
+  /**
+   * Record a staff action's outcome, the tokens it revoked and what followed from it (`followedBy`,
+   * another actor's entries), then wait until the program's chain holds them.
+   */
+  async settle<T extends ActionOutcome>(binding: RoomBinding, by: AuditCall, act: StaffAct, outcome: T, now: number) {
+    const { action, participant, followedBy } = act;
+    const who = participant ? { participant } : {};
+    const said: RoomSaid[] = [{ action, ...who, outcome: outcome.ok ? "ok" : `refused:${outcome.reason}` }];
+    if (outcome.ok && REVOKING.has(action)) said.push({ action: "token.revoke", ...who, outcome: action });
     this.record(binding, by, said, now);
-    if (then) this.record(binding, then.by, then.said, now);
+    if (followedBy) this.record(binding, followedBy.by, followedBy.said, now);
     await this.forward(binding.programId);
     return outcome;
   }

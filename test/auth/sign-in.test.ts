@@ -115,7 +115,7 @@ describe("one-time console sign-in (local development)", () => {
     expect(trail).toEqual(
       expect.arrayContaining([
         "adm_1 signin.create facilitator",
-        "fac_1 signin.exchange token-issued",
+        "fac_1 signin.exchange redeemed",
         "anonymous signin.exchange refused:not-found",
       ]),
     );

@@ -187,7 +187,7 @@ describe("every route that changes something or reads patient data leaves exactl
     await w.step("createInvite", run("POST", `/v1/enrollments/${E}/invite`), [a("adm_1", "invite.create", E, "ok")]);
     const code = body.code as string;
     await w.step("exchangeInvite", run("POST", "/v1/invites/exchange", { token: undefined, body: { code } }), [
-      a("clt_new", "invite.exchange", E, "token-issued"),
+      a("clt_new", "invite.exchange", E, "redeemed"),
     ]);
     await w.step("revokeInvites", run("DELETE", `/v1/enrollments/${E}/invite`), [
       a("adm_1", "invite.revoke", E, /^revoked:\d+$/),
@@ -215,7 +215,7 @@ describe("every route that changes something or reads patient data leaves exactl
     await w.step(
       "exchangeSignInCode",
       run("POST", "/v1/sign-in-codes/exchange", { token: undefined, body: { code: signInCode }, env: dev }),
-      [a("fac_2", "signin.exchange", /^sgn_/, "token-issued")],
+      [a("fac_2", "signin.exchange", /^sgn_/, "redeemed")],
     );
 
     // The room, with manual admission: every decision names the session, and the participant where there is one.
