@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id, Instant, LocalDate, SubjectId } from "./common.ts";
 import { JoinRole } from "./join-token.ts";
+import { ShownName } from "./people.ts";
 import { SessionKind } from "./session.ts";
 
 /** One client's outcome for one occurrence; `late`/`leftEarly` are also reported as booleans beside it. */
@@ -121,6 +122,7 @@ export const WeeklyAttendance = z
   .strictObject({
     week: IsoWeek,
     clientId: SubjectId,
+    displayName: ShownName.optional(),
     minutesAttended: Minutes,
     minutesRequired: Minutes,
     meetsMinimum: z.boolean(),
@@ -159,6 +161,7 @@ export const SessionRoster = z
     participants: z.array(
       z.strictObject({
         participantId: SubjectId,
+        displayName: ShownName.optional(),
         role: JoinRole,
         intervals: z.array(Interval),
         attendedMinutes: Minutes,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, Instant, LocalDate, SubjectId } from "./common.ts";
+import { DisplayName, ShownName } from "./people.ts";
 
 /** Lifecycle of a client's place in a track: active, stepped down to a lower level of care, discharged. */
 export const EnrollmentStatus = z.enum(["active", "stepped-down", "discharged"]);
@@ -22,6 +23,7 @@ export const EnrollmentCreate = z
     trackId: Id,
     startsOn: LocalDate,
     endsOn: LocalDate.optional(),
+    displayName: DisplayName.optional().meta({ description: "The name staff see for the client (staff only)" }),
   })
   .refine(endsAfterStart, { path: ["endsOn"], message: "must not be before startsOn" })
   .meta({ id: "EnrollmentCreate" });
@@ -33,6 +35,7 @@ export const EnrollmentPatch = z
     status: EnrollmentStatus.optional(),
     endsOn: LocalDate.nullable().optional(),
     trackId: Id.optional().meta({ description: "Transfer to another track (its cap applies)" }),
+    displayName: DisplayName.nullable().optional().meta({ description: "Set, or with null clear, the client's name" }),
   })
   .refine((p) => Object.keys(p).length > 0, "send at least one field")
   .meta({ id: "EnrollmentPatch" });
@@ -50,6 +53,8 @@ export const Enrollment = z
     endsOn: LocalDate.nullable(),
     createdAt: Instant,
     updatedAt: Instant,
+    /** Added on the way out, from the program's people (never stored in the enrollment itself). */
+    displayName: ShownName.optional(),
   })
   .meta({ id: "Enrollment" });
 export type Enrollment = z.infer<typeof Enrollment>;

@@ -53,6 +53,14 @@ export const ProgramSettings = z
       .default(false)
       .meta({ description: "Clients may attend another track's group when a seat is free" }),
     joinUrlTemplate: JoinUrlTemplate.nullable().default(null),
+    clientsChooseDisplayName: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Clients give the name staff see at check-in (a name staff set wins)" }),
+    displayNamesInCall: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Participants see each other's display names in the video call; off: an alias" }),
     attendance: AttendancePolicy.default(AttendancePolicy.parse({})),
   })
   .refine((s) => s.groupCapDefault <= s.groupCapMax, {
@@ -75,6 +83,8 @@ export const ProgramSettingsInput = z
     videoProvider: z.enum(["native", "livekit"]).optional(),
     allowMakeUp: z.boolean().optional(),
     joinUrlTemplate: JoinUrlTemplate.nullable().optional(),
+    clientsChooseDisplayName: z.boolean().optional(),
+    displayNamesInCall: z.boolean().optional(),
     attendance: AttendancePolicyInput.optional(),
   })
   .meta({ id: "ProgramSettingsInput" });

@@ -76,6 +76,8 @@ export const Ticket = z.strictObject({
   makeUp: z.boolean(),
   /** The clients the session expects: for a make-up visitor's join (held seats) and for a close (no-shows). */
   expected: z.array(z.string()),
+  /** A join's: the name the video call shows (`displayNamesInCall`); absent or null, an alias. Never stored by rooms. */
+  displayName: z.string().nullable().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

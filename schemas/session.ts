@@ -121,6 +121,10 @@ export const Session = z
     version: z.number().int().min(1).meta({ description: "Grows with every move or cancel" }),
     createdAt: Instant,
     updatedAt: Instant,
+    checkInAsksName: z
+      .boolean()
+      .optional()
+      .meta({ description: "A client's view: their check-in may give a display name (never stored)" }),
   })
   .meta({ id: "Session" });
 export type Session = z.infer<typeof Session>;

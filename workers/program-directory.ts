@@ -10,29 +10,23 @@ import type { SignInGrant } from "../schemas/sign-in.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
 import type { CalendarDelivery } from "../src/calendar/book.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
-import { workerConfig } from "../src/config/worker-config.ts";
 import { enrollmentChange, says } from "../src/directory/audit-says.ts";
-import { type DirectoryModules, migrateDirectory, openDirectory } from "../src/directory/open-directory.ts";
+import { type DirectoryModules, openDirectory } from "../src/directory/open-directory.ts";
+import type { NameGiven } from "../src/directory/people-book.ts";
 import { type Said, SYSTEM } from "../src/directory/recorder.ts";
-import { setLogLevel } from "../src/lib/log.ts";
 
 /**
- * One per program: settings, tracks, sessions, enrollments, invites, the audit chain and calendar
- * integrations, in SQLite. A thin façade: each method hands one module (src/directory/*) its call,
- * which checks and writes in one synchronous step (so caps hold under concurrency), and a change's
- * audit entry is written in that same step (src/directory/audit-says.ts); `who` is the caller.
+ * One per program, in SQLite. A thin façade: each method hands one module (src/directory/*) its call, which checks
+ * and writes in one step (caps hold under concurrency) with its audit entry (recorder.ts, via #r); `who` is the caller.
  */
 export class ProgramDirectory extends DurableObject<Env> {
   readonly #m: DirectoryModules;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    setLogLevel(workerConfig(env).logLevel);
-    this.#m = openDirectory(ctx.storage.sql, env);
-    ctx.blockConcurrencyWhile(async () => migrateDirectory(ctx.storage.sql));
+    this.#m = openDirectory(ctx, env);
   }
 
-  /** Record what a call did, in the same synchronous step (src/directory/recorder.ts). */
   #r<T>(who: AuditCall, now: string | number, result: T, say: (r: T) => Said | null): T {
     return this.#m.record.call(who, now, result, say);
   }
@@ -114,9 +108,18 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.sessions.viewSession(id, viewer);
   }
 
-  /** A caller's ticket for a room action (src/directory/access.ts): checked fresh, so a discharge counts at once. */
-  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage") {
-    return this.#m.sessions.ticket(sessionId, viewer, action);
+  /** A caller's ticket for a room action, checked fresh; a join's names its video credential (people-book.ts). */
+  ticket(sessionId: string, viewer: Viewer, action: "join" | "manage", named?: NameGiven) {
+    return this.#m.people.ticket(this.#m.sessions.ticket(sessionId, viewer, action), viewer.sub, action, named);
+  }
+
+  /** Staff name a person, or with null clear their name; the entry names the subject only. */
+  setDisplayName(subjectId: string, name: string | null, now: string, who = SYSTEM) {
+    return this.#r(who, now, this.#m.people.setByStaff(subjectId, name, now), says.personName(subjectId, !name));
+  }
+
+  displayNames(ids: string[]) {
+    return this.#m.people.names(ids);
   }
 
   /** Bindings of the sessions starting in [from, to), for system callers matching a provider's room name. */
@@ -154,15 +157,13 @@ export class ProgramDirectory extends DurableObject<Env> {
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
-  createInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
-    const made = this.#m.enrollments.createInvite(enrollmentId, hash, now);
-    return this.#r(who, now, made, says.inviteCreate(enrollmentId));
+  createInvite(id: string, hash: string, now: number, who = SYSTEM) {
+    return this.#r(who, now, this.#m.enrollments.createInvite(id, hash, now), says.inviteCreate(id));
   }
 
   /** The client an invite admits (the exchange recorded), while the link is live and the enrollment not discharged. */
-  redeemInvite(enrollmentId: string, hash: string, now: number, who = SYSTEM) {
-    const redeemed = this.#m.enrollments.redeemInvite(enrollmentId, hash, now);
-    return this.#r(who, now, redeemed, says.inviteExchange(enrollmentId));
+  redeemInvite(id: string, hash: string, now: number, who = SYSTEM) {
+    return this.#r(who, now, this.#m.enrollments.redeemInvite(id, hash, now), says.inviteExchange(id));
   }
 
   revokeInvites(enrollmentId: string, now: number, who = SYSTEM) {

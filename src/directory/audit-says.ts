@@ -73,6 +73,17 @@ export const says = {
     (id: string) =>
     (r: { subject: { id: string; type: string } } | null): Said | null =>
       r ? { actor: id, action: "feed.read", object: r.subject.id, outcome: r.subject.type } : null,
+  /** A display name set or cleared by staff: the subject only, never the name. */
+  personName: (subjectId: string, cleared: boolean) => (): Said => ({
+    action: cleared ? "person.name-clear" : "person.name",
+    object: subjectId,
+    outcome: "staff",
+  }),
+  /** A name a client gave at check-in (recorded when it changed something, or refused). */
+  nameChosen:
+    (subjectId: string) =>
+    (r: { ok: true; changed: boolean } | { ok: false }): Said | null =>
+      !r.ok || r.changed ? { actor: subjectId, action: "person.name", object: subjectId, outcome: "client" } : null,
   auditRead: (after: number, valid: boolean) => (): Said => ({
     action: "audit.read",
     outcome: `after:${after}:${valid ? "valid" : "broken"}`,

@@ -1,8 +1,9 @@
-import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../../schemas/enrollment.ts";
+import type { Enrollment, EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../../schemas/enrollment.ts";
 import { roomsToDismiss } from "./access.ts";
 import type { EnrollmentStore } from "./enrollment-store.ts";
 import { changeEnrollment, enroll, type TrackFacts } from "./enrollments.ts";
 import type { InviteStore } from "./invite-store.ts";
+import type { PeopleStore } from "./people-store.ts";
 import type { ProgramStore } from "./program-store.ts";
 import { fail, type Result } from "./result.ts";
 import { seriesClash } from "./series-clash.ts";
@@ -16,6 +17,7 @@ export interface EnrollmentBookStores {
   enrollments: EnrollmentStore;
   tracks: TrackStore;
   invites: InviteStore;
+  people: PeopleStore;
 }
 
 /**
@@ -44,7 +46,8 @@ export class EnrollmentBook {
     const clash = this.#clash(input.trackId, input.clientId, now);
     if (clash) return clash;
     this.#s.enrollments.put(result.enrollment);
-    return result;
+    if (input.displayName) this.#s.people.put(input.clientId, input.displayName, "staff", now);
+    return { ...result, enrollment: this.#named(result.enrollment) };
   }
 
   /**
@@ -61,12 +64,14 @@ export class EnrollmentBook {
     const clash = joins ? this.#clash(next.trackId, next.clientId, now) : null;
     if (clash) return clash;
     this.#s.enrollments.put(result.enrollment);
+    if (patch.displayName) this.#s.people.put(next.clientId, patch.displayName, "staff", now);
+    if (patch.displayName === null) this.#s.people.delete(next.clientId);
     if (result.enrollment.status === "discharged") this.#s.invites.revokeAll(id);
     const program = this.#s.programs.get();
     const at = Date.parse(now);
     const around = this.#s.sessions.range(at - 86_400_000, at + 86_400_000, { limit: 500 });
     const dismiss = program ? roomsToDismiss(program, current, result.enrollment, around, at) : [];
-    return { ...result, dismiss };
+    return { ...result, enrollment: this.#named(result.enrollment), dismiss };
   }
 
   /** Store a new invite link's hash (earlier links stop working); it expires with the enrollment. */
@@ -94,14 +99,23 @@ export class EnrollmentBook {
     return this.#s.invites.revokeAll(enrollmentId);
   }
 
-  /** One enrollment. */
+  /** One enrollment, with the client's display name (staff read enrollments). */
   getEnrollment(id: string) {
-    return this.#s.enrollments.get(id);
+    const e = this.#s.enrollments.get(id);
+    return e ? this.#named(e) : null;
   }
 
-  /** Enrollments of the program, filtered by track and status; null without a program. */
+  /** Enrollments of the program, filtered by track and status, with names; null without a program. */
   listEnrollments(query: EnrollmentQuery) {
-    return this.#s.programs.get() ? this.#s.enrollments.list(query) : null;
+    if (!this.#s.programs.get()) return null;
+    const list = this.#s.enrollments.list(query);
+    const names = new Map(this.#s.people.many(list.map((e) => e.clientId)).map((p) => [p.subjectId, p.displayName]));
+    return list.map((e) => ({ ...e, displayName: names.get(e.clientId) ?? null }));
+  }
+
+  /** The enrollment as staff see it: with the client's name, or null. */
+  #named(e: Enrollment): Enrollment {
+    return { ...e, displayName: this.#s.people.get(e.clientId)?.displayName ?? null };
   }
 
   /** A client taking a place in a group track must not be due elsewhere at its times (their individual or family series). */

@@ -30,8 +30,9 @@ export class EnrollmentStore {
     this.sql = sql;
   }
 
-  /** Insert or replace an enrollment. */
-  put(e: Enrollment): void {
+  /** Insert or replace an enrollment (a display name, if the view carried one, stays in the people table). */
+  put(view: Enrollment): void {
+    const { displayName: _, ...e } = view;
     this.currentByClient.delete(e.clientId);
     this.activeByTrack.clear();
     this.sql.exec(

@@ -1,6 +1,7 @@
 import { CalendarBook } from "../calendar/book.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
 import { workerConfig } from "../config/worker-config.ts";
+import { setLogLevel } from "../lib/log.ts";
 import { migrate } from "../storage/migrations.ts";
 import { loadKeyRing } from "../tokens/keys.ts";
 import { AUDIT_MIGRATIONS, AuditStore } from "./audit-store.ts";
@@ -10,6 +11,8 @@ import { ENROLLMENT_MIGRATIONS, EnrollmentStore } from "./enrollment-store.ts";
 import { FeedBook } from "./feed-book.ts";
 import { FEED_MIGRATIONS, FeedStore } from "./feed-store.ts";
 import { INVITE_MIGRATIONS, InviteStore } from "./invite-store.ts";
+import { PeopleBook } from "./people-book.ts";
+import { PEOPLE_MIGRATIONS, PeopleStore } from "./people-store.ts";
 import { ProgramBook } from "./program-book.ts";
 import { PROGRAM_MIGRATIONS, ProgramStore } from "./program-store.ts";
 import { Recorder } from "./recorder.ts";
@@ -32,6 +35,7 @@ export interface DirectoryModules {
   calendar: CalendarBook;
   signIns: SignInStore;
   feeds: FeedBook;
+  people: PeopleBook;
 }
 
 /** Every table of a program's directory, in the order they are created (docs/storage.md lists them). */
@@ -45,38 +49,43 @@ const MIGRATIONS = [
   ["calendar", CALENDAR_MIGRATIONS],
   ["sign-ins", SIGN_IN_MIGRATIONS],
   ["calendar-feeds", FEED_MIGRATIONS],
+  ["people", PEOPLE_MIGRATIONS],
 ] as const;
 
-/** Bring a directory's tables up to date (run once, inside the object's blockConcurrencyWhile). */
-export function migrateDirectory(sql: SqlStorage): void {
-  for (const [name, migrations] of MIGRATIONS) migrate(sql, name, migrations);
-}
-
 /**
- * Wire the stores and the modules that decide over them; every module shares the same stores. The
- * audit's checkpoints reach outside the SQLite: Workers KV, signed with the product's keys.
+ * Open a program's directory: its log level, its tables brought up to date before any call (inside
+ * blockConcurrencyWhile), and the stores with the modules that decide over them, all sharing the
+ * same stores. The audit's checkpoints reach outside the SQLite: Workers KV, signed with the product's keys.
  */
-export function openDirectory(sql: SqlStorage, env: Env): DirectoryModules {
+export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModules {
+  const sql = ctx.storage.sql;
+  setLogLevel(workerConfig(env).logLevel);
+  ctx.blockConcurrencyWhile(async () => {
+    for (const [name, migrations] of MIGRATIONS) migrate(sql, name, migrations);
+  });
   const outside = { kv: env.ATTENDANCE, keys: () => loadKeyRing(workerConfig(env).signingKeys) };
   const programs = new ProgramStore(sql);
   const sessions = new SessionStore(sql);
   const enrollments = new EnrollmentStore(sql);
   const tracks = new TrackStore(sql);
   const invites = new InviteStore(sql);
+  const people = new PeopleStore(sql);
   const stores = { programs, sessions, enrollments, tracks };
   const audit = new AuditStore(sql);
   const trail = new AuditTrail({ store: audit, ...outside, programId: () => programs.get()?.id ?? null });
+  const record = new Recorder(audit, programs, trail);
   return {
     programs,
     program: new ProgramBook(stores),
     tracks: new TrackBook({ programs, tracks, sessions, enrollments }),
     sessions: new SessionBook(stores),
-    enrollments: new EnrollmentBook({ ...stores, invites }),
+    enrollments: new EnrollmentBook({ ...stores, invites, people }),
     audit,
     trail,
-    record: new Recorder(audit, programs, trail),
+    record,
     calendar: new CalendarBook(sql, stores),
     signIns: new SignInStore(sql),
     feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),
+    people: new PeopleBook({ people, programs, record }),
   };
 }

@@ -81,7 +81,8 @@ export class SessionBook {
       enrollment: this.#s.enrollments.current(viewer.sub),
       settings: program.settings,
     });
-    return ok.ok && !ok.makeUp ? clientView(session, viewer.sub) : null;
+    if (!ok.ok || ok.makeUp) return null;
+    return { ...clientView(session, viewer.sub), checkInAsksName: program.settings.clientsChooseDisplayName };
   }
 
   /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */

@@ -23,6 +23,7 @@ import { integrationRoutes } from "./routes/integrations.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { liveRoutes } from "./routes/live.ts";
+import { peopleRoutes } from "./routes/people.ts";
 import { programRoutes } from "./routes/programs.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", trackRoutes());
   app.route("/", sessionRoutes());
   app.route("/", enrollmentRoutes());
+  app.route("/", peopleRoutes());
   app.route("/", roomRoutes());
   app.route("/", attendanceRoutes());
   app.route("/", auditRoutes());

@@ -3,8 +3,9 @@ import type { AuditCall } from "../../schemas/audit.ts";
 import type { Principal } from "../../schemas/auth.ts";
 import type { PresenceFact } from "../../schemas/webhooks/livekit.ts";
 import type { DirectoryClient } from "../directory/client.ts";
+import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
-import type { Clock } from "../lib/clock.ts";
+import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { issueProviderToken, type ProviderDeps } from "../tokens/provider.ts";
 import { roomName } from "../tokens/window.ts";
@@ -59,9 +60,11 @@ export class RoomGateway {
     this.#deps = deps;
   }
 
-  /** Ask for a place: a provider token, the waiting room, or the reason not. */
-  async join(sessionId: string, who: Caller): Promise<Result<{ answer: JoinAnswer }> | Denied> {
-    const ticket = await this.#ticket(sessionId, who, "join");
+  /** Ask for a place: a provider token, the waiting room, or the reason not; `displayName` a client gives at check-in. */
+  async join(sessionId: string, who: Caller, displayName?: string): Promise<Result<{ answer: JoinAnswer }> | Denied> {
+    const now = this.#deps.clock.now();
+    const named = displayName ? { displayName, now: isoInstant(now), who: by(who) } : undefined;
+    const ticket = await this.#ticket(sessionId, who, "join", named);
     if (!ticket.ok) return ticket;
     const { binding } = ticket;
     const provider = await this.#deps.provider();
@@ -69,7 +72,6 @@ export class RoomGateway {
     if (binding.settings.videoProvider === "livekit" && !provider.livekit) {
       return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
     }
-    const now = this.#deps.clock.now();
     const outcome = await this.#room(sessionId).join(
       binding,
       { id: who.sub, role: ticket.role, makeUp: ticket.makeUp, expected: ticket.expected },
@@ -83,6 +85,7 @@ export class RoomGateway {
       binding.settings.videoProvider,
       { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: binding.settings.joinUrlTemplate ?? undefined },
       { sub: who.sub, sid: sessionId, room, role: ticket.role, nbf: outcome.nbf, exp: outcome.exp, jti: outcome.jti },
+      ticket.displayName,
     );
     if (!minted.ok) return fail("unavailable", "The video provider is not configured.");
     const { token, expiresAt, provider: kind, joinUrl } = minted;
@@ -225,10 +228,10 @@ export class RoomGateway {
     return this.#deps.directory.ofChild(childId)?.stub;
   }
 
-  async #ticket(sessionId: string, who: Principal, action: "join" | "manage") {
+  async #ticket(sessionId: string, who: Principal, action: "join" | "manage", named?: NameGiven) {
     const dir = this.#directory(sessionId);
     if (!dir) return { ...fail("not-found", "No such session."), denied: true as const };
-    const ticket = await dir.ticket(sessionId, { sub: who.sub, roles: who.roles }, action);
+    const ticket = await dir.ticket(sessionId, { sub: who.sub, roles: who.roles }, action, named);
     // The RPC stub's type drops the failure branch of the union; the value still carries it.
     const t = ticket as Awaited<typeof ticket> | Failure;
     return t.ok ? t : { ...t, denied: true as const };

@@ -17,6 +17,8 @@ export interface LiveKitJoin {
   exp: number;
   jti: string;
   now: number;
+  /** What other participants see: the display name where the program shows names, else an alias (call-name.ts). */
+  name: string;
 }
 
 /**
@@ -52,9 +54,10 @@ export function liveKitVideoGrant(room: string, role: JoinRole): LiveKitVideoGra
 }
 
 /**
- * Mint the HS256 access token a LiveKit server accepts: `iss` is the API key, `sub` the identity.
- * No `name`, `metadata` or `attributes` claim: LiveKit shows those to every participant and
- * keeps them in its logs, and the product never hands personal data to the video platform.
+ * Mint the HS256 access token a LiveKit server accepts: `iss` is the API key, `sub` the identity,
+ * `name` what the call shows. LiveKit shows `name` to every participant and keeps it in its logs,
+ * so it is a person's display name only where the program says so, and an alias otherwise; no
+ * `metadata` or `attributes` claim ever carries personal data to the video platform.
  */
 export function mintLiveKitToken(creds: LiveKitCredentials, join: LiveKitJoin): Promise<string> {
   if (!creds.apiKey || !creds.apiSecret) throw new RangeError("mintLiveKitToken: API key and secret are required");
@@ -67,7 +70,7 @@ export function mintLiveKitToken(creds: LiveKitCredentials, join: LiveKitJoin): 
     exp: join.exp,
     jti: join.jti,
   });
-  return new SignJWT({ video: liveKitVideoGrant(grant.room, grant.role) })
+  return new SignJWT({ name: join.name, video: liveKitVideoGrant(grant.room, grant.role) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(creds.apiKey)
     .setSubject(grant.sub)

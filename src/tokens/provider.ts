@@ -1,5 +1,6 @@
 import type { JoinGrant } from "../../schemas/join-token.ts";
 import { isoInstant } from "../lib/clock.ts";
+import { callName } from "./call-name.ts";
 import { mintJoinToken } from "./join-token.ts";
 import type { KeyRing } from "./keys.ts";
 import { type LiveKitCredentials, mintLiveKitToken } from "./livekit.ts";
@@ -25,7 +26,8 @@ export type ProviderTokenResult =
   | { ok: false; reason: "provider-not-configured" };
 
 /**
- * Mint the credential the program's video provider accepts for one grant the room decided.
+ * Mint the credential the program's video provider accepts for one grant the room decided;
+ * `displayName` is the name a platform that shows names may show (never in the native token).
  * A program set to LiveKit on a deployment without LiveKit keys is refused, never downgraded
  * to the native token (a gateway expecting LiveKit would reject it anyway).
  */
@@ -33,6 +35,7 @@ export async function issueProviderToken(
   provider: VideoProvider,
   deps: ProviderDeps,
   grant: JoinGrant,
+  displayName: string | null = null,
 ): Promise<ProviderTokenResult> {
   let token: string;
   switch (provider) {
@@ -50,6 +53,7 @@ export async function issueProviderToken(
         exp: grant.exp,
         jti: grant.jti,
         now: deps.now,
+        name: callName(grant.role, grant.sub, displayName),
       });
       break;
     }

@@ -268,6 +268,19 @@ describe("every route that changes something or reads patient data leaves exactl
       a("fac_1", "token.revoke", S, "room.close"),
     ]);
 
+    // Names: set and cleared by staff, read in bulk for the console; never in the entries themselves.
+    await w.step(
+      "setDisplayName",
+      run("PUT", `/v1/programs/${P}/people/${c0}/display-name`, { body: { displayName: "Sam Rivera" } }),
+      [a("adm_1", "person.name", c0, "staff")],
+    );
+    await w.step("listDisplayNames", run("GET", `/v1/programs/${P}/people?ids=${c0},${c1}`), [
+      a("adm_1", "people.read", P, "names:1"),
+    ]);
+    await w.step("clearDisplayName", run("DELETE", `/v1/programs/${P}/people/${c0}/display-name`), [
+      a("adm_1", "person.name-clear", c0, "staff"),
+    ]);
+
     // Reports, exports and the trail itself.
     const week = isoWeek(s.day);
     await w.step("getClientWeek", run("GET", `/v1/programs/${P}/clients/${c0}/attendance?week=${week}`), [

@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { AccessToken, TokenVerifier, type VideoGrant } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import type { JoinRole } from "../../schemas/join-token.ts";
+import { callName } from "../../src/tokens/call-name.ts";
 import { mintLiveKitToken } from "../../src/tokens/livekit.ts";
 import { PERSONAL, readable } from "./fixtures.ts";
 
@@ -11,8 +12,9 @@ const now = Math.floor(Date.now() / 1000);
 const identity = "clt_7f3k2p9dq1x8c3v5b4k9";
 const room = "r_8c3v5b4k9d2m7q1x0abcdefgh";
 
-function join(role: JoinRole, over: { nbf?: number; exp?: number } = {}) {
-  return { identity, room, role, nbf: now - 5, exp: now + 600, jti: "jti_0123456789abcdefghjk", now, ...over };
+function join(role: JoinRole, over: { nbf?: number; exp?: number; name?: string } = {}) {
+  const name = callName(role, identity, null);
+  return { identity, room, role, nbf: now - 5, exp: now + 600, jti: "jti_0123456789abcdefghjk", now, name, ...over };
 }
 
 /** The grants each role must get, typed against the SDK's own `VideoGrant` so a misspelt flag fails to compile. */
@@ -36,6 +38,7 @@ describe("LiveKit access token", () => {
         nbf: now - 5,
         exp: now + 600,
         jti: "jti_0123456789abcdefghjk",
+        name: callName(role, identity, null),
         video: expected[role],
       });
     });
@@ -43,11 +46,12 @@ describe("LiveKit access token", () => {
 
   it("spells the grant as LiveKit's own AccessToken does", async () => {
     for (const role of ["facilitator", "observer", "client"] as const) {
-      const reference = new AccessToken(creds.apiKey, creds.apiSecret, { identity, ttl: 600 });
+      const reference = new AccessToken(creds.apiKey, creds.apiSecret, { identity, ttl: 600, name: "Sam R." });
       reference.addGrant(expected[role]);
       const theirs = decodeJwt(await reference.toJwt());
-      const ours = decodeJwt(await mintLiveKitToken(creds, join(role)));
+      const ours = decodeJwt(await mintLiveKitToken(creds, join(role, { name: "Sam R." })));
       expect(ours.video).toEqual(theirs.video);
+      expect(ours.name).toBe(theirs.name);
       expect(ours.sub).toBe(theirs.sub);
       expect(ours.iss).toBe(theirs.iss);
     }
@@ -63,11 +67,24 @@ describe("LiveKit access token", () => {
     await expect(new TokenVerifier(creds.apiKey, creds.apiSecret).verify(early)).rejects.toThrow();
   });
 
-  it("carries no name, metadata or personal string, and refuses non-opaque identities or rooms", async () => {
+  it("shows a display name only when given one, else an alias per role that stays the same for the same person", async () => {
+    const named = await new TokenVerifier(creds.apiKey, creds.apiSecret).verify(
+      await mintLiveKitToken(creds, join("client", { name: "Sam R." })),
+    );
+    expect(named.name).toBe("Sam R.");
+    const alias = callName("client", identity, null);
+    expect(alias).toMatch(/^Participant \d{4}$/);
+    expect(callName("client", identity, undefined)).toBe(alias);
+    expect(callName("facilitator", "stf_demo00000001", null)).toMatch(/^Facilitator \d{4}$/);
+    expect(callName("family", identity, null)).toMatch(/^Family member \d{4}$/);
+    expect(callName("client", "clt_other0000001", null)).not.toBe(alias);
+  });
+
+  it("carries no real name without one, no metadata or personal string, and refuses non-opaque identities or rooms", async () => {
     for (const role of ["facilitator", "observer", "client", "family"] as const) {
       const token = await mintLiveKitToken(creds, join(role));
       const claims = decodeJwt(token);
-      expect(Object.keys(claims)).not.toContain("name");
+      expect(claims.name).toBe(callName(role, identity, null));
       expect(Object.keys(claims)).not.toContain("metadata");
       expect(Object.keys(claims)).not.toContain("attributes");
       const text = readable(token).toLowerCase();

@@ -8,12 +8,14 @@ import {
   WeeklyAttendance,
 } from "../../../schemas/attendance.ts";
 import { LocalDate } from "../../../schemas/common.ts";
+import { ShownName } from "../../../schemas/people.ts";
 import { attendanceCsv } from "../../attendance/csv.ts";
 import { weeklyAttendance } from "../../attendance/weekly.ts";
 import { LedgerReader } from "../../ledger/reader.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
 import { audit, caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
+import { namesFor } from "../names.ts";
 import { ProgramClientParams, ProgramParams, SessionClientParams, SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
@@ -29,7 +31,13 @@ const AtRisk = z
   .object({
     week: z.string(),
     clients: z.array(
-      z.object({ clientId: z.string(), minutesAttended: z.number(), minutesRequired: z.number(), atRisk: z.boolean() }),
+      z.object({
+        clientId: z.string(),
+        displayName: ShownName,
+        minutesAttended: z.number(),
+        minutesRequired: z.number(),
+        atRisk: z.boolean(),
+      }),
     ),
   })
   .meta({ id: "AtRiskClients" });
@@ -147,7 +155,13 @@ export function attendanceRoutes() {
       const { sessionId } = c.req.valid("param");
       // Reading who attended is a read of patient data (42 CFR Part 2): the room records it as it answers.
       const { roster } = unwrap(await c.var.services.gateway.roster(sessionId, caller(c)));
-      return c.json(roster, 200);
+      const names = await namesFor(
+        c,
+        sessionId,
+        roster.participants.map((p) => p.participantId),
+      );
+      const participants = roster.participants.map((p) => ({ ...p, displayName: names?.get(p.participantId) ?? null }));
+      return c.json({ ...roster, participants }, 200);
     })
     .openapi(correct, async (c) => {
       const { sessionId, clientId } = c.req.valid("param");
@@ -165,20 +179,25 @@ export function attendanceRoutes() {
       const now = services.clock.now();
       const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
       const bounds = isoWeekBounds(isoWeek, p.timezone);
-      const [records, remaining] = await Promise.all([
+      const [records, remaining, names] = await Promise.all([
         new LedgerReader(c.env.ATTENDANCE).week(programId, clientId, isoWeek),
         dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
+        namesFor(c, programId, [clientId]),
       ]);
       await audit(c, programId, [{ action: "attendance.read", object: clientId, outcome: `week:${isoWeek}` }]);
+      const named = names ? { displayName: names.get(clientId) ?? null } : {};
       return c.json(
-        weeklyAttendance({
-          week: isoWeek,
-          clientId,
-          records,
-          minimumWeeklyHours: p.settings.minimumWeeklyHours,
-          dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
-          remaining: { scheduledMinutes: remaining },
-        }),
+        {
+          ...weeklyAttendance({
+            week: isoWeek,
+            clientId,
+            records,
+            minimumWeeklyHours: p.settings.minimumWeeklyHours,
+            dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
+            remaining: { scheduledMinutes: remaining },
+          }),
+          ...named,
+        },
         200,
       );
     })
@@ -242,8 +261,18 @@ export function attendanceRoutes() {
           };
         }),
       );
-      const below = clients.filter((x) => !x.meets).map(({ meets: _m, ...rest }) => rest);
+      const below = clients.filter((x) => !x.meets);
+      const names = await namesFor(
+        c,
+        programId,
+        below.map((x) => x.clientId),
+      );
+      const listed = below.map(({ meets: _m, clientId, ...rest }) => ({
+        clientId,
+        displayName: names?.get(clientId) ?? null,
+        ...rest,
+      }));
       await audit(c, programId, [{ action: "attendance.read", object: programId, outcome: `at-risk:${isoWeek}` }]);
-      return c.json({ week: isoWeek, clients: below }, 200);
+      return c.json({ week: isoWeek, clients: listed }, 200);
     });
 }

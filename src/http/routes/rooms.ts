@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { JoinRequest } from "../../../schemas/people.ts";
 import { JoinAdmitted, JoinWaiting, RoomActionResult } from "../../../schemas/room.ts";
 import type { Failure } from "../../directory/result.ts";
 import type { Denied } from "../../rooms/room-gateway.ts";
@@ -47,10 +48,14 @@ const joinRoute = createRoute({
   tags: ["rooms"],
   summary: "Ask to enter the room: a token, a place in the waiting room, or the reason not",
   ...secured(everyone, "resource", rateLimit("JOIN_LIMITER")),
-  request: { params: SessionParams },
+  request: {
+    params: SessionParams,
+    body: { required: false, content: { "application/json": { schema: JoinRequest } } },
+  },
   responses: {
     200: json(JoinAdmitted, "Admitted: the provider token"),
     202: json(JoinWaiting, "Waiting for the facilitator"),
+    400: problems[400],
     401: problems[401],
     403: problems[403],
     404: problems[404],
@@ -122,12 +127,10 @@ export function roomRoutes() {
   const app = newRouter()
     .openapi(joinRoute, async (c) => {
       const { sessionId } = c.req.valid("param");
-      const { answer } = await settle(
-        c,
-        sessionId,
-        "room.join",
-        await c.var.services.gateway.join(sessionId, caller(c)),
-      );
+      // The body is optional: a check-in may give the name the client goes by (schemas/people.ts).
+      const displayName = (c.req.valid("json") as JoinRequest | undefined)?.displayName;
+      const joined = await c.var.services.gateway.join(sessionId, caller(c), displayName);
+      const { answer } = await settle(c, sessionId, "room.join", joined);
       // The room audits the join itself, in the same step as the seat (SessionRoom.join).
       return answer.status === "admitted" ? c.json(answer, 200) : c.json(answer, 202);
     })
