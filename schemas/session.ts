@@ -121,10 +121,14 @@ export const Session = z
     version: z.number().int().min(1).meta({ description: "Grows with every move or cancel" }),
     createdAt: Instant,
     updatedAt: Instant,
-    checkInAsksName: z
+    checkInAsksName: z.boolean().optional().meta({
+      description:
+        "A client's view: their check-in may give the name their care team sees (the program allows it and staff set none)",
+    }),
+    nameShownInCall: z
       .boolean()
       .optional()
-      .meta({ description: "A client's view: their check-in may give a display name (never stored)" }),
+      .meta({ description: "A client's view: the others in the video call see that name (else an alias)" }),
   })
   .meta({ id: "Session" });
 export type Session = z.infer<typeof Session>;

@@ -52,6 +52,9 @@ export async function seedDemo(api) {
 }
 
 /** The morning and evening tracks with the clients enrolled. */
+/** The demo clients' display names: invented, one per demo client (the last gives hers at check-in). */
+const DEMO_NAMES = ["Avery K.", "Blake M.", "Casey R."];
+
 async function seedTracks(api, demo) {
   const startsOn = new Date().toISOString().slice(0, 10);
   const trackIds = {};
@@ -65,7 +68,14 @@ async function seedTracks(api, demo) {
     trackIds[key] = created.id;
     for (const i of clients) {
       const clientId = demo.clientIds[i];
-      await api("POST", `/v1/programs/${demo.programId}/enrollments`, { clientId, trackId: created.id, startsOn });
+      // Made-up first names, so the console shows what a clinic would see (names stay in the directory).
+      const displayName = DEMO_NAMES[i];
+      await api("POST", `/v1/programs/${demo.programId}/enrollments`, {
+        clientId,
+        trackId: created.id,
+        startsOn,
+        ...(displayName ? { displayName } : {}),
+      });
     }
   }
   return trackIds;

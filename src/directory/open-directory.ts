@@ -78,7 +78,7 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
     programs,
     program: new ProgramBook(stores),
     tracks: new TrackBook({ programs, tracks, sessions, enrollments }),
-    sessions: new SessionBook(stores),
+    sessions: new SessionBook({ ...stores, people }),
     enrollments: new EnrollmentBook({ ...stores, invites, people }),
     audit,
     trail,

@@ -3,6 +3,7 @@ import type { RoomBinding } from "../rooms/binding.ts";
 import { bindingOf, expectedClients, type Ticket, ticket, type Viewer } from "./access.ts";
 import { eligibility } from "./eligibility.ts";
 import type { EnrollmentStore } from "./enrollment-store.ts";
+import type { PeopleStore } from "./people-store.ts";
 import type { ProgramStore } from "./program-store.ts";
 import { fail, type Result } from "./result.ts";
 import type { SessionStore } from "./session-store.ts";
@@ -15,6 +16,8 @@ export interface SessionBookStores {
   sessions: SessionStore;
   enrollments: EnrollmentStore;
   tracks: TrackStore;
+  /** Only to tell a client's page whether check-in asks for a name (never to read one out). */
+  people?: PeopleStore;
 }
 
 /**
@@ -82,7 +85,13 @@ export class SessionBook {
       settings: program.settings,
     });
     if (!ok.ok || ok.makeUp) return null;
-    return { ...clientView(session, viewer.sub), checkInAsksName: program.settings.clientsChooseDisplayName };
+    // The page asks for a name only where the program lets clients give one and staff have set none.
+    const staffNamed = this.#s.people?.get(viewer.sub)?.setBy === "staff";
+    return {
+      ...clientView(session, viewer.sub),
+      checkInAsksName: program.settings.clientsChooseDisplayName && !staffNamed,
+      nameShownInCall: program.settings.displayNamesInCall,
+    };
   }
 
   /** Move a session; admins, or a facilitator of record. The room revokes old tokens on its next call. */

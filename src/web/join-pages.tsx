@@ -60,6 +60,20 @@ export function JoinRoomPage() {
         </h2>
         <p id="state-detail" />
         <p id="countdown" class="countdown" hidden />
+        <div id="name-field" class="field" hidden>
+          <label for="display-name">
+            Your name <span class="muted">(optional)</span>
+          </label>
+          <input
+            id="display-name"
+            name="displayName"
+            type="text"
+            maxlength={40}
+            autocomplete="given-name"
+            aria-describedby="display-name-hint"
+          />
+          <p id="display-name-hint" class="muted small" />
+        </div>
         <div class="actions">
           <button type="button" id="check-in" class="button primary" hidden>
             Check in

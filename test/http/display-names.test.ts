@@ -138,6 +138,9 @@ describe("display names: set by staff, chosen at check-in, shown to staff only",
     expect((await checkIn(s, c, "x".repeat(41))).status).toBe(400);
 
     await setName(s, a, SAM);
+    // Staff named them: the page asks no more, and a name sent anyway changes nothing.
+    const named = await s.call("GET", `/v1/sessions/${s.sessionId}`, { token: await s.clientToken(a) });
+    expect(named.body).toMatchObject({ checkInAsksName: false, nameShownInCall: false });
     expect((await checkIn(s, a, "Someone else")).status).toBe(202);
     expect((await names(s, [a])).body.people[0]).toMatchObject({ displayName: SAM, setBy: "staff" });
 

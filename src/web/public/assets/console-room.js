@@ -27,10 +27,44 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
   let live = null;
   let roomState = "scheduled";
   let people = new Map();
+  /** id → the name staff see (null: none); read from the program's people, never from the room. */
+  let names = new Map();
+  let asking = false;
   let closeArmed = false;
 
   const path = (suffix) => `/v1/sessions/${encodeURIComponent(session.id)}${suffix}`;
   const person = (id) => people.get(id) ?? people.set(id, { id, role: "client", status: "waiting" }).get(id);
+  /** How a person is named on screen and to screen readers: their name, else their id. */
+  const nameOf = (id) => names.get(id) ?? id;
+
+  /**
+   * Ask the program for the names of people not yet looked up, in one batch per turn. A client may
+   * give a name at check-in, so their `waiting` or `admitted` frame forgets the old answer first.
+   */
+  function lookUpNames() {
+    if (asking || !session) return;
+    asking = true;
+    queueMicrotask(async () => {
+      const ids = [...people.keys()].filter((id) => !names.has(id)).slice(0, 200);
+      if (ids.length === 0) {
+        asking = false;
+        return;
+      }
+      for (const id of ids) names.set(id, null);
+      const query = ids.map(encodeURIComponent).join(",");
+      const res = await api(
+        "GET",
+        `/v1/programs/${encodeURIComponent(session.programId)}/people?ids=${query}`,
+        getToken(),
+      );
+      asking = false;
+      if (res.status === 401) return onExpired();
+      if (res.status !== 200 || !Array.isArray(res.body?.people)) return;
+      for (const x of res.body.people) names.set(x.subjectId, x.displayName);
+      render();
+      if ([...people.keys()].some((id) => !names.has(id))) lookUpNames();
+    });
+  }
   const error = (text) => {
     $("room-error").textContent = text ?? "";
   };
@@ -47,11 +81,11 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
     else error(`That didn't work (${res.status || "offline"}). Please try again.`);
   }
 
-  /** A button that acts on a second press; `who` names the person for screen readers ("Remove clt_…"). */
+  /** A button that acts on a second press; `who()` names the person for screen readers ("Remove Sam R."). */
   function confirmButton(label, confirmLabel, who, run) {
     let armed = false;
     let timer = null;
-    const hidden = () => el("span", { class: "visually-hidden" }, ` ${who}`);
+    const hidden = () => el("span", { class: "visually-hidden" }, ` ${who()}`);
     const button = el("button", { type: "button", class: "button danger small" }, label, hidden());
     button.addEventListener("click", () => {
       if (armed) {
@@ -73,7 +107,33 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
   }
 
   const removeButton = (id) =>
-    confirmButton("Remove", "Confirm remove", id, () => act("DELETE", `/participants/${encodeURIComponent(id)}`));
+    confirmButton(
+      "Remove",
+      "Confirm remove",
+      () => nameOf(id),
+      () => act("DELETE", `/participants/${encodeURIComponent(id)}`),
+    );
+
+  /** The person's name with their id beside it (staff may know either), kept current in place. */
+  function whoCell(p, tag, attrs) {
+    p.name_ ??= [];
+    const name = el("span", { class: "name" });
+    const id = el("span", { class: "muted id-aside" });
+    p.name_.push({ name, id });
+    return el(tag, attrs, name, id);
+  }
+  function paintWho(p) {
+    const named = names.get(p.id);
+    for (const { name, id } of p.name_ ?? []) {
+      name.textContent = named ?? p.id;
+      id.textContent = named ? ` (${p.id})` : "";
+    }
+    // Buttons are named for the person ("Admit Sam R."), and renamed in place when the name comes.
+    for (const row of [p.li, p.tr]) {
+      for (const hidden of row?.querySelectorAll("button .visually-hidden") ?? [])
+        hidden.textContent = ` ${nameOf(p.id)}`;
+    }
+  }
 
   // Rows are kept per participant and updated in place, never rebuilt: a rebuild would drop the
   // keyboard focus and disarm a half-confirmed removal each time someone else arrives.
@@ -84,14 +144,14 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       "button",
       { type: "button", class: "button primary small" },
       "Admit",
-      el("span", { class: "visually-hidden" }, ` ${p.id}`),
+      el("span", { class: "visually-hidden" }, ` ${nameOf(p.id)}`),
     );
     admit.addEventListener("click", () => act("POST", `/participants/${encodeURIComponent(p.id)}/admit`));
     p.since_ = el("span", { class: "muted" });
     p.li = el(
       "li",
       { "data-participant": p.id },
-      el("span", null, el("span", { class: "who" }, p.id), p.since_),
+      el("span", null, whoCell(p, "span", { class: "who" }), p.since_),
       el("span", { class: "row-actions" }, admit, remove),
     );
     return p.li;
@@ -108,7 +168,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       p.tr = el(
         "tr",
         { "data-participant": p.id },
-        el("td", { class: "id" }, p.id),
+        whoCell(p, "td", { class: "id" }),
         p.cells.role,
         p.cells.arrived,
         p.cells.status,
@@ -137,6 +197,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
         p.tr?.remove();
         if (!p.li?.isConnected) $("waiting").append(waitingRow(p));
         p.since_.textContent = p.since ? ` · since ${formatTime(new Date(p.since))}` : "";
+        paintWho(p);
         continue;
       }
       inRoster += 1;
@@ -146,6 +207,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       const tr = rosterRow(p);
       if (!tr.isConnected) $("roster-body").append(tr);
       tr.dataset.status = p.status;
+      paintWho(p);
       p.cells.role.textContent = ROLE_LABEL[p.role] ?? p.role;
       p.cells.arrived.textContent = p.arrivedAt ? formatTime(new Date(p.arrivedAt)) : "—";
       const label = over && p.status === "admitted" ? "Admitted, never connected" : STATUS_LABEL[p.status];
@@ -160,6 +222,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       }
     }
     refocus?.focus();
+    lookUpNames();
     show($("waiting-empty"), waiting === 0);
     show($("roster-empty"), inRoster === 0);
     show($("roster-wrap"), inRoster > 0);
@@ -182,20 +245,22 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       }
     } else if (m.type === "waiting") {
       Object.assign(p, { status: "waiting", since: m.at });
-      announce(`${m.participantId} is waiting.`);
+      names.delete(m.participantId);
+      announce(`${nameOf(m.participantId)} is waiting.`);
     } else if (m.type === "admitted") {
       if (p.status !== "in-room") p.status = "admitted";
+      names.delete(m.participantId);
     } else if (m.type === "arrived") {
       Object.assign(p, { status: "in-room", role: m.role, arrivedAt: p.arrivedAt ?? m.at, leftAt: null });
-      announce(`${m.participantId} arrived.`);
+      announce(`${nameOf(m.participantId)} arrived.`);
     } else if (m.type === "left") {
       if (p.status !== "removed") Object.assign(p, { status: "left", leftAt: m.at });
     } else if (m.type === "removed" && m.reason === "enrollment-changed") {
       Object.assign(p, { status: "left", leftAt: new Date().toISOString() });
-      announce(`${m.participantId} left: their enrollment changed.`);
+      announce(`${nameOf(m.participantId)} left: their enrollment changed.`);
     } else if (m.type === "removed") {
       p.status = "removed";
-      announce(`${m.participantId} was removed.`);
+      announce(`${nameOf(m.participantId)} was removed.`);
     } else if (m.type === "room") {
       roomState = m.state;
       announce(`The room is ${(STATE_LABEL[m.state] ?? m.state).toLowerCase()}.`);
@@ -247,6 +312,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       const arrivedAt = r.intervals?.[0]?.start ?? r.firstArrivalAt;
       if (!arrivedAt) continue;
       const p = person(r.participantId);
+      if (typeof r.displayName === "string") names.set(r.participantId, r.displayName);
       p.role = r.role;
       p.arrivedAt ??= arrivedAt;
       p.leftAt ??= r.lastDepartureAt;
@@ -287,6 +353,7 @@ export function roomPanel({ getToken, announce, onExpired, onChanged }) {
       live?.close();
       session = { ...next };
       people = new Map();
+      names = new Map();
       $("waiting").replaceChildren();
       $("roster-body").replaceChildren();
       roomState = next.status === "cancelled" ? "cancelled" : "scheduled";

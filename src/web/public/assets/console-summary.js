@@ -12,13 +12,19 @@ const ATTENDANCE_LABEL = {
 };
 const HEAD = ["Participant", "Role", "Minutes", "Status", "First arrival", "Last departure"];
 
+/** A person as staff see them: the name they go by with their id beside it, or the id alone. */
+export function personLabel(id, displayName) {
+  if (typeof displayName !== "string") return id;
+  return [el("span", { class: "name" }, displayName), el("span", { class: "muted id-aside" }, ` (${id})`)];
+}
+
 const time = (at) => (at ? formatTime(new Date(at)) : "—");
 
 function row(r) {
   return el(
     "tr",
     { "data-participant": r.participantId },
-    el("td", { class: "id" }, r.participantId),
+    el("td", { class: "id" }, personLabel(r.participantId, r.displayName)),
     el("td", { "data-label": "Role" }, ROLE_LABEL[r.role] ?? r.role),
     el("td", { class: "num", "data-label": "Minutes" }, formatMinutes(r.attendedMinutes)),
     el("td", { "data-label": "Status" }, ATTENDANCE_LABEL[r.status] ?? "—"),

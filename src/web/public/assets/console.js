@@ -12,6 +12,7 @@ import {
   usableToken,
 } from "/assets/common.js";
 import { roomPanel } from "/assets/console-room.js";
+import { personLabel } from "/assets/console-summary.js";
 
 const store = tokenStore("iop.staff");
 const announce = (text) => {
@@ -134,7 +135,7 @@ async function loadAtRisk(who) {
     el(
       "tr",
       { "data-client": c.clientId },
-      el("td", { class: "id" }, c.clientId),
+      el("td", { class: "id" }, personLabel(c.clientId, c.displayName)),
       el("td", { class: "num", "data-label": "Attended" }, formatMinutes(c.minutesAttended)),
       el("td", { class: "num", "data-label": "Required" }, formatMinutes(c.minutesRequired)),
       el(

@@ -30,6 +30,8 @@ const ui = {
   video: $("video-link", HTMLAnchorElement),
   copy: $("copy-pass", HTMLButtonElement),
   leave: $("leave", HTMLButtonElement),
+  nameField: $("name-field"),
+  name: $("display-name", HTMLInputElement),
 };
 /**
  * What the page knows: its phase, the session as the API showed it, when check-in opens, the pass
@@ -145,6 +147,8 @@ function setPhase(phase, extra) {
   ui.heading.textContent = def.title;
   ui.detail.textContent = extra ?? def.text;
   for (const name of ["checkIn", "join", "video", "copy", "leave"]) show(ui[name], (def.buttons ?? []).includes(name));
+  // The name is asked with the check-in, where the program asks for one; it is not asked again after.
+  show(ui.nameField, Boolean(state.session?.checkInAsksName) && !ui.checkIn.hidden);
   ui.checkIn.textContent = ["full", "offline", "busy"].includes(phase)
     ? "Try again"
     : phase === "left"
@@ -186,7 +190,10 @@ function tick() {
 }
 
 function showSession(s) {
-  state.session = s;
+  state.session = { ...s, checkInAsksName: s.checkInAsksName ?? state.session?.checkInAsksName };
+  $("display-name-hint").textContent = s.nameShownInCall
+    ? "What your care team and the others in your group will call you. A first name is enough."
+    : "What your care team will call you. The others in the group don't see it. A first name is enough.";
   const start = new Date(s.startsAt);
   $("heading").textContent = KIND_LABEL[s.kind] ?? "Your session";
   $("when").textContent = `${formatDay(start)} · ${formatTimeRange(start, new Date(s.endsAt))}`;
@@ -223,11 +230,26 @@ async function refused(res) {
   return setPhase("offline");
 }
 
+/** The check-in's body: the name the client typed, where the page asked for one. */
+function checkInBody() {
+  const displayName = ui.name.value.trim();
+  return state.session?.checkInAsksName && displayName ? { displayName } : undefined;
+}
+
 async function checkIn() {
+  const body = checkInBody();
   setPhase("checking");
-  const res = await api("POST", `/v1/sessions/${encodeURIComponent(sessionId)}/join`, token);
+  const res = await api("POST", `/v1/sessions/${encodeURIComponent(sessionId)}/join`, token, body);
   if (res.status === 202) return setPhase("waiting");
   if (res.status === 200) return setPhase("admitted");
+  const aboutName = res.body?.errors?.some?.((e) => e?.path === "displayName");
+  if (body && state.session && (res.status === 400 || (res.status === 403 && aboutName))) {
+    // The name was refused (too long, odd characters, or no longer asked for): check in without it.
+    if (res.status === 403) state.session.checkInAsksName = false;
+    setPhase("scheduled", "That name can't be used here. Use up to 40 ordinary characters, or leave it empty.");
+    ui.name.focus();
+    return;
+  }
   return refused(res);
 }
 
