@@ -69,12 +69,18 @@ function weekAgo(): string {
  * at `cap`, starting a few minutes from the real clock (so its join window is open now), led by
  * `fac_e2e`. Returns the ids and the tokens the scenario needs.
  */
-export async function seedGroup(opts: { clients: number; cap: number }) {
+export async function seedGroup(opts: {
+  clients: number;
+  cap: number;
+  settings?: Record<string, unknown>;
+  /** Display names staff give on the enrollments, by client index (none where absent). */
+  names?: (string | undefined)[];
+}) {
   const admin = await tokenFor("admin", "adm_e2e");
   const program = await created("POST", "/v1/programs", admin, {
     name: "Program",
     timezone: PROGRAM_ZONE,
-    settings: { allowMakeUp: true },
+    settings: { allowMakeUp: true, ...opts.settings },
   });
   const programId = program.id as string;
   const track = await created("POST", `/v1/programs/${programId}/tracks`, admin, {
@@ -87,11 +93,13 @@ export async function seedGroup(opts: { clients: number; cap: number }) {
   });
   const clientIds = Array.from({ length: opts.clients }, (_, i) => `clt_e2e_${String(i).padStart(2, "0")}`);
   const enrollmentIds: string[] = [];
-  for (const clientId of clientIds) {
+  for (const [i, clientId] of clientIds.entries()) {
+    const displayName = opts.names?.[i];
     const e = await created("POST", `/v1/programs/${programId}/enrollments`, admin, {
       clientId,
       trackId: track.id,
       startsOn: weekAgo(),
+      ...(displayName ? { displayName } : {}),
     });
     enrollmentIds.push(e.id);
   }
@@ -109,6 +117,7 @@ export async function seedGroup(opts: { clients: number; cap: number }) {
   const inviteUrl = async (i: number) =>
     (await created("POST", `/v1/enrollments/${enrollmentIds[i]}/invite`, facilitator)).inviteUrl as string;
   return {
+    admin,
     programId,
     sessionId: session.id as string,
     startsAt: session.startsAt as string,

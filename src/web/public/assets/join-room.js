@@ -158,7 +158,8 @@ function setPhase(phase, extra) {
   ui.leave.textContent = phase === "waiting" ? "Leave the waiting room" : "Leave the session";
   if (phase === "checking") ui.checkIn.textContent = "Checking in…";
   $("status").textContent = `${def.title}. ${ui.detail.textContent}`;
-  if (["waiting", "admitted", "ready", "handover"].includes(phase)) connectLive();
+  // "too-early" too: the page promises to check in by itself, so it must hear a cancel or a move first.
+  if (["waiting", "too-early", "admitted", "ready", "handover"].includes(phase)) connectLive();
   if (FINAL.has(phase)) disconnectLive();
   tick();
   keepFocus(ui.heading);
@@ -303,9 +304,10 @@ function onLive(message) {
     const note = `The session time changed: ${$("when").textContent}`;
     if (state.phase === "ready") setPhase("admitted");
     $("status").textContent = note;
-    // A client in the waiting room asks again: the new time may put check-in hours away (the page
-    // then says when it opens and checks in by itself) or keep their place, and the card says which.
-    if (state.phase === "waiting") {
+    // A client in the waiting room (or waiting for check-in to open) asks again: the new time may put
+    // check-in hours away (the page then says when it opens and checks in by itself) or keep their
+    // place, and the card says which.
+    if (state.phase === "waiting" || state.phase === "too-early") {
       disconnectLive();
       checkIn().then(() => {
         $("status").textContent = `${note}. ${$("status").textContent}`;
