@@ -4,3 +4,5 @@ export function readmeWalkthrough(): string[];
 export function missingFromReadme(): string[];
 /** Run `lines` in bash from the repository root; each `curl` answers its HTTP status, in order. */
 export function curlStatuses(lines: string[]): number[];
+/** Files under `dir` (path relative to it) whose bytes hold one of `needles` as UTF-8. */
+export function filesHolding(dir: string, needles: string[]): { file: string; needle: string }[];

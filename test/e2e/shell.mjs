@@ -1,7 +1,8 @@
 // The Node side of the walk-through checks (the tests' TypeScript has no Node types): the README's
 // lines against the template, and the printed lines run in bash from the repository root.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { README_IDS, walkthrough } from "../../scripts/lib/walkthrough.mjs";
 
@@ -29,4 +30,22 @@ export function curlStatuses(lines) {
     .trim()
     .split("\n")
     .map(Number);
+}
+
+/**
+ * Every place under `dir` (files, recursively: the dev server's state and its log) whose bytes hold
+ * one of `needles` as UTF-8; the storage scans of the privacy checks read files as bytes, since
+ * SQLite and KV keep text as UTF-8 wherever it is.
+ */
+export function filesHolding(dir, needles) {
+  const hits = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const bytes = readFileSync(path);
+    for (const needle of needles) {
+      if (bytes.includes(Buffer.from(needle, "utf8"))) hits.push({ file: path.slice(dir.length), needle });
+    }
+  }
+  return hits;
 }

@@ -1,9 +1,8 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, expectNoProblems, launch, type PersonPage, PHONE, personPage, screenshots } from "./browser.ts";
 import { call, seedGroup } from "./seed.ts";
+import { filesHolding } from "./shell.mjs";
 
 const WAIT = { timeout: 15_000 };
 const AVERY = "Avery Kowalski";
@@ -67,14 +66,14 @@ describe("who is who: names in the console, and the console equal to the room", 
     try {
       return await new Promise<Hello>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("no hello from the room")), 10_000);
-        ws.onmessage = (e) => {
+        ws.addEventListener("message", (e: MessageEvent) => {
           const m = JSON.parse(String(e.data));
           if (m.type === "hello") {
             clearTimeout(timer);
             resolve(m);
           }
-        };
-        ws.onerror = () => reject(new Error("live channel refused"));
+        });
+        ws.addEventListener("error", () => reject(new Error("live channel refused")));
       });
     } finally {
       ws.close();
@@ -246,29 +245,9 @@ describe("who is who: names in the console, and the console equal to the room", 
   });
 
   it("no name is stored or logged anywhere but the program's Durable Object", async () => {
-    const { devDir } = inject("e2e");
-    const hits: string[] = [];
-    const inProgramDirectory: string[] = [];
-    for (const file of await filesUnder(devDir)) {
-      const text = (await readFile(file)).toString("latin1");
-      for (const name of NAMES) {
-        if (!text.includes(Buffer.from(name, "utf8").toString("latin1"))) continue;
-        if (/ProgramDirectory/.test(file)) inProgramDirectory.push(name);
-        else hits.push(`${name} in ${file.slice(devDir.length)}`);
-      }
-    }
-    expect(hits).toEqual([]);
+    const hits = filesHolding(inject("e2e").devDir, NAMES);
+    expect(hits.filter((h) => !/ProgramDirectory/.test(h.file))).toEqual([]);
     // The scan looks where the names are: the program's directory does hold them.
-    expect(new Set(inProgramDirectory)).toEqual(new Set(NAMES));
+    expect(new Set(hits.map((h) => h.needle))).toEqual(new Set(NAMES));
   });
 });
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
-}

@@ -140,6 +140,33 @@ async function program(c: Context<AppEnv>, programId: string) {
   return { dir, program: found };
 }
 
+type Found = Awaited<ReturnType<typeof program>>;
+
+/** One client's week against the minimum: their ledger records and what is still scheduled from now. */
+async function clientWeek(q: {
+  reader: LedgerReader;
+  dir: Found["dir"];
+  program: Found["program"];
+  clientId: string;
+  isoWeek: string;
+  now: number;
+}) {
+  const { program: p, clientId, isoWeek } = q;
+  const bounds = isoWeekBounds(isoWeek, p.timezone);
+  const [records, remaining] = await Promise.all([
+    q.reader.week(p.id, clientId, isoWeek),
+    q.dir.scheduledMinutes(clientId, Math.max(q.now, bounds.start), bounds.end),
+  ]);
+  return weeklyAttendance({
+    week: isoWeek,
+    clientId,
+    records,
+    minimumWeeklyHours: p.settings.minimumWeeklyHours,
+    dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
+    remaining: { scheduledMinutes: remaining },
+  });
+}
+
 function resolveWeek(requested: string | undefined, now: number, timezone: string): string {
   const week = requested ?? isoWeekOf(now, timezone);
   const parsed = parseIsoWeek(week);
@@ -178,28 +205,13 @@ export function attendanceRoutes() {
       const { dir, program: p } = await program(c, programId);
       const now = services.clock.now();
       const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
-      const bounds = isoWeekBounds(isoWeek, p.timezone);
-      const [records, remaining, names] = await Promise.all([
-        new LedgerReader(c.env.ATTENDANCE).week(programId, clientId, isoWeek),
-        dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
+      const [weekly, names] = await Promise.all([
+        clientWeek({ reader: new LedgerReader(c.env.ATTENDANCE), dir, program: p, clientId, isoWeek, now }),
         namesFor(c, programId, [clientId]),
       ]);
       await audit(c, programId, [{ action: "attendance.read", object: clientId, outcome: `week:${isoWeek}` }]);
       const named = names ? { displayName: names.get(clientId) ?? null } : {};
-      return c.json(
-        {
-          ...weeklyAttendance({
-            week: isoWeek,
-            clientId,
-            records,
-            minimumWeeklyHours: p.settings.minimumWeeklyHours,
-            dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
-            remaining: { scheduledMinutes: remaining },
-          }),
-          ...named,
-        },
-        200,
-      );
+      return c.json({ ...weekly, ...named }, 200);
     })
     .openapi(ledger, async (c) => {
       const { programId } = c.req.valid("param");
@@ -236,22 +248,10 @@ export function attendanceRoutes() {
       const { dir, program: p } = await program(c, programId);
       const now = c.var.services.clock.now();
       const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
-      const bounds = isoWeekBounds(isoWeek, p.timezone);
       const reader = new LedgerReader(c.env.ATTENDANCE);
       const clients = await Promise.all(
-        (await dir.weekClients(bounds)).map(async (clientId) => {
-          const [records, remaining] = await Promise.all([
-            reader.week(programId, clientId, isoWeek),
-            dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
-          ]);
-          const w = weeklyAttendance({
-            week: isoWeek,
-            clientId,
-            records,
-            minimumWeeklyHours: p.settings.minimumWeeklyHours,
-            dailyMinimumHours: p.settings.attendance.dailyMinimumHours,
-            remaining: { scheduledMinutes: remaining },
-          });
+        (await dir.weekClients(isoWeekBounds(isoWeek, p.timezone))).map(async (clientId) => {
+          const w = await clientWeek({ reader, dir, program: p, clientId, isoWeek, now });
           return {
             clientId,
             minutesAttended: w.minutesAttended,
