@@ -37,6 +37,23 @@ const OptionalHttpUrl = Optional.pipe(
     .optional(),
 );
 
+/** An optional https URL without its trailing slashes (Cloudflare Access team domains are https only). */
+const OptionalHttpsUrl = Optional.pipe(
+  z
+    .url({ protocol: /^https$/, error: "must be an https URL" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+);
+
+/** The name of a claim that carries roles or the program, read from the provider's tokens at sign-in. */
+const ClaimName = (fallback: string) =>
+  Optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:/-]{1,100}$/)
+      .default(fallback),
+  );
+
 const LogLevel = z.enum(["info", "warn", "error"]);
 
 /** The raw environment as wrangler hands it over (every var and secret is text). */
@@ -47,6 +64,12 @@ export const WorkerEnv = z.object({
   AUTH_ISSUER: Optional,
   AUTH_AUDIENCE: Optional,
   AUTH_JWKS_URL: Optional.pipe(z.url().optional()),
+  AUTH_CLIENT_ID: Optional,
+  AUTH_CLIENT_SECRET: Optional,
+  AUTH_ROLES_CLAIM: ClaimName("roles"),
+  AUTH_PROGRAM_CLAIM: ClaimName("program"),
+  ACCESS_TEAM_DOMAIN: OptionalHttpsUrl,
+  ACCESS_AUD: Optional,
   CORS_ORIGINS: List,
   MAX_BODY_BYTES: Optional.pipe(
     z.coerce
@@ -88,6 +111,20 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
     e.AUTH_ISSUER && e.AUTH_AUDIENCE && e.AUTH_JWKS_URL
       ? { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, jwksUrl: e.AUTH_JWKS_URL }
       : undefined,
+  /**
+   * How staff sign in to the console (src/auth/): the clinic's OpenID provider (authorization code
+   * with PKCE against `AUTH_ISSUER`, when `AUTH_CLIENT_ID` is set), Cloudflare Access (when its team
+   * domain and AUD tag are set), and which claims carry roles and the program.
+   */
+  staffSignIn: {
+    oidc:
+      e.AUTH_ISSUER && e.AUTH_CLIENT_ID
+        ? { issuer: e.AUTH_ISSUER, clientId: e.AUTH_CLIENT_ID, clientSecret: e.AUTH_CLIENT_SECRET }
+        : undefined,
+    access:
+      e.ACCESS_TEAM_DOMAIN && e.ACCESS_AUD ? { teamDomain: e.ACCESS_TEAM_DOMAIN, audience: e.ACCESS_AUD } : undefined,
+    claims: { roles: e.AUTH_ROLES_CLAIM, program: e.AUTH_PROGRAM_CLAIM },
+  },
   corsOrigins: e.CORS_ORIGINS,
   maxBodyBytes: e.MAX_BODY_BYTES,
   /** The longest lifetime (`exp − iat`, seconds) a bearer token may claim; minted ones are capped to it. */

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { globalFetch, type OutboundFetch } from "../auth/remote-keys.ts";
 import { ConfigError, workerConfig } from "../config/worker-config.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
@@ -28,6 +29,7 @@ import { programRoutes } from "./routes/programs.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { signInRoutes } from "./routes/sign-in.ts";
+import { staffAuthRoutes } from "./routes/staff-auth.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { trackRoutes } from "./routes/tracks.ts";
 import { videoWebhookRoutes } from "./routes/video-webhooks.ts";
@@ -35,6 +37,8 @@ import { videoWebhookRoutes } from "./routes/video-webhooks.ts";
 export interface AppOptions {
   /** Injected time; tests pass a manual clock. */
   clock?: Clock;
+  /** How staff sign-in reaches the identity provider; tests pass a stand-in that speaks OpenID Connect. */
+  outbound?: OutboundFetch;
 }
 
 const STATUS_TO_TYPE: Record<number, ProblemType> = {
@@ -70,7 +74,7 @@ export function createApp(options: AppOptions = {}) {
       maxAge: 600,
     }),
   );
-  app.use("*", services(clock));
+  app.use("*", services(clock, options.outbound ?? globalFetch));
   // Turns the 404 of a path that exists under other methods into 405 with `Allow` (GET routes also
   // serve HEAD). A handler's own 404 for a method the path has, or a thrown error, stays as it is.
   app.use(
@@ -102,6 +106,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", inviteRoutes());
   app.route("/", calendarFeedRoutes());
   app.route("/", signInRoutes());
+  app.route("/", staffAuthRoutes());
   app.route("/", liveRoutes());
   registerDocs(app);
   app.route("/", webRoutes());

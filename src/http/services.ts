@@ -1,4 +1,5 @@
 import type { WorkerConfig } from "../../schemas/config.ts";
+import type { OutboundFetch } from "../auth/remote-keys.ts";
 import type { TrustConfig } from "../auth/verify-bearer.ts";
 import { DirectoryClient } from "../directory/client.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -22,10 +23,12 @@ export interface Services {
   joinToken: { issuer: string; audience: string };
   /** One-time console sign-in codes: local development only (`DEV_SIGN_IN=on` in `.dev.vars`). */
   devSignIn: boolean;
+  /** How staff sign-in reaches the clinic's identity provider and Cloudflare Access's keys. */
+  outbound: OutboundFetch;
 }
 
 /** Wire the services for one request from the Worker's environment. */
-export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Services {
+export function buildServices(env: Env, config: WorkerConfig, clock: Clock, outbound: OutboundFetch): Services {
   const { tokens, livekit } = config;
   const keyRing = () => loadKeyRing(config.signingKeys);
   const directory = new DirectoryClient(env.PROGRAMS);
@@ -44,6 +47,7 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock): Ser
     rooms: env.ROOMS,
     joinToken: { issuer: tokens.issuer, audience: tokens.joinAudience },
     devSignIn: config.devSignIn,
+    outbound,
     gateway: new RoomGateway({
       directory,
       rooms: env.ROOMS,

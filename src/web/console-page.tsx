@@ -1,10 +1,21 @@
 import { Layout, LiveStatus } from "./layout.tsx";
 
-/** Sign-in by pasted token (or a one-time link, which skips this form): the development paths until the clinic's OpenID provider is wired in. */
+/**
+ * Sign-in: with the clinic's OpenID provider or Cloudflare Access (the buttons show where the
+ * Worker has them), or by pasted token or a one-time link (development; the link skips this form).
+ */
 function SignIn() {
   return (
     <section id="signin" class="card signin" aria-labelledby="signin-h" hidden>
       <h1 id="signin-h">Sign in</h1>
+      <p class="actions">
+        <a id="signin-oidc" class="button primary" href="/auth/login?returnTo=/console" hidden>
+          Sign in with your clinic's account
+        </a>
+        <a id="signin-access" class="button primary" href="/auth/access?returnTo=/console" hidden>
+          Sign in with Cloudflare Access
+        </a>
+      </p>
       <form id="signin-form" autocomplete="off">
         <label for="token-input">Access token</label>
         <textarea

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { wranglerVar } from "../../scripts/lib/wrangler-vars.mjs";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
+import { startOidcServer } from "../stand-ins/oidc-server.mjs";
 import { bannerOf, parseBanner } from "./start-output.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -65,11 +66,18 @@ export default async function setup(project) {
     SIGNING_KEYS: signingKeys,
     ROOM_SECRET: crypto.randomUUID(),
   };
+  const port = await freePort(8790);
+  // The clinic's OpenID provider, as a local stand-in: staff sign in to the console through it.
+  const oidc = await startOidcServer({
+    port: await freePort(9480),
+    clientId: "iop-console-e2e",
+    redirectUris: [`http://127.0.0.1:${port}/auth/callback`],
+  });
+  const vars = { ...secrets, AUTH_ISSUER: oidc.issuer, AUTH_CLIENT_ID: "iop-console-e2e" };
   // The throwaway secrets in the throwaway `.dev.vars`; start.mjs adds what it needs (DEV_SIGN_IN).
-  const devVars = Object.entries(secrets).map(([k, v]) => `${k}='${v}'`);
+  const devVars = Object.entries(vars).map(([k, v]) => `${k}='${v}'`);
   await writeFile(join(dir, ".dev.vars"), `${devVars.join("\n")}\n`, { mode: 0o600 });
 
-  const port = await freePort(8790);
   const inspector = await freePort(9330);
   const logPath = join(dir, "start.log");
   const out = openSync(logPath, "a");
@@ -91,6 +99,7 @@ export default async function setup(project) {
 
   const teardown = async () => {
     await stop(child);
+    await oidc.close();
     await rm(dir, { recursive: true, force: true });
   };
   let demo;
@@ -107,6 +116,7 @@ export default async function setup(project) {
     audience: wranglerVar("TOKEN_AUDIENCE"),
     demo,
     devDir: dir,
+    oidcIssuer: oidc.issuer,
   });
   return teardown;
 }

@@ -20,7 +20,16 @@ declare module "vitest" {
      * Set by global-setup.mjs: where `npm start` answers, the secrets it was started with, what it
      * printed, and its throwaway directory (IOP_DEV_DIR).
      */
-    e2e: { base: string; signingKeys: string; issuer: string; audience: string; demo: PrintedDemo; devDir: string };
+    e2e: {
+      base: string;
+      signingKeys: string;
+      issuer: string;
+      audience: string;
+      demo: PrintedDemo;
+      devDir: string;
+      /** The local OpenID provider staff sign in through (test/stand-ins/oidc-server.mjs). */
+      oidcIssuer: string;
+    };
   }
 }
 

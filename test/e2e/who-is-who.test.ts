@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, expectNoProblems, launch, type PersonPage, PHONE, personPage, screenshots } from "./browser.ts";
 import { call, seedGroup } from "./seed.ts";
 import { filesHolding } from "./shell.mjs";
+import { signInThroughOidc } from "./staff-sign-in.ts";
 
 const WAIT = { timeout: 15_000 };
 const AVERY = "Avery Kowalski";
@@ -175,9 +176,7 @@ describe("who is who: names in the console, and the console equal to the room", 
 
   it("staff sign in through the clinic's OpenID provider and see both by name in the waiting room", async () => {
     staff = await personPage(browser, DESKTOP);
-    await staff.page.goto(`${inject("e2e").base}/console`);
-    await staff.page.getByLabel("Access token").fill(seed.facilitator);
-    await staff.page.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughOidc(staff.page, { staffId: "fac_e2e", programId: seed.programId, roles: ["facilitator"] });
     await openConsoleSession();
     await staff.page.locator("#waiting .name").getByText(AVERY, { exact: true }).waitFor(WAIT);
     await staff.page.locator("#waiting .name").getByText(BLAKE, { exact: true }).waitFor(WAIT);

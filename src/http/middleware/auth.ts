@@ -1,6 +1,8 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Principal } from "../../../schemas/auth.ts";
 import type { Role } from "../../../schemas/common.ts";
+import { readSession, sameOrigin } from "../../auth/staff-cookies.ts";
+import { csrfMatches } from "../../auth/staff-session.ts";
 import { verifyBearer } from "../../auth/verify-bearer.ts";
 import { programIdOf } from "../../lib/ids.ts";
 import { log } from "../../lib/log.ts";
@@ -9,22 +11,44 @@ import type { AppEnv } from "../types.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
-/** Verify the bearer token and set `c.var.principal`; any failure is the same vague 401. */
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Verify the bearer token, or else the console's session cookie, and set `c.var.principal`; any
+ * failure is the same vague 401. A browser sends the cookie by itself, also on requests another
+ * site starts, so a cookie-authenticated call that changes something must prove it comes from this
+ * site's page: the CSRF token of GET /auth/session in `X-CSRF-Token`, and an `Origin` of this site.
+ * A WebSocket handshake carries no custom header, so for it the `Origin` is the check (cross-site
+ * WebSocket hijacking). A bearer token is never sent by the browser on its own and needs neither.
+ */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const header = c.req.header("authorization") ?? webSocketBearer(c.req.header("sec-websocket-protocol")) ?? "";
+    const cookie = header ? undefined : readSession(c);
     const match = BEARER.exec(header);
+    const token = match ? (match[1] as string) : cookie;
     const { services } = c.var;
-    const result = match
-      ? await verifyBearer(match[1] as string, services.trust, services.keyRing, services.clock)
+    const result = token
+      ? await verifyBearer(token, services.trust, services.keyRing, services.clock)
       : ({ ok: false, reason: header ? "scheme" : "missing" } as const);
     if (!result.ok) {
       log("info", "auth.denied", { requestId: c.var.requestId, reason: result.reason });
       throw new ApiError("unauthorized", "A valid bearer token is required.", {}, { "www-authenticate": "Bearer" });
     }
+    if (cookie) await assertFromOwnPage(c, cookie);
     c.set("principal", result.principal);
     await next();
   };
+}
+
+async function assertFromOwnPage(c: Context<AppEnv>, cookie: string): Promise<void> {
+  const websocket = c.req.header("upgrade")?.toLowerCase() === "websocket";
+  if (SAFE.has(c.req.method) && !websocket) return;
+  const csrf = websocket || (await csrfMatches(cookie, c.req.header("x-csrf-token"), c.var.services.config.roomSecret));
+  if (!csrf || !sameOrigin(c)) {
+    log("info", "auth.csrf", { requestId: c.var.requestId, reason: csrf ? "origin" : "token" });
+    throw new ApiError("forbidden", "This request must come from the console's own page.");
+  }
 }
 
 /** Browsers cannot set headers on a WebSocket, so the live channel takes `bearer.<JWT>` as a subprotocol. */

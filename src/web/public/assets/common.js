@@ -1,8 +1,18 @@
 // @ts-check
+/** The console's CSRF token while it is signed in by the session cookie (GET /auth/session). */
+let sessionCsrf = null;
+/** Sign in by the HttpOnly session cookie: calls without a token send it, with this CSRF token. */
+export function useSessionCookie(csrf) {
+  sessionCsrf = csrf;
+}
+
 export async function api(method, path, token, body) {
   const headers = { accept: "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
+  // Without a token the browser sends the session cookie (if any); a change also carries the CSRF token.
+  const cookie = !token && sessionCsrf !== null;
+  if (cookie && !["GET", "HEAD"].includes(method)) headers["x-csrf-token"] = sessionCsrf;
   let res;
   try {
     res = await fetch(path, {
@@ -10,7 +20,7 @@ export async function api(method, path, token, body) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
-      credentials: "omit",
+      credentials: cookie || path.startsWith("/auth/") ? "same-origin" : "omit",
     });
   } catch {
     return { status: 0, body: null };
@@ -77,7 +87,8 @@ export function openLive(sessionId, token, handlers) {
     "/live";
   const connect = () => {
     if (stopped) return;
-    socket = new WebSocket(url, ["iop.v1", `bearer.${token}`]);
+    // Signed in by cookie (no token): the browser sends it with the handshake, and the server checks the Origin.
+    socket = new WebSocket(url, token ? ["iop.v1", `bearer.${token}`] : ["iop.v1"]);
     socket.addEventListener("open", () => {
       attempt = 0;
       handlers.onState?.("open");

@@ -10,6 +10,7 @@ import {
   show,
   tokenStore,
   usableToken,
+  useSessionCookie,
 } from "/assets/common.js";
 import { roomPanel } from "/assets/console-room.js";
 import { personLabel } from "/assets/console-summary.js";
@@ -39,7 +40,26 @@ function staffClaims(token) {
   return { claims, admin: roles.includes("admin") && !roles.includes("facilitator") };
 }
 
+/** Why the clinic's sign-in came back without a session (`/console?signin=…`), in plain words. */
+const REFUSED = {
+  expired: "The sign-in took too long. Please sign in again.",
+  "bad-state": "That sign-in could not be finished in this browser tab. Please sign in again.",
+  denied: "The sign-in was cancelled. Sign in again when you are ready.",
+  "bad-response": "Your clinic's sign-in answered something unexpected. Please try again.",
+  unreachable: "Your clinic's sign-in could not be reached. Please try again in a minute.",
+  "exchange-failed": "Your clinic's sign-in did not finish. Please try again.",
+  "bad-token": "Your clinic's sign-in could not be verified. Please try again, or ask your administrator.",
+  "bad-account": "This account cannot use the console. Ask your administrator.",
+  "not-staff": "This account is not a facilitator or administrator here. Ask your administrator for access.",
+  "no-program": "This account is not linked to a program here. Ask your administrator to link it.",
+};
+/** True while the console is signed in by the HttpOnly session cookie (no token in this page). */
+let byCookie = false;
+
 function signOut(message) {
+  if (byCookie) api("POST", "/auth/logout", null);
+  byCookie = false;
+  useSessionCookie(null);
   panel.close();
   token = null;
   signedIn = null;
@@ -171,8 +191,26 @@ function enter(candidate) {
   const who = staffClaims(candidate);
   if (who.error) return signOut(who.error);
   token = candidate;
-  signedIn = who;
   store.set(token);
+  opened(who);
+}
+
+/** Signed in by the session cookie: the page holds only the CSRF token, never the session itself. */
+function enterSession(session) {
+  byCookie = true;
+  useSessionCookie(session.csrf);
+  token = null;
+  const claims = { sub: session.staffId, roles: session.roles, program: session.programId };
+  opened({ claims, admin: session.role === "admin" && !session.roles.includes("facilitator") });
+  // The cookie lasts as long as the session; the page says so when it ends rather than failing later.
+  setTimeout(
+    () => signOut("Your sign-in has ended. Please sign in again."),
+    Date.parse(session.expiresAt) - Date.now(),
+  );
+}
+
+function opened(who) {
+  signedIn = who;
   show($("signin"), false);
   show($("app"), true);
   show($("sign-out"), true);
@@ -210,7 +248,26 @@ $("signin-form").addEventListener("submit", (event) => {
 });
 $("sign-out").addEventListener("click", () => signOut("You have signed out."));
 
-if (!(await signInFromLink())) {
+/** The clinic's sign-in, where the Worker has one: the session cookie, or the buttons that make one. */
+async function signInByCookie() {
+  const refused = new URLSearchParams(location.search).get("signin");
+  if (refused) history.replaceState(null, "", location.pathname);
+  const res = await api("GET", "/auth/session", null);
+  if (res.status === 200 && res.body?.signedIn === true && typeof res.body.csrf === "string") {
+    enterSession(res.body);
+    return true;
+  }
+  const ways = res.body?.signIn ?? {};
+  show($("signin-oidc"), ways.oidc === true);
+  show($("signin-access"), ways.access === true);
+  if (refused) {
+    signOut(REFUSED[refused] ?? "The sign-in did not finish. Please try again.");
+    return true;
+  }
+  return false;
+}
+
+if (!(await signInFromLink()) && !(await signInByCookie())) {
   const saved = store.get();
   if (saved && !staffClaims(saved).error) enter(saved);
   else signOut(saved ? "Your sign-in has expired. Paste a new token." : "");
