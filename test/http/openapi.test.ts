@@ -13,8 +13,10 @@ describe("OpenAPI document", () => {
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`))
       .sort();
-    // The API is everything but the HTML pages (/join, /console, static assets), which are not JSON endpoints.
-    const isPage = (path: string) => /^\/(join|console|assets|i)(\/|$)/.test(path);
+    // The API is everything but the HTML pages (/join, /console, static assets), which are not JSON
+    // endpoints, and the console's cookie sign-in under /auth (browser navigations and the page's own
+    // session probe, meaningless without the browser's cookie: SECURITY.md and docs/web.md describe them).
+    const isPage = (path: string) => /^\/(join|console|assets|i|auth)(\/|$)/.test(path);
     const registered = [
       ...new Set(app.routes.filter((r) => r.method !== "ALL" && !isPage(r.path)).map((r) => `${r.method} ${r.path}`)),
     ].sort();

@@ -80,7 +80,7 @@ export async function oidcProvider(opts) {
   }
 
   async function token(request) {
-    const form = new URLSearchParams(await request.text());
+    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
     seen.token.push(Object.fromEntries(form));
     if (form.get("grant_type") !== "authorization_code") return json(400, { error: "unsupported_grant_type" });
     if (opts.clientSecret) {

@@ -1,12 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Principal } from "../../../schemas/auth.ts";
 import type { Role } from "../../../schemas/common.ts";
-import { readSession, sameOrigin } from "../../auth/staff-cookies.ts";
 import { csrfMatches } from "../../auth/staff-session.ts";
 import { verifyBearer } from "../../auth/verify-bearer.ts";
 import { programIdOf } from "../../lib/ids.ts";
 import { log } from "../../lib/log.ts";
 import { ApiError } from "../problem.ts";
+import { readSession, sameOrigin } from "../staff-cookies.ts";
 import type { AppEnv } from "../types.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;

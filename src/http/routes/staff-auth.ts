@@ -7,6 +7,12 @@ import { LOGIN_SECONDS, newLoginState, openLoginState, s256Challenge, sealLoginS
 import { authorizationUrl, exchangeCode, verifyIdToken } from "../../auth/oidc-client.ts";
 import { discover } from "../../auth/oidc-discovery.ts";
 import { type GrantResult, type StaffGrant, staffGrant } from "../../auth/staff-claims.ts";
+import { csrfMatches, csrfToken, mintStaffSession } from "../../auth/staff-session.ts";
+import { verifyBearer } from "../../auth/verify-bearer.ts";
+import { isoInstant } from "../../lib/clock.ts";
+import { log } from "../../lib/log.ts";
+import { audit } from "../audit.ts";
+import { ApiError } from "../problem.ts";
 import {
   clearLogin,
   clearSession,
@@ -15,13 +21,7 @@ import {
   sameOrigin,
   setLogin,
   setSession,
-} from "../../auth/staff-cookies.ts";
-import { csrfMatches, csrfToken, mintStaffSession } from "../../auth/staff-session.ts";
-import { verifyBearer } from "../../auth/verify-bearer.ts";
-import { isoInstant } from "../../lib/clock.ts";
-import { log } from "../../lib/log.ts";
-import { audit } from "../audit.ts";
-import { ApiError } from "../problem.ts";
+} from "../staff-cookies.ts";
 import type { AppEnv } from "../types.ts";
 
 type C = Context<AppEnv>;
