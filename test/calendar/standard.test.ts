@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { iso } from "../dates.ts";
 import { STANDARD_SPEC_VECTOR as SPEC } from "../webhooks/fixtures.ts";
-import { standardHeaders } from "../webhooks/senders.ts";
+import { standardHeaders, svixHeaders } from "../webhooks/senders.ts";
 import {
   atSecond,
   burst,
@@ -40,6 +40,36 @@ function deliver(
 }
 
 describe("standard webhooks (EHRs and integrators)", () => {
+  it("takes Svix's own svix-* headers as well, signed by the svix package and checked by it", async () => {
+    const { Webhook } = await import("svix");
+    const p = await calendarProgram();
+    const body = upserted(1);
+    const seconds = Math.floor(p.clock.now() / 1000);
+    const headers = svixHeaders(SECRETS.standard, "msg_svix_1", seconds, body);
+    // The referee: svix's own verifier accepts exactly these headers and body (at their own time).
+    const asObject = Object.fromEntries(headers);
+    // svix reads Date.now() itself, so its clock is set to the program's for the check.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(p.clock.now());
+    try {
+      expect(() => new Webhook(SECRETS.standard).verify(body, asObject)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+    const res = await p.post("standard", body, headers);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ status: "applied" });
+    expect(await p.sessions()).toMatchObject([{ origin: { source: "standard", externalId: "ehr-appt-1" } }]);
+    // A replay under the other header names is the same delivery.
+    const again = await p.post("standard", body, standardHeaders(SECRETS.standard, "msg_svix_1", seconds, body));
+    expect(again.body).toEqual({ status: "duplicate" });
+    // A mixed set (one name of each) is not a signed delivery: each set is read whole.
+    const mixed = new Headers(asObject);
+    mixed.delete("svix-id");
+    mixed.set("webhook-id", "msg_svix_2");
+    expect((await p.post("standard", body, mixed)).status).toBe(400);
+  });
+
   it("applies deliveries signed by the official package: a session is created, moved and cancelled", async () => {
     const p = await calendarProgram();
     const created = await deliver(p, upserted(1));

@@ -1,3 +1,4 @@
+import { Webhook as SvixWebhook } from "svix";
 import { AccessToken } from "livekit-server-sdk";
 import { Webhook } from "standardwebhooks";
 
@@ -20,6 +21,15 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
 export function standardHeaders(secret: string, id: string, seconds: number, body: string): Headers {
   const signature = new Webhook(secret).sign(id, new Date(seconds * 1000), body);
   return new Headers({ "webhook-id": id, "webhook-timestamp": String(seconds), "webhook-signature": signature });
+}
+
+/**
+ * Svix's own delivery headers, signed by the `svix` package: `svix-id`, `svix-timestamp`,
+ * `svix-signature`, the names Svix sends unless its customer pays for the `webhook-*` prefix.
+ */
+export function svixHeaders(secret: string, id: string, seconds: number, body: string): Headers {
+  const signature = new SvixWebhook(secret).sign(id, new Date(seconds * 1000), body);
+  return new Headers({ "svix-id": id, "svix-timestamp": String(seconds), "svix-signature": signature });
 }
 
 /** Cal.com: hex HMAC-SHA256 of the body under the webhook secret. */

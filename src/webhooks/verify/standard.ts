@@ -11,16 +11,14 @@ const MAX_SIGNATURES = 16;
 const MAX_ID_LENGTH = 256;
 
 /**
- * Verify a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp`, `webhook-signature`)
- * over the raw body. Written on WebCrypto rather than the `standardwebhooks` package because that
+ * Verify a Standard Webhooks delivery (`webhook-id`, `webhook-timestamp`, `webhook-signature`, or
+ * the same as `svix-*`) over the raw body. Written on WebCrypto rather than the `standardwebhooks` package because that
  * package reads `Date.now()` itself (no injected clock) and only signs strings, not raw bytes.
  */
 export async function verifyStandard(
   input: VerifyInput & { toleranceSeconds?: number },
 ): Promise<VerifyResult<{ timestamp: number }>> {
-  const id = input.headers.get("webhook-id");
-  const ts = input.headers.get("webhook-timestamp");
-  const signatureHeader = input.headers.get("webhook-signature");
+  const { id, ts, signatureHeader } = signedHeaders(input.headers);
   if (!id || !ts || !signatureHeader) return refuse("missing-header", 400);
   if (id.length > MAX_ID_LENGTH) return refuse("malformed-header", 400);
   const seconds = parseUnixSeconds(ts);
@@ -37,6 +35,20 @@ export async function verifyStandard(
   const signed = concatBytes(utf8(`${id}.${ts}.`), bodyBytes(input.rawBody));
   if (!(await anyHmacMatches(keys, signed, signatures))) return refuse("bad-signature", 401);
   return { ok: true, deliveryId: id, timestamp: seconds * 1000 };
+}
+
+/**
+ * The three signing headers, as one set: `webhook-*` (the specification's names), else `svix-*`,
+ * which Svix sends unless its customer pays for the white-label prefix. Never a mix of the two, so
+ * a header of one set cannot stand in for the other's.
+ */
+function signedHeaders(headers: Headers) {
+  const prefix = headers.has("webhook-id") || !headers.has("svix-id") ? "webhook" : "svix";
+  return {
+    id: headers.get(`${prefix}-id`),
+    ts: headers.get(`${prefix}-timestamp`),
+    signatureHeader: headers.get(`${prefix}-signature`),
+  };
 }
 
 /** The decoded `v1` entries of a space-separated signature list; other versions are skipped. */
