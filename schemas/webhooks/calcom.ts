@@ -15,6 +15,8 @@ export type CalcomDelivery = z.infer<typeof CalcomDelivery>;
 export const CalcomBooking = z.object({
   uid: z.string().min(1).max(256),
   rescheduleUid: z.string().min(1).max(256).nullish(),
+  /** Set on the BOOKING_CANCELLED that Cal.com's "request reschedule" sends: the booking is to be rebooked. */
+  requestReschedule: z.boolean().nullish(),
   startTime: z.string().max(64).optional(),
   endTime: z.string().max(64).optional(),
   eventTypeId: z.union([z.number().int(), z.string().min(1).max(64)]).nullish(),

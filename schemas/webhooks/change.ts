@@ -39,6 +39,12 @@ export const CalendarChange = z
     kind: SessionKind.optional(),
     trackRef: z.string().min(1).max(1024).optional(),
     alias: z.string().min(1).max(1024).optional(),
+    /**
+     * A cancellation the sender may take back with a newer change of the same occurrence: Cal.com's
+     * "request reschedule" (the new booking follows as a reschedule of it), Google's bin (an event
+     * restored from it comes back confirmed, with a newer `updated`). Other cancellations are final.
+     */
+    reopenable: z.boolean().optional(),
     facilitatorIds: z.array(SubjectId).max(8).optional(),
     participants: ParticipantsChange,
   })

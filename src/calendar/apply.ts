@@ -167,7 +167,7 @@ export class CalendarApplier {
       this.sessions.put(plan.session);
       out.changed.push({ id: plan.session.id, effect: plan.effect, version: plan.session.version });
       saved = { ...rec, sessionId: plan.session.id };
-      if (plan.effect === "moved" || plan.effect === "cancelled" || plan.effect === "people-removed") {
+      if (["moved", "cancelled", "restored", "people-removed"].includes(plan.effect)) {
         out.bindings.push(binding(program, plan.session));
       }
     } else if (existing && !rec.sessionId) {

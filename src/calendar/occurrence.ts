@@ -25,7 +25,7 @@ export type NoSession = "cancelled" | "no-times" | "unmapped" | "past" | "too-lo
 /** The session to write for a record, and what happened to it; `moved`, `cancelled` and `people-removed` rebind the room. */
 export type OccurrencePlan =
   | { effect: "none"; reason?: NoSession }
-  | { effect: "created" | "moved" | "cancelled" | "people-removed" | "updated"; session: Session };
+  | { effect: "created" | "moved" | "cancelled" | "restored" | "people-removed" | "updated"; session: Session };
 
 /**
  * Decide the session of a calendar record: create it when the record first has times and a
@@ -71,7 +71,25 @@ export function planOccurrence(
     };
   }
 
-  if (existing.status === "cancelled") return { effect: "none", reason: "cancelled" };
+  if (existing.status === "cancelled") {
+    // A cancellation the sender took back (request-reschedule, Google's bin): the session returns, at
+    // the record's times, as a new version (the room reopens; tokens of before stay revoked).
+    if (rec.cancelled || reasonForNone(rec, ctx)) return { effect: "none", reason: "cancelled" };
+    const restored: Session = {
+      ...existing,
+      status: "scheduled",
+      origin: calendarOrigin,
+      version: existing.version + 1,
+      updatedAt: now,
+    };
+    const moved = moveSession(
+      { ...restored, status: "scheduled" },
+      { startsAt: rec.startsAt as string, endsAt: rec.endsAt as string },
+      { now, timezone: ctx.timezone, groupCapMax: ctx.settings.groupCapMax },
+    );
+    const session = moved.ok ? { ...moved.session, version: restored.version } : restored;
+    return { effect: "restored", session: { ...session, clientIds: [...clients] } };
+  }
   if (rec.cancelled)
     return { effect: "cancelled", session: { ...cancelSession(existing, now), origin: calendarOrigin } };
 

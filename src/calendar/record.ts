@@ -9,6 +9,8 @@ import type { CalendarChange } from "../../schemas/webhooks/change.ts";
 export interface CalendarRecord {
   version: number;
   cancelled: boolean;
+  /** A cancellation a newer upsert may undo (`CalendarChange.reopenable`); absent: final. */
+  reopenable?: boolean;
   trackRef: string | null;
   sessionId: string | null;
   startsAt?: string;
@@ -29,19 +31,27 @@ export type Unchanged = "stale" | "tombstone";
 /**
  * Apply a change's times or cancellation. A higher version wins, so an older reschedule that
  * arrives late never overwrites a newer one; equal versions are the same change seen twice.
- * A cancellation is final whatever its version: calendars do not resurrect a cancelled booking,
- * and so the outcome does not depend on the order in which deliveries arrive.
+ * A final cancellation wins whatever its version (a calendar does not resurrect such a booking),
+ * so the outcome does not depend on arrival order. A reopenable one (Cal.com's request-reschedule,
+ * Google's bin) is ordered by version like any change: a newer upsert undoes it, and it does not
+ * undo a newer upsert that arrived first.
  */
 export function applyChange(
   rec: CalendarRecord | null,
   change: CalendarChange,
 ): { record: CalendarRecord; changed: true } | { record: CalendarRecord; changed: false; why: Unchanged } {
   const base: CalendarRecord = rec ?? { version: -1, cancelled: false, trackRef: null, sessionId: null };
-  if (base.cancelled) return { record: base, changed: false, why: "tombstone" };
+  const soft = change.reopenable === true;
+  if (base.cancelled && !base.reopenable) return { record: base, changed: false, why: "tombstone" };
+  if (base.cancelled && change.action === "cancel" && !soft) {
+    // The sender made a taken-back cancellation final after all.
+    return { record: { ...base, version: Math.max(base.version, change.version), reopenable: false }, changed: true };
+  }
   const trackRef = base.trackRef ?? change.trackRef ?? null;
   if (change.action === "cancel") {
+    if (soft && change.version <= base.version) return { record: base, changed: false, why: "stale" };
     return {
-      record: { ...base, version: Math.max(base.version, change.version), cancelled: true, trackRef },
+      record: { ...base, version: Math.max(base.version, change.version), cancelled: true, reopenable: soft, trackRef },
       changed: true,
     };
   }
@@ -50,6 +60,8 @@ export function applyChange(
     changed: true,
     record: {
       ...base,
+      cancelled: false,
+      reopenable: false,
       version: change.version,
       trackRef: change.trackRef ?? base.trackRef,
       startsAt: change.startsAt,
@@ -116,7 +128,8 @@ export function mergeRecords(root: CalendarRecord, alias: CalendarRecord): Calen
   return {
     ...root,
     version: Math.max(root.version, alias.version),
-    cancelled: root.cancelled || alias.cancelled,
+    cancelled: newer.reopenable ? newer.cancelled : root.cancelled || alias.cancelled,
+    reopenable: newer.reopenable ?? false,
     trackRef: root.trackRef ?? alias.trackRef,
     sessionId: root.sessionId ?? alias.sessionId,
     startsAt: newer.startsAt ?? root.startsAt ?? alias.startsAt,

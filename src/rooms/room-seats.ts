@@ -208,8 +208,8 @@ export class RoomSeats {
   }
 
   /**
-   * A newer version of the session (moved or cancelled) revokes every outstanding token and tells
-   * everyone connected; a cancellation also ends every presence. Returns the room's new state.
+   * A newer version of the session (moved, cancelled, or restored by its calendar) revokes every
+   * outstanding token and tells everyone connected; a cancellation also ends every presence.
    */
   newVersion(known: RoomBinding | null, binding: RoomBinding, now: number): "cancelled" | "moved" | "same" {
     if (!known) {
@@ -225,6 +225,11 @@ export class RoomSeats {
       return "cancelled";
     }
     const { startsAt, endsAt } = binding.session;
+    if (known.session.status === "cancelled" && this.#store.roomState() === "cancelled") {
+      // The calendar took its cancellation back (a request-reschedule, a restore from Google's bin).
+      this.#store.setMeta("state", "scheduled");
+      this.#live.broadcast({ type: "room", state: "scheduled" });
+    }
     if (known.session.startsAt !== startsAt || known.session.endsAt !== endsAt) {
       this.#live.broadcast({ type: "moved", startsAt, endsAt });
     }

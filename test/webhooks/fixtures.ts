@@ -25,7 +25,14 @@ export const STANDARD_SPEC_VECTOR = {
 /** A Cal.com booking webhook. */
 export function calcomBooking(
   triggerEvent: string,
-  over: { uid?: string; rescheduleUid?: string; createdAt?: string; startTime?: string; endTime?: string } = {},
+  over: {
+    uid?: string;
+    rescheduleUid?: string;
+    requestReschedule?: boolean;
+    createdAt?: string;
+    startTime?: string;
+    endTime?: string;
+  } = {},
 ) {
   return {
     triggerEvent,
@@ -38,6 +45,7 @@ export function calcomBooking(
       endTime: over.endTime ?? "2026-11-23T18:00:00Z", // date-ok: pure tests' default; runtime tests pass their own (test/calendar/fixtures.ts)
       uid: over.uid ?? "bk_7Hq2x9",
       ...(over.rescheduleUid ? { rescheduleUid: over.rescheduleUid } : {}),
+      ...(over.requestReschedule ? { requestReschedule: true, cancellationReason: "Please pick a new time" } : {}),
       eventTypeId: 4242,
       organizer: { name: "Dr. Alice Clinician", email: "alice@clinic.example", timeZone: "America/Los_Angeles" },
       attendees: [

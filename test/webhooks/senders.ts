@@ -1,6 +1,6 @@
-import { Webhook as SvixWebhook } from "svix";
 import { AccessToken } from "livekit-server-sdk";
 import { Webhook } from "standardwebhooks";
+import { Webhook as SvixWebhook } from "svix";
 
 // Signatures made the way each sender makes them, written here apart from src/webhooks so that a
 // shared mistake cannot make both sides agree. (The Standard Webhooks package even brings its own

@@ -62,6 +62,8 @@ export async function normalizeCalcom(payload: unknown, mapping: CalcomMapping):
       externalId: moved ?? b.uid,
       alias: moved && moved !== b.uid ? b.uid : undefined,
       action,
+      // "Request reschedule": the attendee rebooks, and Cal.com sends that as a reschedule of this uid.
+      reopenable: action === "cancel" && b.requestReschedule === true ? true : undefined,
       startsAt: toInstant(b.startTime) ?? undefined,
       endsAt: toInstant(b.endTime) ?? undefined,
       version: createdAt,

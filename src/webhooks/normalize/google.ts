@@ -35,7 +35,10 @@ export async function normalizeGoogleEvent(event: unknown, mapping: GoogleMappin
     kind: mapping.kinds?.[mapping.calendarId],
     trackRef: mapping.calendarId,
   } as const;
-  if (e.status === "cancelled") return finish([{ ...base, action: "cancel", participants: NO_PARTICIPANTS }]);
+  // A deleted event sits in Google's bin for 30 days and may be restored (confirmed again, newer `updated`).
+  if (e.status === "cancelled") {
+    return finish([{ ...base, action: "cancel", reopenable: true, participants: NO_PARTICIPANTS }]);
+  }
 
   const startsAt = toInstant(e.start?.dateTime);
   const endsAt = toInstant(e.end?.dateTime);
