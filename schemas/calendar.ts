@@ -141,6 +141,11 @@ export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 export const GraphEvent = z.object({
   id: z.string().min(1).max(1024),
   type: z.string().max(32).optional(),
+  /** `OID.{seriesMasterId}.{original start date}`: an occurrence's stable key, also once it is an exception. */
+  occurrenceId: z.string().max(2048).nullish(),
+  seriesMasterId: z.string().max(1024).nullish(),
+  /** A series master's: the `occurrenceId`s of its cancelled occurrences (which `instances` leaves out). */
+  cancelledOccurrences: z.array(z.string().max(2048)).max(2000).nullish(),
   isCancelled: z.boolean().optional(),
   isAllDay: z.boolean().optional(),
   lastModifiedDateTime: z.string().max(64).optional(),

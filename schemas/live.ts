@@ -42,13 +42,11 @@ export const LiveMessage = z
     z
       .strictObject({ type: z.literal("left"), participantId: SubjectId, at: Instant })
       .meta({ id: "LiveLeft", description: "A participant left or disconnected" }),
-    z
-      .strictObject({ type: z.literal("room"), state: RoomState })
-      .meta({
-        id: "LiveRoom",
-        description:
-          "The room opened, closed, was cancelled, or was scheduled again (its calendar took the cancellation back)",
-      }),
+    z.strictObject({ type: z.literal("room"), state: RoomState }).meta({
+      id: "LiveRoom",
+      description:
+        "The room opened, closed, was cancelled, or was scheduled again (its calendar took the cancellation back)",
+    }),
     z
       .strictObject({ type: z.literal("moved"), startsAt: Instant, endsAt: Instant })
       .meta({ id: "LiveMoved", description: "The session moved; join again for a token valid at the new times" }),

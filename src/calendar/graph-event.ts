@@ -1,4 +1,5 @@
 import { GraphEvent } from "../../schemas/calendar.ts";
+import type { CalendarChange } from "../../schemas/webhooks/change.ts";
 import {
   emailHashes,
   finish,
@@ -29,7 +30,9 @@ function graphInstant(when: { dateTime: string; timeZone: string } | undefined):
 
 /**
  * A Graph event as a change. `isCancelled` cancels; all-day events and series masters yield none
- * (the occurrences of a series arrive as their own events). Guests' e-mails are hashed (rooms and
+ * here (a master is expanded through its instances: `normalizeGraphSeries`). An occurrence or
+ * exception of a series is keyed by its `occurrenceId`, which stays the same when it is moved and
+ * is what the master's `cancelledOccurrences` names. Guests' e-mails are hashed (rooms and
  * resources are not participants); opaque ids come from the `clientIds` extended property.
  * `lastModifiedDateTime` is the version. Subject, body and names are never read.
  */
@@ -40,7 +43,7 @@ export async function normalizeGraphEvent(event: unknown, mapping: GraphMapping)
   if (e.type === "seriesMaster" || e.isAllDay) return { ok: true, changes: [] };
   const base = {
     source: "microsoft",
-    externalId: e.id,
+    externalId: e.occurrenceId ?? e.id,
     version: parseInstant(e.lastModifiedDateTime) ?? mapping.fetchedAt,
     trackRef: mapping.subscriptionId,
   } as const;
@@ -62,6 +65,37 @@ export async function normalizeGraphEvent(event: unknown, mapping: GraphMapping)
   return finish([
     { ...base, action: "upsert", startsAt, endsAt, participants: { mode: "set", clientIds, emailHashes: hashes } },
   ]);
+}
+
+/**
+ * A series master as changes: each of its instances in the horizon (occurrences and exceptions,
+ * as `normalizeGraphEvent` reads them) and a cancellation per `cancelledOccurrences` entry, at the
+ * master's version (Graph deletes a cancelled occurrence, so only the master says so).
+ */
+export async function normalizeGraphSeries(
+  master: unknown,
+  instances: readonly unknown[],
+  mapping: GraphMapping,
+): Promise<{ ok: true; changes: CalendarChange[] } | { ok: false; reason: string }> {
+  const parsed = GraphEvent.safeParse(master);
+  if (!parsed.success || parsed.data.type !== "seriesMaster") return { ok: false, reason: "invalid-payload" };
+  const version = parseInstant(parsed.data.lastModifiedDateTime) ?? mapping.fetchedAt;
+  const changes: CalendarChange[] = [];
+  for (const instance of instances) {
+    const n = await normalizeGraphEvent(instance, mapping);
+    if (n.ok) changes.push(...n.changes);
+  }
+  for (const occurrenceId of parsed.data.cancelledOccurrences ?? []) {
+    changes.push({
+      source: "microsoft",
+      externalId: occurrenceId,
+      action: "cancel",
+      version,
+      trackRef: mapping.subscriptionId,
+      participants: NO_PARTICIPANTS,
+    });
+  }
+  return { ok: true, changes };
 }
 
 /** The event id at the end of a notification's resource path (`Users/{id}/Events/{eventId}`). */

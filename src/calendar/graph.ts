@@ -9,7 +9,10 @@ export const GRAPH_CLIENT_IDS_PROPERTY = "String {00020329-0000-0000-C000-000000
 /** Graph allows an event subscription under seven days; the product renews for three at a time. */
 export const GRAPH_SUBSCRIPTION_TTL_MS = 3 * 24 * 3600 * 1000;
 
-const SELECT = "id,type,isCancelled,isAllDay,lastModifiedDateTime,start,end,attendees";
+const SELECT =
+  "id,type,occurrenceId,seriesMasterId,cancelledOccurrences,isCancelled,isAllDay,lastModifiedDateTime,start,end,attendees";
+/** How far ahead a series is expanded: the product's own planning horizon for tracks. */
+export const GRAPH_SERIES_HORIZON_MS = 400 * 24 * 3600 * 1000;
 const EXPAND = `singleValueExtendedProperties($filter=id eq '${GRAPH_CLIENT_IDS_PROPERTY}')`;
 const RESOURCE = /^[A-Za-z0-9_\-=.@'()!+/]{1,1024}$/;
 const MAX_PAGES = 20;
@@ -47,6 +50,26 @@ export async function fetchGraphEvent(
   return { ok: false, status: res.status };
 }
 
+/**
+ * The occurrences and exceptions of a series master in [from, to) (`GET {event}/instances`, which
+ * leaves cancelled occurrences out: the master lists those in `cancelledOccurrences`).
+ */
+export async function listGraphInstances(
+  api: GraphApi,
+  resource: string,
+  from: number,
+  to: number,
+): Promise<{ ok: true; events: unknown[] } | { ok: false; status?: number }> {
+  if (!safeResource(resource)) return { ok: false };
+  const first = new URL(`${trimBase(api.baseUrl)}/${resource}/instances`);
+  first.searchParams.set("startDateTime", isoInstant(from));
+  first.searchParams.set("endDateTime", isoInstant(to));
+  first.searchParams.set("$select", SELECT);
+  first.searchParams.set("$expand", EXPAND);
+  first.searchParams.set("$top", "50");
+  return pages(api, first.toString());
+}
+
 /** Extend a subscription (also what `reauthorizationRequired` asks for). */
 export async function renewGraphSubscription(
   api: GraphApi,
@@ -72,14 +95,22 @@ export async function listGraphEvents(
   since: number,
 ): Promise<{ ok: true; events: unknown[] } | { ok: false; status?: number }> {
   if (!safeResource(resource)) return { ok: false };
-  const base = trimBase(api.baseUrl);
-  const first = new URL(`${base}/${resource}`);
+  const first = new URL(`${trimBase(api.baseUrl)}/${resource}`);
   first.searchParams.set("$filter", `lastModifiedDateTime ge ${isoInstant(since)}`);
   first.searchParams.set("$select", SELECT);
   first.searchParams.set("$expand", EXPAND);
   first.searchParams.set("$top", "50");
+  return pages(api, first.toString());
+}
+
+/** Every page of a listing, following `@odata.nextLink`, which must stay on the configured API. */
+async function pages(
+  api: GraphApi,
+  url: string,
+): Promise<{ ok: true; events: unknown[] } | { ok: false; status?: number }> {
+  const base = trimBase(api.baseUrl);
   const events: unknown[] = [];
-  let next: string | undefined = first.toString();
+  let next: string | undefined = url;
   for (let page = 0; next && page < MAX_PAGES; page++) {
     // A next link must stay on the configured API: the token is never sent anywhere else.
     if (!next.startsWith(`${base}/`)) return { ok: false };

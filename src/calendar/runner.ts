@@ -5,8 +5,15 @@ import { syncEvents } from "../webhooks/google/sync.ts";
 import { NO_PARTICIPANTS } from "../webhooks/normalize/common.ts";
 import { normalizeGoogleEvent } from "../webhooks/normalize/google.ts";
 import { type GoogleApi, stopChannel, watchCalendar } from "./google-channels.ts";
-import { fetchGraphEvent, type GraphApi, listGraphEvents, renewGraphSubscription } from "./graph.ts";
-import { eventIdOf, normalizeGraphEvent } from "./graph-event.ts";
+import {
+  fetchGraphEvent,
+  GRAPH_SERIES_HORIZON_MS,
+  type GraphApi,
+  listGraphEvents,
+  listGraphInstances,
+  renewGraphSubscription,
+} from "./graph.ts";
+import { eventIdOf, normalizeGraphEvent, normalizeGraphSeries } from "./graph-event.ts";
 import type { WorkFilter, WorkItem, WorkLease, WorkResult } from "./work.ts";
 
 /** Everything the Worker needs to do a program's calendar work: its directory, the rooms, and the two APIs. */
@@ -90,6 +97,11 @@ async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDep
       if (!res.ok) return failed("fetch");
       const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscriptionId, fetchedAt: now };
       if ("gone" in res) return { ...head, ok: true, changes: graphGone(item.resource, mapping) };
+      if (isSeriesMaster(res.event)) {
+        // A new weekly series is notified once, as its master: its occurrences come from `instances`.
+        const series = await expandSeries(deps.graph, item.resource, res.event, mapping, now);
+        return series ? { ...head, ok: true, changes: series } : failed("instances");
+      }
       return { ...head, ok: true, changes: await collect([res.event], (e) => normalizeGraphEvent(e, mapping)) };
     }
     case "graph-renew": {
@@ -100,9 +112,34 @@ async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDep
       const res = await listGraphEvents(deps.graph, item.subscription.resource, item.since);
       if (!res.ok) return failed("list");
       const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscription.id, fetchedAt: now };
-      return { ...head, ok: true, changes: await collect(res.events, (e) => normalizeGraphEvent(e, mapping)) };
+      const changes = await collect(res.events, (e) => normalizeGraphEvent(e, mapping));
+      // The event list holds series masters, not their occurrences: a changed master is expanded.
+      for (const master of res.events.filter(isSeriesMaster)) {
+        const id = (master as { id?: unknown }).id;
+        if (typeof id !== "string") continue;
+        const series = await expandSeries(deps.graph, `${item.subscription.resource}/${id}`, master, mapping, now);
+        if (!series) return failed("instances");
+        changes.push(...series);
+      }
+      return { ...head, ok: true, changes };
     }
   }
+}
+
+const isSeriesMaster = (e: unknown) => (e as { type?: unknown } | null)?.type === "seriesMaster";
+
+/** A series master's changes over the planning horizon; null when Graph could not list its instances. */
+async function expandSeries(
+  graph: GraphApi,
+  resource: string,
+  master: unknown,
+  mapping: { emailHashKey: string; subscriptionId: string; fetchedAt: number },
+  now: number,
+): Promise<CalendarChange[] | null> {
+  const listed = await listGraphInstances(graph, resource, now, now + GRAPH_SERIES_HORIZON_MS);
+  if (!listed.ok) return null;
+  const series = await normalizeGraphSeries(master, listed.events, mapping);
+  return series.ok ? series.changes : [];
 }
 
 /** Normalise each item; an item that cannot be read is skipped (it is no reason to refetch the rest). */

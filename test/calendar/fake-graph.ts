@@ -5,7 +5,9 @@ import { atSecond, on, withOffset } from "./fixtures.ts";
 /**
  * A small stand-in for Microsoft Graph v1.0 as documented: `GET users/{id}/events/{id}` (404
  * `ErrorItemNotFound` once deleted; times in UTC only with `Prefer: outlook.timezone="UTC"`),
- * `GET users/{id}/events?$filter=lastModifiedDateTime ge …` paged by `@odata.nextLink`, and
+ * `GET users/{id}/events?$filter=lastModifiedDateTime ge …` paged by `@odata.nextLink`,
+ * `GET users/{id}/events/{id}/instances?startDateTime&endDateTime` (a series' occurrences and
+ * exceptions, without the cancelled ones), and
  * `PATCH subscriptions/{id}` to extend a subscription. 401 without the right bearer token.
  */
 export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize?: number }) {
@@ -31,12 +33,29 @@ export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize
       const event = events.get(key(one[1] as string, one[2] as string));
       return event ? json(200, view(event, utc)) : error(404, "ErrorItemNotFound");
     }
+    const instances = /^users\/([^/]+)\/events\/([^/]+)\/instances$/i.exec(path);
+    if (instances) {
+      // startDateTime and endDateTime are required; cancelled occurrences are not listed.
+      const from = url.searchParams.get("startDateTime");
+      const to = url.searchParams.get("endDateTime");
+      if (!from || !to) return error(400, "ErrorInvalidParameter");
+      const user = (instances[1] as string).toLowerCase();
+      if (!events.has(key(user, instances[2] as string))) return error(404, "ErrorItemNotFound");
+      const start = (e: Record<string, unknown>) => `${(e.start as { dateTime: string }).dateTime.slice(0, 19)}Z`;
+      const value = [...events.entries()]
+        .filter(([k, e]) => k.startsWith(`${user}/`) && e.seriesMasterId === instances[2])
+        .filter(([, e]) => start(e) >= from.slice(0, 19) + "Z" && start(e) < to.slice(0, 19) + "Z")
+        .map(([, e]) => view(e, utc));
+      return json(200, { value });
+    }
     const list = /^users\/([^/]+)\/events$/i.exec(path);
     if (list) {
       const since = /lastModifiedDateTime ge (\S+)/.exec(url.searchParams.get("$filter") ?? "")?.[1];
       const user = (list[1] as string).toLowerCase();
       const all = [...events.entries()]
-        .filter(([k, e]) => k.startsWith(`${user}/`) && (!since || String(e.lastModifiedDateTime) >= since))
+        // The event list holds single events and series masters; a series' occurrences come from `instances`.
+        .filter(([k, e]) => k.startsWith(`${user}/`) && !e.seriesMasterId)
+        .filter(([, e]) => !since || String(e.lastModifiedDateTime) >= since)
         .map(([, e]) => view(e, utc));
       const skip = Number(url.searchParams.get("$skip") ?? 0);
       const size = opts.pageSize ?? 50;
