@@ -44,7 +44,7 @@ export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize
       const start = (e: Record<string, unknown>) => `${(e.start as { dateTime: string }).dateTime.slice(0, 19)}Z`;
       const value = [...events.entries()]
         .filter(([k, e]) => k.startsWith(`${user}/`) && e.seriesMasterId === instances[2])
-        .filter(([, e]) => start(e) >= from.slice(0, 19) + "Z" && start(e) < to.slice(0, 19) + "Z")
+        .filter(([, e]) => start(e) >= `${from.slice(0, 19)}Z` && start(e) < `${to.slice(0, 19)}Z`)
         .map(([, e]) => view(e, utc));
       return json(200, { value });
     }
