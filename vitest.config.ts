@@ -17,6 +17,7 @@ const TEST_SECRETS = {
   LIVEKIT_API_SECRET: "test-livekit-secret-0123456789abcdef0123456789",
   // Program ids are random per test: calendar tests pass their own WEBHOOK_SECRETS per request.
   WEBHOOK_SECRETS: "{}",
+  INTEGRATION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
   GOOGLE_API_TOKEN: "test-google-token",
   GRAPH_API_TOKEN: "test-graph-token",
 };

@@ -97,6 +97,8 @@ export const WorkerEnv = z.object({
   LIVEKIT_API_SECRET: Optional,
   LIVEKIT_URL: OptionalHttpUrl,
   WEBHOOK_SECRETS: Optional.transform((v) => v ?? "{}"),
+  /** 32 bytes, base64: encrypts the integration secrets an admin sets through the API (AES-256-GCM). */
+  INTEGRATION_KEY: Optional,
   GOOGLE_API_TOKEN: Optional,
   GRAPH_API_TOKEN: Optional,
 });
@@ -138,6 +140,7 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
       ? { apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, ...(e.LIVEKIT_URL ? { url: e.LIVEKIT_URL } : {}) }
       : undefined,
   webhookSecrets: e.WEBHOOK_SECRETS,
+  integrationKey: e.INTEGRATION_KEY,
   google: { baseUrl: e.GOOGLE_CALENDAR_API_URL, accessToken: e.GOOGLE_API_TOKEN },
   graph: { baseUrl: e.GRAPH_API_URL, accessToken: e.GRAPH_API_TOKEN },
 }));

@@ -4,6 +4,7 @@ interface OptionalSecrets {
   LIVEKIT_API_KEY: string;
   LIVEKIT_API_SECRET: string;
   WEBHOOK_SECRETS: string;
+  INTEGRATION_KEY: string;
   GOOGLE_API_TOKEN: string;
   GRAPH_API_TOKEN: string;
   /** wrangler.toml's [[ratelimits]] as JSON, for the rate-limit test. */

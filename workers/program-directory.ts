@@ -9,6 +9,7 @@ import type { SessionCreate, SessionMove, SessionRange } from "../schemas/sessio
 import type { SignInGrant } from "../schemas/sign-in.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
 import type { CalendarDelivery } from "../src/calendar/book.ts";
+import type { SecretOp } from "../src/calendar/integration-secrets.ts";
 import type { WorkFilter, WorkResult } from "../src/calendar/work.ts";
 import { enrollmentChange, says } from "../src/directory/audit-says.ts";
 import { type DirectoryModules, openDirectory } from "../src/directory/open-directory.ts";
@@ -60,12 +61,10 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#r(who, now, this.#m.tracks.create(id, input, now), says.trackCreate(id, input.kind ?? "group"));
   }
 
-  /** Change a track; its future sessions follow. */
   updateTrack(id: string, patch: TrackPatch, now: number, who = SYSTEM) {
     return this.#r(who, now, this.#m.tracks.update(id, patch, now), says.trackUpdate(id, patch));
   }
 
-  /** End a track: its future sessions are cancelled. */
   endTrack(id: string, now: number, who = SYSTEM) {
     return this.#r(who, now, this.#m.tracks.end(id, now), says.trackEnd(id));
   }
@@ -88,12 +87,10 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#r(who, now, this.#m.sessions.createSession(id, input, now), says.sessionCreate(id, input.kind));
   }
 
-  /** Move a session; admins, or a facilitator of record. */
   moveSession(id: string, move: SessionMove, viewer: Viewer, now: string, who = SYSTEM) {
     return this.#r(who, now, this.#m.sessions.moveSession(id, move, viewer, now), says.sessionMove(id));
   }
 
-  /** Cancel a session (idempotent). */
   cancelSession(id: string, viewer: Viewer, now: string, who = SYSTEM) {
     return this.#r(who, now, this.#m.sessions.cancelSession(id, viewer, now), says.sessionCancel(id));
   }
@@ -181,7 +178,6 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#r(who, now, page, says.auditRead(after, page.chain.valid));
   }
 
-  /** Sign the chain's head into Workers KV now (the cron does, besides every append); null while it is broken. */
   checkpointAudit() {
     return this.#m.trail.checkpoint();
   }
@@ -204,6 +200,11 @@ export class ProgramDirectory extends DurableObject<Env> {
   /** What the Worker needs to normalise a delivery: the e-mail hash key, the channels and subscriptions owned. */
   calendarContext(now: number) {
     return this.#m.calendar.context(now);
+  }
+
+  /** Integration secrets, ciphertext only (src/calendar/secret-crypto.ts): list, add or revoke. */
+  integrationSecrets(op: SecretOp, now: number, who = SYSTEM) {
+    return this.#r(who, now, this.#m.secrets.change(op, now), says.integrationSecret(op));
   }
 
   /** Apply a verified calendar delivery once (dedupe, ordering, occurrences) and queue its follow-up work. */

@@ -27,6 +27,7 @@ export const OPTIONAL_SECRETS = [
   "LIVEKIT_API_KEY",
   "LIVEKIT_API_SECRET",
   "WEBHOOK_SECRETS",
+  "INTEGRATION_KEY",
   "GOOGLE_API_TOKEN",
   "GRAPH_API_TOKEN",
 ];
@@ -52,6 +53,11 @@ export async function ensureDevVars() {
   // on; wrangler.toml leaves it empty, so a deployed Worker has none. Set it to "off" to do without.
   if (vars.DEV_SIGN_IN === undefined) {
     vars.DEV_SIGN_IN = "on";
+    changed = true;
+  }
+  // Encrypts the calendar secrets an admin turns on through the API (src/calendar/secret-crypto.ts).
+  if (!vars.INTEGRATION_KEY) {
+    vars.INTEGRATION_KEY = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
     changed = true;
   }
   if (!vars.ROOM_SECRET) {

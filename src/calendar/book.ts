@@ -12,6 +12,8 @@ import { type ApplyOutcome, CalendarApplier } from "./apply.ts";
 import { CalendarChores, googleCalendars } from "./chores.ts";
 import { CalendarConfigStore } from "./config-store.ts";
 import { CalendarEventStore } from "./event-store.ts";
+import type { IntegrationSecrets } from "./integration-secrets.ts";
+import type { SecretRow } from "./secret-store.ts";
 import { CalendarWorkStore, type WorkFilter, type WorkLease, type WorkOrder, type WorkResult } from "./work.ts";
 
 /** A verified delivery, normalised: dedupe on `deliveryId` (null: nothing to dedupe on), apply, queue follow-up work. */
@@ -30,6 +32,8 @@ export interface CalendarContext {
   emailHashKey: string;
   googleChannels: GoogleChannel[];
   graphSubscriptions: string[];
+  /** The program's active integration secrets, encrypted (set through the API). */
+  secrets: SecretRow[];
 }
 
 // An e-mail shared by many events re-plans at most this many of them at once.
@@ -48,11 +52,19 @@ export class CalendarBook {
   private readonly work: CalendarWorkStore;
   private readonly applier: CalendarApplier;
   private readonly chores: CalendarChores;
+  private readonly secrets: IntegrationSecrets | undefined;
 
   constructor(
     sql: SqlStorage,
-    deps: { programs: ProgramStore; sessions: SessionStore; tracks: TrackStore; enrollments: EnrollmentStore },
+    deps: {
+      programs: ProgramStore;
+      sessions: SessionStore;
+      tracks: TrackStore;
+      enrollments: EnrollmentStore;
+      secrets?: IntegrationSecrets;
+    },
   ) {
+    this.secrets = deps.secrets;
     this.programs = deps.programs;
     this.tracks = deps.tracks;
     this.enrollments = deps.enrollments;
@@ -113,6 +125,8 @@ export class CalendarBook {
       emailHashKey: emailKey,
       googleChannels: config.google.channels,
       graphSubscriptions: config.microsoft.subscriptions.map((s) => s.id),
+      // Sealed: the Worker opens them with INTEGRATION_KEY to verify the delivery (secret-crypto.ts).
+      secrets: this.secrets?.sealed(now) ?? [],
     };
   }
 

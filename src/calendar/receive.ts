@@ -6,6 +6,7 @@ import { isJsonMediaType } from "../lib/media-type.ts";
 import { rebindRooms } from "../rooms/rebind.ts";
 import { graphValidationResponse } from "../webhooks/verify/microsoft.ts";
 import { verifyDelivery } from "./deliveries.ts";
+import { openSecrets } from "./secret-crypto.ts";
 import { webhookSecrets } from "./secrets.ts";
 import type { WorkFilter } from "./work.ts";
 
@@ -20,7 +21,10 @@ export interface WebhookRequest {
 
 /** What receiving needs: the secrets, the program's directory, the rooms, the time, and a way to work after answering. */
 export interface ReceiveDeps {
+  /** `WEBHOOK_SECRETS` (the fallback of deployments from before secrets were set through the API). */
   secrets: string | undefined;
+  /** `INTEGRATION_KEY`, which opens the secrets set through the API. */
+  integrationKey: string | undefined;
   directory: DirectoryClient;
   rooms: Env["ROOMS"];
   now: number;
@@ -50,7 +54,13 @@ export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveD
   const source = CalendarSource.safeParse(req.source);
   const dir = deps.directory.program(req.programId);
   if (!source.success || !dir) return notFound;
-  const secrets = webhookSecrets(deps.secrets, req.programId, source.data);
+  // The program's context comes first: it carries the secrets an admin set through the API (sealed).
+  const context = await dir.calendarContext(deps.now);
+  if (!context) return notFound;
+  const secrets = [
+    ...(await openSecrets(context.secrets, req.programId, source.data, deps.integrationKey)),
+    ...webhookSecrets(deps.secrets, req.programId, source.data),
+  ];
   if (secrets.length === 0) return notFound;
   const fields = { programId: req.programId, source: source.data };
 
@@ -68,8 +78,6 @@ export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveD
     return { ok: false, problem: verified.status === 400 ? "invalid-request" : "unauthorized", detail: UNVERIFIED };
   }
 
-  const context = await dir.calendarContext(deps.now);
-  if (!context) return notFound;
   const delivery = await verified.read(context);
   if (delivery === "invalid" || delivery === "stale") {
     log("info", "calendar.webhook.refused", { ...fields, reason: delivery });

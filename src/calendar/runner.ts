@@ -21,7 +21,9 @@ export interface CalendarRunnerDeps {
   programId: string;
   directory: ReturnType<Env["PROGRAMS"]["getByName"]>;
   rooms: Env["ROOMS"];
-  google: GoogleApi & { channelToken?: string };
+  google: GoogleApi;
+  /** The token new Google channels carry (verify.ts checks it on every push). */
+  channelToken: () => Promise<string | undefined>;
   graph: GraphApi;
   now: () => number;
 }
@@ -82,11 +84,12 @@ async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDep
       return { ...head, ok: true, changes, nextSyncToken: res.nextSyncToken, ...(fullSyncIds ? { fullSyncIds } : {}) };
     }
     case "google-renew": {
-      if (!lease.webhookUrl || !deps.google.channelToken) return failed("not-configured");
+      const token = await deps.channelToken();
+      if (!lease.webhookUrl || !token) return failed("not-configured");
       const opened = await watchCalendar(deps.google, {
         calendarId: item.channel.calendarId,
         address: lease.webhookUrl,
-        token: deps.google.channelToken,
+        token,
       });
       if (!opened.ok) return failed("watch");
       await stopChannel(deps.google, item.channel);

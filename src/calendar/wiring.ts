@@ -2,6 +2,7 @@ import { workerConfig } from "../config/worker-config.ts";
 import { log } from "../lib/log.ts";
 import { globalFetch, type HttpFetch } from "./http.ts";
 import { type CalendarRunnerDeps, runCalendarWork } from "./runner.ts";
+import { openSecrets } from "./secret-crypto.ts";
 import { webhookSecrets } from "./secrets.ts";
 import type { WorkFilter } from "./work.ts";
 
@@ -17,12 +18,19 @@ export function calendarRunner(
   fetchFn: HttpFetch = globalFetch,
 ): CalendarRunnerDeps {
   const config = workerConfig(env);
-  const channelToken = webhookSecrets(config.webhookSecrets, programId, "google")[0];
+  const directory = env.PROGRAMS.getByName(programId);
+  // New channels carry the newest Google token set through the API, else the first in WEBHOOK_SECRETS.
+  const channelToken = async () => {
+    const context = await directory.calendarContext(now());
+    const set = await openSecrets(context?.secrets ?? [], programId, "google", config.integrationKey);
+    return set[0] ?? webhookSecrets(config.webhookSecrets, programId, "google")[0];
+  };
   return {
     programId,
-    directory: env.PROGRAMS.getByName(programId),
+    directory,
     rooms: env.ROOMS,
-    google: { fetch: fetchFn, ...config.google, ...(channelToken ? { channelToken } : {}) },
+    google: { fetch: fetchFn, ...config.google },
+    channelToken,
     graph: { fetch: fetchFn, ...config.graph },
     now,
   };

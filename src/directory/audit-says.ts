@@ -1,4 +1,5 @@
 import type { EnrollmentPatch, EnrollmentStatus } from "../../schemas/enrollment.ts";
+import type { SecretOp } from "../calendar/integration-secrets.ts";
 import type { Said } from "./recorder.ts";
 
 /**
@@ -56,6 +57,13 @@ export const says = {
         ? { actor: r.clientId, action: "invite.exchange", object: id, outcome: "redeemed" }
         : { action: "invite.exchange", object: id },
   integration: () => (): Said => ({ action: "integration.update", outcome: "calendar" }),
+  /** A secret added (outcome: source and fingerprint, never the secret), revoked, or the list read. */
+  integrationSecret: (op: SecretOp) => (): Said =>
+    op.kind === "add"
+      ? { action: "integration.secret.add", object: op.row.id, outcome: `${op.row.source}:${op.row.fingerprint}` }
+      : op.kind === "revoke"
+        ? { action: "integration.secret.revoke", object: op.id }
+        : { action: "integration.secret.list" },
   signInCreate: (id: string, role: string) => (): Said => ({ action: "signin.create", object: id, outcome: role }),
   signInExchange:
     (id: string) =>

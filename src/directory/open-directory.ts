@@ -1,5 +1,7 @@
 import { CalendarBook } from "../calendar/book.ts";
+import { IntegrationSecrets } from "../calendar/integration-secrets.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
+import { SECRET_MIGRATIONS, SecretStore } from "../calendar/secret-store.ts";
 import { workerConfig } from "../config/worker-config.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { migrate } from "../storage/migrations.ts";
@@ -36,6 +38,7 @@ export interface DirectoryModules {
   signIns: SignInStore;
   feeds: FeedBook;
   people: PeopleBook;
+  secrets: IntegrationSecrets;
 }
 
 /** Every table of a program's directory, in the order they are created (docs/storage.md lists them). */
@@ -50,6 +53,7 @@ const MIGRATIONS = [
   ["sign-ins", SIGN_IN_MIGRATIONS],
   ["calendar-feeds", FEED_MIGRATIONS],
   ["people", PEOPLE_MIGRATIONS],
+  ["integration-secrets", SECRET_MIGRATIONS],
 ] as const;
 
 /**
@@ -70,6 +74,7 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
   const tracks = new TrackStore(sql);
   const invites = new InviteStore(sql);
   const people = new PeopleStore(sql);
+  const secrets = new IntegrationSecrets({ store: new SecretStore(sql), programs });
   const stores = { programs, sessions, enrollments, tracks };
   const audit = new AuditStore(sql);
   const trail = new AuditTrail({ store: audit, ...outside, programId: () => programs.get()?.id ?? null });
@@ -83,9 +88,10 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
     audit,
     trail,
     record,
-    calendar: new CalendarBook(sql, stores),
+    calendar: new CalendarBook(sql, { ...stores, secrets }),
     signIns: new SignInStore(sql),
     feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),
     people: new PeopleBook({ people, programs, record }),
+    secrets,
   };
 }

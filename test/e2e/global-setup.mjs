@@ -16,7 +16,14 @@ import { startOidcServer } from "../stand-ins/oidc-server.mjs";
 import { bannerOf, parseBanner } from "./start-output.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SECRETS = ["SIGNING_KEYS", "ROOM_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "DEV_SIGN_IN"];
+const SECRETS = [
+  "SIGNING_KEYS",
+  "ROOM_SECRET",
+  "LIVEKIT_API_KEY",
+  "LIVEKIT_API_SECRET",
+  "DEV_SIGN_IN",
+  "INTEGRATION_KEY",
+];
 
 /** The first port from `from` that nobody listens on. */
 async function freePort(from) {

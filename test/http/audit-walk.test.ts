@@ -281,6 +281,22 @@ describe("every route that changes something or reads patient data leaves exactl
       a("adm_1", "person.name-clear", c0, "staff"),
     ]);
 
+    // Calendar secrets through the API: the entry names the source and fingerprint, never the secret.
+    await w.step(
+      "addIntegrationSecret",
+      run("POST", `/v1/programs/${P}/integrations/calendar/secrets`, { body: { source: "standard" } }),
+      [a("adm_1", "integration.secret.add", /^sec_/, /^standard:[0-9a-f]{12}$/)],
+    );
+    const secretId = body.id as string;
+    await w.step("listIntegrationSecrets", run("GET", `/v1/programs/${P}/integrations/calendar/secrets`), [
+      a("adm_1", "integration.secret.list", P, "ok"),
+    ]);
+    await w.step(
+      "revokeIntegrationSecret",
+      run("DELETE", `/v1/programs/${P}/integrations/calendar/secrets/${secretId}`),
+      [a("adm_1", "integration.secret.revoke", secretId, "ok")],
+    );
+
     // Reports, exports and the trail itself.
     const week = isoWeek(s.day);
     await w.step("getClientWeek", run("GET", `/v1/programs/${P}/clients/${c0}/attendance?week=${week}`), [

@@ -74,6 +74,7 @@ export function calendarWebhookRoutes() {
       },
       {
         secrets: services.config.webhookSecrets,
+        integrationKey: services.config.integrationKey,
         directory: services.directory,
         rooms: services.rooms,
         now: services.clock.now(),
