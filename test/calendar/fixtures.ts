@@ -259,3 +259,23 @@ export async function burst(n: number, call: () => Promise<Reply>) {
 export const OVERSIZE = JSON.stringify({ pad: "x".repeat(256 * 1024) });
 /** Valid JSON nested far deeper than any provider sends. */
 export const DEEP = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+
+/** Google's push to the program's channel, as Google sends it: headers only, numbered per channel. */
+export function googlePusher(p: CalendarProgram) {
+  let number = 1;
+  return (over: Record<string, string> = {}, o: { wait?: boolean } = {}) =>
+    p.post(
+      "google",
+      undefined,
+      {
+        "x-goog-channel-id": CHANNEL.id,
+        "x-goog-channel-token": SECRETS.google,
+        "x-goog-resource-id": CHANNEL.resourceId,
+        "x-goog-resource-state": "exists",
+        "x-goog-message-number": String(++number),
+        "x-goog-channel-expiration": new Date(p.clock.now() + 3 * 86_400_000).toUTCString(),
+        ...over,
+      },
+      o,
+    );
+}

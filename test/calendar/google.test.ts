@@ -16,6 +16,7 @@ import {
   fromStart,
   gcalEvent,
   googleDay,
+  googlePusher,
   OVERSIZE,
   on,
   routeFetch,
@@ -27,22 +28,7 @@ function setup(p: CalendarProgram) {
   const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
   google.put(CAL, gcalEvent({ id: "evt1" }));
   routeFetch({ "calendar.fake.test": google.fetch });
-  let number = 1;
-  const push = (over: Record<string, string> = {}, o: { wait?: boolean } = {}) =>
-    p.post(
-      "google",
-      undefined,
-      {
-        "x-goog-channel-id": CHANNEL.id,
-        "x-goog-channel-token": SECRETS.google,
-        "x-goog-resource-id": CHANNEL.resourceId,
-        "x-goog-resource-state": "exists",
-        "x-goog-message-number": String(++number),
-        "x-goog-channel-expiration": new Date(p.clock.now() + 3 * 86_400_000).toUTCString(),
-        ...over,
-      },
-      o,
-    );
+  const push = googlePusher(p);
   const syncs = () => google.requests.filter((u) => u.pathname.endsWith("/events"));
   return { google, push, syncs };
 }

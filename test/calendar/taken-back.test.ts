@@ -7,10 +7,10 @@ import {
   booking,
   CAL,
   type CalendarProgram,
-  CHANNEL,
   calendarProgram,
   gcalEvent,
   googleDay,
+  googlePusher,
   on,
   routeFetch,
   SECRETS,
@@ -91,16 +91,7 @@ describe("cancellations the calendar takes back", () => {
     const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
     google.put(CAL, gcalEvent({ id: "evt1" }));
     routeFetch({ "calendar.fake.test": google.fetch });
-    let n = 1;
-    const push = () =>
-      p.post("google", undefined, {
-        "x-goog-channel-id": CHANNEL.id,
-        "x-goog-channel-token": SECRETS.google,
-        "x-goog-resource-id": CHANNEL.resourceId,
-        "x-goog-resource-state": "exists",
-        "x-goog-message-number": String(++n),
-        "x-goog-channel-expiration": new Date(p.clock.now() + 3 * 86_400_000).toUTCString(),
-      });
+    const push = googlePusher(p);
     await push();
     expect((await shape(p)).map(([s]) => s)).toEqual(["scheduled"]);
     p.clock.advance(60_000);

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import {
   IntegrationSecretCreate,
   IntegrationSecretCreated,
@@ -11,12 +10,12 @@ import { fingerprint, generatedSecret, integrationKey, seal } from "../../calend
 import { isoInstant } from "../../lib/clock.ts";
 import { newChildId } from "../../lib/ids.ts";
 import { auditCall } from "../audit.ts";
+import { directoryOf } from "../directory.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
-import type { AppEnv } from "../types.ts";
 import { unwrap } from "../unwrap.ts";
 
 const BASE = "/v1/programs/{programId}/integrations/calendar";
@@ -77,12 +76,6 @@ const shown = (v: SecretView) => ({
   expiresAt: v.expiresAt === null ? null : isoInstant(v.expiresAt),
 });
 
-function directory(c: Context<AppEnv>, programId: string) {
-  const dir = c.var.services.directory.program(programId);
-  if (!dir) throw new ApiError("not-found", "No such program.");
-  return dir;
-}
-
 /** Calendar sources a clinic switches on by itself: secrets through the API, encrypted at rest (docs/calendar.md). */
 export function integrationSecretRoutes() {
   return newRouter()
@@ -110,7 +103,7 @@ export function integrationSecretRoutes() {
       const sealed = await seal(key, secret, { programId, source, id });
       const row = { id, source, ...sealed, fingerprint: await fingerprint(secret), createdAt: now, expiresAt: null };
       const op = { kind: "add" as const, row, replacesUntil: until };
-      const { secrets } = unwrap(await directory(c, programId).integrationSecrets(op, now, auditCall(c)));
+      const { secrets } = unwrap(await directoryOf(c, programId).integrationSecrets(op, now, auditCall(c)));
       const mine = secrets.find((s) => s.id === id) as SecretView;
       const webhookUrl = `${new URL(c.req.url).origin}/v1/webhooks/calendar/${programId}/${source}`;
       return c.json({ ...shown(mine), secret, webhookUrl }, 201);
@@ -118,13 +111,15 @@ export function integrationSecretRoutes() {
     .openapi(list, async (c) => {
       const { programId } = c.req.valid("param");
       const now = c.var.services.clock.now();
-      const { secrets } = unwrap(await directory(c, programId).integrationSecrets({ kind: "list" }, now, auditCall(c)));
+      const { secrets } = unwrap(
+        await directoryOf(c, programId).integrationSecrets({ kind: "list" }, now, auditCall(c)),
+      );
       return c.json({ secrets: secrets.map(shown) }, 200);
     })
     .openapi(revoke, async (c) => {
       const { programId, secretId } = c.req.valid("param");
       const now = c.var.services.clock.now();
-      unwrap(await directory(c, programId).integrationSecrets({ kind: "revoke", id: secretId }, now, auditCall(c)));
+      unwrap(await directoryOf(c, programId).integrationSecrets({ kind: "revoke", id: secretId }, now, auditCall(c)));
       return c.body(null, 204);
     });
 }

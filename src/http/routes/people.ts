@@ -1,15 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { SubjectId } from "../../../schemas/common.ts";
 import { DisplayNamePut, PeopleList, PeopleQuery, PersonName } from "../../../schemas/people.ts";
 import { isoInstant } from "../../lib/clock.ts";
 import { audit, auditCall } from "../audit.ts";
+import { directoryOf } from "../directory.ts";
 import { secured } from "../middleware/auth.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, jsonBody, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
-import type { AppEnv } from "../types.ts";
 import { unwrap } from "../unwrap.ts";
 
 const staff = ["admin", "facilitator"] as const;
@@ -64,12 +63,6 @@ const listNames = createRoute({
   },
 });
 
-function directory(c: Context<AppEnv>, programId: string) {
-  const dir = c.var.services.directory.program(programId);
-  if (!dir) throw new ApiError("not-found", "No such program.");
-  return dir;
-}
-
 /** Display names: set and read by staff only; stored only in the program's directory (docs/storage.md). */
 export function peopleRoutes() {
   return newRouter()
@@ -79,18 +72,18 @@ export function peopleRoutes() {
       if (!SubjectId.safeParse(id).success) throw new ApiError("not-found", "No such person.");
       const now = isoInstant(c.var.services.clock.now());
       const { displayName } = c.req.valid("json");
-      const { person } = unwrap(await directory(c, programId).setDisplayName(id, displayName, now, auditCall(c)));
+      const { person } = unwrap(await directoryOf(c, programId).setDisplayName(id, displayName, now, auditCall(c)));
       return c.json(person as PersonName, 200);
     })
     .openapi(deleteName, async (c) => {
       const { programId, subjectId: id } = c.req.valid("param");
       const now = isoInstant(c.var.services.clock.now());
-      unwrap(await directory(c, programId).setDisplayName(id, null, now, auditCall(c)));
+      unwrap(await directoryOf(c, programId).setDisplayName(id, null, now, auditCall(c)));
       return c.body(null, 204);
     })
     .openapi(listNames, async (c) => {
       const { programId } = c.req.valid("param");
-      const dir = directory(c, programId);
+      const dir = directoryOf(c, programId);
       if (!(await dir.getProgram())) throw new ApiError("not-found", "No such program.");
       const people = await dir.displayNames(c.req.valid("query").ids);
       await audit(c, programId, [{ action: "people.read", object: programId, outcome: `names:${people.length}` }]);
