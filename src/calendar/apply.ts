@@ -57,8 +57,19 @@ export class CalendarApplier {
     const { config } = this.config.get(now);
     for (const raw of changes) {
       const parsed = CalendarChange.safeParse(raw);
-      if (parsed.success) this.applyOne(parsed.data, program, config, now, out);
-      else count(out, "invalid");
+      if (!parsed.success) {
+        count(out, "invalid");
+        continue;
+      }
+      this.applyOne(parsed.data, program, config, now, out);
+      // A Graph series deleted as a whole: Graph notifies the master only, so its occurrences
+      // (kept by `occurrenceId`, `OID.{masterId}.{date}`) are cancelled with it.
+      const c = parsed.data;
+      if (c.source === "microsoft" && c.action === "cancel" && !c.externalId.startsWith("OID.")) {
+        for (const id of this.events.liveWithPrefix("microsoft", `OID.${c.externalId}.`)) {
+          this.applyOne({ ...c, externalId: id }, program, config, now, out);
+        }
+      }
     }
     return out;
   }

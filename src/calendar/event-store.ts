@@ -129,6 +129,20 @@ export class CalendarEventStore {
       .map((r) => r.external_id);
   }
 
+  /** Live events whose id starts with `prefix` (a Graph series' occurrences: `OID.{masterId}.`), at most 2,000. */
+  liveWithPrefix(source: string, prefix: string): string[] {
+    return this.sql
+      .exec<{ external_id: string }>(
+        `SELECT external_id FROM calendar_events
+         WHERE source = ? AND cancelled = 0 AND substr(external_id, 1, ?) = ? LIMIT 2000`,
+        source,
+        prefix.length,
+        prefix,
+      )
+      .toArray()
+      .map((r) => r.external_id);
+  }
+
   /** An event's attendees, present or not, with their versions. */
   people(source: string, externalId: string): Map<string, PersonState> {
     const rows = this.sql

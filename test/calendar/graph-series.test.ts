@@ -102,4 +102,22 @@ describe("a weekly Microsoft 365 series", () => {
       [oid(3), "cancelled", on(21, "09:00")],
     ]);
   });
+
+  it("cancels every occurrence when the whole series is deleted (Graph notifies the master only)", async () => {
+    const { p, graph, master, notify } = await setup();
+    master();
+    for (const w of [0, 1, 2]) graph.put("u-1", occurrence(w));
+    await (await notify()).settled;
+    expect((await when(p)).map(([, s]) => s)).toEqual(["scheduled", "scheduled", "scheduled"]);
+    const deleted = graphNotification([
+      {
+        changeType: "deleted",
+        resource: `Users/u-1/Events/${MASTER}`,
+        resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.etag": 'W/"gone"', id: MASTER },
+      },
+    ]);
+    p.clock.advance(60_000);
+    await (await p.post("microsoft", deleted, {})).settled;
+    expect((await when(p)).map(([, s]) => s)).toEqual(["cancelled", "cancelled", "cancelled"]);
+  });
 });
