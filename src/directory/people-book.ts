@@ -84,9 +84,4 @@ export class PeopleBook {
   names(ids: readonly string[]): PersonName[] {
     return this.#people.many(ids);
   }
-
-  /** id → name, for views that list people. */
-  nameMap(ids: readonly string[]): Record<string, string> {
-    return Object.fromEntries(this.#people.many(ids).map((p) => [p.subjectId, p.displayName]));
-  }
 }
