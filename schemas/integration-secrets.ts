@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { CalendarSource } from "./calendar/change.ts";
 import { Instant } from "./common.ts";
-import { CalendarSource } from "./webhooks/change.ts";
 
 /**
  * Integration secrets a clinic switches on by itself (issue 17): per program and calendar source,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Instant, SubjectId } from "./common.ts";
 import { ProgramSettings } from "./program.ts";
 import { Session } from "./session.ts";
-import { PresenceFact } from "./webhooks/livekit.ts";
+import { PresenceFact } from "./video/livekit-webhook.ts";
 
 /** `POST /v1/sessions/{id}/join` when admitted: the provider's credential and where to use it. */
 export const JoinAdmitted = z

@@ -1,6 +1,6 @@
 import type { ProgramStore } from "../directory/program-store.ts";
 import { fail, type Result } from "../directory/result.ts";
-import type { SecretRow, SecretStore } from "./secret-store.ts";
+import type { SecretRow, SecretStore } from "./stores/secret-store.ts";
 
 /** What staff see of a secret: never the secret, only its fingerprint and life. */
 export type SecretView = Omit<SecretRow, "iv" | "ciphertext"> & { active: boolean };

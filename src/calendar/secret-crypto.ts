@@ -1,6 +1,6 @@
 import { base64url } from "jose";
-import type { CalendarSource } from "../../schemas/webhooks/change.ts";
-import type { SecretRow } from "./secret-store.ts";
+import type { CalendarSource } from "../../schemas/calendar/change.ts";
+import type { SecretRow } from "./stores/secret-store.ts";
 
 /**
  * Integration secrets at rest: AES-256-GCM under `INTEGRATION_KEY` (a Worker secret, 32 bytes in

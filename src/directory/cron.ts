@@ -1,5 +1,5 @@
 import { MAX_SESSION_MINUTES } from "../../schemas/session.ts";
-import { reconcileCalendars } from "../calendar/wiring.ts";
+import { reconcileCalendars } from "../calendar/follow-up-wiring.ts";
 import { log } from "../lib/log.ts";
 import { joinBounds } from "../rooms/admission.ts";
 import { rebindRooms } from "../rooms/rebind.ts";

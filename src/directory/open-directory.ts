@@ -1,7 +1,7 @@
-import { CalendarBook } from "../calendar/book.ts";
+import { CalendarBook } from "../calendar/calendar-book.ts";
 import { IntegrationSecrets } from "../calendar/integration-secrets.ts";
-import { CALENDAR_MIGRATIONS } from "../calendar/migrations.ts";
-import { SECRET_MIGRATIONS, SecretStore } from "../calendar/secret-store.ts";
+import { CALENDAR_MIGRATIONS } from "../calendar/stores/migrations.ts";
+import { SECRET_MIGRATIONS, SecretStore } from "../calendar/stores/secret-store.ts";
 import { workerConfig } from "../config/worker-config.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { migrate } from "../storage/migrations.ts";

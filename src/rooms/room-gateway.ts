@@ -1,7 +1,7 @@
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
 import type { AuditCall } from "../../schemas/audit.ts";
 import type { Principal } from "../../schemas/auth.ts";
-import type { PresenceFact } from "../../schemas/webhooks/livekit.ts";
+import type { PresenceFact } from "../../schemas/video/livekit-webhook.ts";
 import type { DirectoryClient } from "../directory/client.ts";
 import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { calcomHeaders } from "../webhooks/senders.ts";
 import {
   atSecond,
   booking,
@@ -12,6 +11,7 @@ import {
   on,
   SECRETS,
 } from "./fixtures.ts";
+import { calcomHeaders } from "./providers/senders.ts";
 
 type Over = Parameters<typeof booking>[1];
 const body = (trigger: string, over: Over = {}) => JSON.stringify(booking(trigger, over));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { calendlyHeaders } from "../webhooks/senders.ts";
 import {
   atSecond,
   burst,
@@ -12,6 +11,7 @@ import {
   OVERSIZE,
   SECRETS,
 } from "./fixtures.ts";
+import { calendlyHeaders } from "./providers/senders.ts";
 
 type Over = Parameters<typeof invitee>[1];
 const JANE = "jane.doe@example.com";

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { hashEmail } from "../../src/webhooks/email-hash.ts";
+import { hashEmail } from "../../src/calendar/email-hash.ts";
 import { CAL, CLIENTS, calendarProgram } from "./fixtures.ts";
 
 /** Every value in every table of the program's Durable Object, as one string. */

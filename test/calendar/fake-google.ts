@@ -1,8 +1,8 @@
-import type { HttpFetch } from "../../src/calendar/http.ts";
-import { fakeGoogleCalendar } from "../webhooks/fake-google-calendar.ts";
+import type { HttpFetch } from "../../src/calendar/providers/api-call.ts";
+import { fakeGoogleCalendar } from "./providers/fake-google-calendar.ts";
 
 /**
- * The Calendar API stand-in of test/webhooks, plus the documented push-channel calls:
+ * The Calendar API stand-in of test/calendar/providers, plus the documented push-channel calls:
  * `POST calendars/{id}/events/watch` (answers an `api#channel` with a resource id and an
  * expiration in epoch ms, as a string) and `POST channels/stop` (204).
  */

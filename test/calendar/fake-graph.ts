@@ -1,4 +1,4 @@
-import type { HttpFetch } from "../../src/calendar/http.ts";
+import type { HttpFetch } from "../../src/calendar/providers/api-call.ts";
 import { iso } from "../dates.ts";
 import { atSecond, on, withOffset } from "./fixtures.ts";
 

@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import { Temporal } from "temporal-polyfill";
 import { vi } from "vitest";
 import type { Session } from "../../schemas/session.ts";
-import type { HttpFetch } from "../../src/calendar/http.ts";
+import type { HttpFetch } from "../../src/calendar/providers/api-call.ts";
 import { futureMonday, iso, LA, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
-import { calcomBooking, calendlyInvitee, googleEvent } from "../webhooks/fixtures.ts";
+import { calcomBooking, calendlyInvitee, googleEvent } from "./providers/fixtures.ts";
 
 /**
  * The fixtures' calendar, computed from the real today (test/dates.ts): sessions fall in the week
@@ -41,7 +41,7 @@ export function fromStart(ms: number): string {
   return iso(Date.parse(START) + ms);
 }
 
-/** A Cal.com booking (test/webhooks/fixtures.ts), created at `atSecond(0)`, for Monday 09:00–10:00. */
+/** A Cal.com booking (test/calendar/providers/fixtures.ts), created at `atSecond(0)`, for Monday 09:00–10:00. */
 export function booking(trigger: string, over: Parameters<typeof calcomBooking>[1] = {}) {
   return calcomBooking(trigger, {
     createdAt: new Date(atSecond(0)).toISOString(),
@@ -54,7 +54,7 @@ export function booking(trigger: string, over: Parameters<typeof calcomBooking>[
 /** Calendly's instants: microseconds, `Z`. */
 export const calendlyTime = (ms: number) => new Date(ms).toISOString().replace("Z", "000Z");
 
-/** A Calendly invitee (test/webhooks/fixtures.ts), created at `atSecond(0)`, of an event on Monday 09:00–10:00. */
+/** A Calendly invitee (test/calendar/providers/fixtures.ts), created at `atSecond(0)`, of an event on Monday 09:00–10:00. */
 export function invitee(event: string, over: Parameters<typeof calendlyInvitee>[1] = {}) {
   const body = calendlyInvitee(event, { createdAt: calendlyTime(atSecond(0)), ...over });
   body.payload.scheduled_event.start_time = calendlyTime(Date.parse(on(0, "09:00")));
@@ -67,7 +67,7 @@ export function googleDay(days: number) {
   return { start: { dateTime: withOffset(days, "09:00") }, end: { dateTime: withOffset(days, "12:00") } };
 }
 
-/** A Calendar API event (test/webhooks/fixtures.ts), updated at `atSecond(0)` + 123 ms, on Monday 09:00–12:00 local. */
+/** A Calendar API event (test/calendar/providers/fixtures.ts), updated at `atSecond(0)` + 123 ms, on Monday 09:00–12:00 local. */
 export function gcalEvent(over: Record<string, unknown> = {}) {
   const { start, end } = googleDay(0);
   return googleEvent({

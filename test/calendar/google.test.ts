@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { reconcileCalendars } from "../../src/calendar/wiring.ts";
+import { reconcileCalendars } from "../../src/calendar/follow-up-wiring.ts";
 import { materializeAll } from "../../src/directory/cron.ts";
 import { iso } from "../dates.ts";
 import { fakeGoogle } from "./fake-google.ts";

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { iso } from "../dates.ts";
-import { calcomHeaders, calendlyHeaders, standardHeaders } from "../webhooks/senders.ts";
 import { atSecond, booking, type CalendarProgram, CLIENTS, calendarProgram, invitee, on } from "./fixtures.ts";
+import { calcomHeaders, calendlyHeaders, standardHeaders } from "./providers/senders.ts";
 
 const upserted = (version: number) =>
   JSON.stringify({

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { reconcileCalendars } from "../../src/calendar/wiring.ts";
+import { reconcileCalendars } from "../../src/calendar/follow-up-wiring.ts";
 import { iso } from "../dates.ts";
 import { fakeGraph, graphEvent, graphNotification, graphTime } from "./fake-graph.ts";
 import {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ProgramSettings } from "../../schemas/program.ts";
 import type { Session } from "../../schemas/session.ts";
-import { type OccurrenceContext, planOccurrence } from "../../src/calendar/occurrence.ts";
-import type { CalendarRecord } from "../../src/calendar/record.ts";
+import type { CalendarRecord } from "../../src/calendar/event-merge.ts";
+import { type OccurrenceContext, planOccurrence } from "../../src/calendar/plan-occurrence.ts";
 
 const NOW = Date.parse("2026-11-20T10:00:00Z");
 const origin = { source: "google", externalId: "evt1" };

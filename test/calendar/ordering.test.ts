@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CalendarChange } from "../../schemas/webhooks/change.ts";
+import type { CalendarChange } from "../../schemas/calendar/change.ts";
 import {
   applyChange,
   type CalendarRecord,
@@ -9,7 +9,7 @@ import {
   type PersonState,
   peopleUpdates,
   presentPeople,
-} from "../../src/calendar/record.ts";
+} from "../../src/calendar/event-merge.ts";
 
 const NONE: CalendarChange["participants"] = { mode: "unchanged", clientIds: [], emailHashes: [] };
 const upsert = (version: number, startsAt: string, clientIds: string[] = []): CalendarChange => ({

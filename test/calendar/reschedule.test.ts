@@ -1,7 +1,5 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PERSONAL } from "../webhooks/fixtures.ts";
-import { calcomHeaders, calendlyHeaders, standardHeaders } from "../webhooks/senders.ts";
 import { fakeGoogle } from "./fake-google.ts";
 import { fakeGraph, graphEvent, graphNotification } from "./fake-graph.ts";
 import {
@@ -18,6 +16,8 @@ import {
   routeFetch,
   SECRETS,
 } from "./fixtures.ts";
+import { PERSONAL } from "./providers/fixtures.ts";
+import { calcomHeaders, calendlyHeaders, standardHeaders } from "./providers/senders.ts";
 
 /** Open the live channel as a browser would (the bearer as a subprotocol) and collect its messages. */
 async function listen(p: CalendarProgram, sessionId: string, token: string) {

@@ -1,8 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { iso } from "../dates.ts";
-import { STANDARD_SPEC_VECTOR as SPEC } from "../webhooks/fixtures.ts";
-import { standardHeaders, svixHeaders } from "../webhooks/senders.ts";
 import {
   atSecond,
   burst,
@@ -17,6 +15,8 @@ import {
   START,
   withOffset,
 } from "./fixtures.ts";
+import { STANDARD_SPEC_VECTOR as SPEC } from "./providers/fixtures.ts";
+import { standardHeaders, svixHeaders } from "./providers/senders.ts";
 
 /** A session on the fixtures' Monday, 09:00–12:00 in Los Angeles, unless moved. */
 function upserted(version: number, startsAt = on(0, "09:00"), endsAt = on(0, "12:00")) {

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { calcomHeaders } from "../webhooks/senders.ts";
 import { fakeGoogle } from "./fake-google.ts";
 import {
   atSecond,
@@ -15,6 +14,7 @@ import {
   routeFetch,
   SECRETS,
 } from "./fixtures.ts";
+import { calcomHeaders } from "./providers/senders.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,9 +3,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { roomName } from "../../src/tokens/window.ts";
 import { calendarProgram, on, SECRETS } from "../calendar/fixtures.ts";
+import { livekitAuthorization, standardHeaders } from "../calendar/providers/senders.ts";
 import { iso, isoWeek, plusDays, zoned } from "../dates.ts";
 import { connect, groupSession } from "../rooms/fixtures.ts";
-import { livekitAuthorization, standardHeaders } from "../webhooks/senders.ts";
 
 /** An entry as the walk compares it; `outcome` may be a pattern where it holds a fresh id. */
 type Seen = { actor: string; action: string; object: string | RegExp; session?: string; outcome: string | RegExp };

@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mintApiToken } from "../../src/tokens/api-token.ts";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
+import { livekitAuthorization } from "../calendar/providers/senders.ts";
 import { createProgram, harness } from "../helpers.ts";
 import { groupSession } from "../rooms/fixtures.ts";
-import { livekitAuthorization } from "../webhooks/senders.ts";
 
 /** Findings of the audit run (issue 15) that are not about the trail itself. */
 describe("hardening", () => {

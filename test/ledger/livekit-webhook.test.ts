@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { roomName } from "../../src/tokens/window.ts";
+import { livekitAuthorization } from "../calendar/providers/senders.ts";
 import { groupSession } from "../rooms/fixtures.ts";
-import { livekitAuthorization } from "../webhooks/senders.ts";
 
 /** A LiveKit webhook body for a participant event in our room. */
 function event(id: string, type: string, room: string, identity: string, at: string) {

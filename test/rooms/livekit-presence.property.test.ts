@@ -2,8 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { livekitAuthorization } from "../calendar/providers/senders.ts";
 import type { StandInParticipant } from "../stand-ins/livekit-room-service.ts";
-import { livekitAuthorization } from "../webhooks/senders.ts";
 import { liveKitGroup } from "./livekit-fixture.ts";
 
 const S = 1000;

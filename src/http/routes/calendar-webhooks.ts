@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { WebhookReceipt } from "../../../schemas/calendar.ts";
-import { receiveCalendarWebhook } from "../../calendar/receive.ts";
-import { runProgramCalendarWork } from "../../calendar/wiring.ts";
+import { WebhookReceipt } from "../../../schemas/calendar/integration.ts";
+import { runProgramCalendarWork } from "../../calendar/follow-up-wiring.ts";
+import { receiveCalendarWebhook } from "../../calendar/ingest-webhook.ts";
 import { callerKey, rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";

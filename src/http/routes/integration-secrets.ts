@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { CalendarSource } from "../../../schemas/calendar/change.ts";
 import {
   IntegrationSecretCreate,
   IntegrationSecretCreated,
   IntegrationSecretList,
 } from "../../../schemas/integration-secrets.ts";
-import type { CalendarSource } from "../../../schemas/webhooks/change.ts";
 import type { SecretView } from "../../calendar/integration-secrets.ts";
 import { fingerprint, generatedSecret, integrationKey, seal } from "../../calendar/secret-crypto.ts";
 import { isoInstant } from "../../lib/clock.ts";

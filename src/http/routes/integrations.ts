@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { CalendarConfigInput, CalendarConfigView, EnrollmentEmail } from "../../../schemas/calendar.ts";
+import { CalendarConfigInput, CalendarConfigView, EnrollmentEmail } from "../../../schemas/calendar/integration.ts";
 import { auditCall } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
 import { EnrollmentParams, ProgramParams } from "../params.ts";

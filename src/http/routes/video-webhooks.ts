@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { log } from "../../lib/log.ts";
-import { normalizeLivekit } from "../../webhooks/normalize/livekit.ts";
-import { verifyLivekit } from "../../webhooks/verify/livekit.ts";
+import { normalizeLivekit } from "../../video/livekit/webhook-normalize.ts";
+import { verifyLivekit } from "../../video/livekit/webhook-verify.ts";
 import { audit } from "../audit.ts";
 import { callerKey, checkRate, rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";

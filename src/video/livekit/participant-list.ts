@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SubjectId } from "../../../schemas/common.ts";
-import { parseJsonBody } from "../../webhooks/parse-json.ts";
+import { parseJsonBody } from "../../lib/parse-json.ts";
 import type { ListParticipantsResult, ParticipantState, RoomParticipant, RoomServiceError } from "./room-service.ts";
 
 /** LiveKit's `ListParticipants` answer, read defensively: who of ours is in the room, since when, in what state. */

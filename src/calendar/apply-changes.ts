@@ -1,0 +1,217 @@
+import { CalendarChange } from "../../schemas/calendar/change.ts";
+import { ANY_TRACK_REF, type CalendarConfig, type CalendarMapping } from "../../schemas/calendar/integration.ts";
+import type { Program } from "../../schemas/program.ts";
+import type { Session } from "../../schemas/session.ts";
+import type { SessionStore } from "../directory/session-store.ts";
+import { cancelSession } from "../directory/sessions.ts";
+import type { TrackStore } from "../directory/track-store.ts";
+import { isoInstant } from "../lib/clock.ts";
+import { newChildId } from "../lib/ids.ts";
+import type { RoomBinding } from "../rooms/binding.ts";
+import {
+  applyChange,
+  type CalendarRecord,
+  mergePeople,
+  mergeRecords,
+  type PersonState,
+  peopleUpdates,
+  presentPeople,
+} from "./event-merge.ts";
+import { planOccurrence } from "./plan-occurrence.ts";
+import type { CalendarConfigStore } from "./stores/config-store.ts";
+import type { CalendarEventStore } from "./stores/event-store.ts";
+
+/** What applying changes did: the rooms to rebind (moved or cancelled sessions) and a count per effect. */
+export interface ApplyOutcome {
+  bindings: RoomBinding[];
+  effects: Record<string, number>;
+  /** Every session written, and how (for the audit trail: the calendar changed it). */
+  changed: { id: string; effect: string; version: number }[];
+}
+
+/**
+ * Applies calendar changes to the program's sessions, synchronously (no outside I/O), so that
+ * the caller's dedupe check, the ordering check and the session writes form one atomic step.
+ */
+export class CalendarApplier {
+  private readonly events: CalendarEventStore;
+  private readonly config: CalendarConfigStore;
+  private readonly sessions: SessionStore;
+  private readonly tracks: TrackStore;
+
+  constructor(deps: {
+    events: CalendarEventStore;
+    config: CalendarConfigStore;
+    sessions: SessionStore;
+    tracks: TrackStore;
+  }) {
+    this.events = deps.events;
+    this.config = deps.config;
+    this.sessions = deps.sessions;
+    this.tracks = deps.tracks;
+  }
+
+  /** Apply each change in order; changes that do not satisfy the contract are skipped and counted. */
+  apply(changes: readonly unknown[], program: Program, now: number): ApplyOutcome {
+    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [] };
+    const { config } = this.config.get(now);
+    for (const raw of changes) {
+      const parsed = CalendarChange.safeParse(raw);
+      if (!parsed.success) {
+        count(out, "invalid");
+        continue;
+      }
+      this.applyOne(parsed.data, program, config, now, out);
+      // A Graph series deleted as a whole: Graph notifies the master only, so its occurrences
+      // (kept by `occurrenceId`, `OID.{masterId}.{date}`) are cancelled with it.
+      const c = parsed.data;
+      if (c.source === "microsoft" && c.action === "cancel" && !c.externalId.startsWith("OID.")) {
+        for (const id of this.events.liveWithPrefix("microsoft", `OID.${c.externalId}.`)) {
+          this.applyOne({ ...c, externalId: id }, program, config, now, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Re-derive one event's session (its attendees' e-mails became known, say). */
+  replan(source: string, externalId: string, program: Program, now: number, out: ApplyOutcome): void {
+    const rec = this.events.get(source, externalId);
+    if (!rec?.sessionId) return;
+    this.settle(
+      source,
+      externalId,
+      rec,
+      this.events.people(source, externalId),
+      program,
+      this.config.get(now).config,
+      now,
+      out,
+    );
+  }
+
+  private applyOne(change: CalendarChange, program: Program, config: CalendarConfig, now: number, out: ApplyOutcome) {
+    const { source } = change;
+    const root = this.events.resolve(source, change.externalId);
+    const step = applyChange(this.events.get(source, root), change);
+    let rec = step.record;
+    let people = this.events.people(source, root);
+    const updates = peopleUpdates(people, change);
+    this.events.putPeople(source, root, updates);
+    people = mergePeople(people, updates);
+
+    let merged = false;
+    if (change.alias && change.alias !== root) {
+      const aliasRoot = this.events.resolve(source, change.alias);
+      if (aliasRoot === change.alias) {
+        const own = this.events.get(source, change.alias);
+        this.events.addAlias(source, change.alias, root);
+        if (own) {
+          ({ rec, people } = this.absorb(source, change.alias, own, root, rec, people, program, now, out));
+          merged = true;
+        }
+      }
+    }
+    if (!step.changed && !merged && updates.size === 0) {
+      count(out, step.why);
+      return;
+    }
+    this.settle(source, root, rec, people, program, config, now, out);
+  }
+
+  /** Fold an alias's own record (and attendees) into the root; a second session for the same booking is cancelled. */
+  private absorb(
+    source: string,
+    alias: string,
+    own: CalendarRecord,
+    root: string,
+    rec: CalendarRecord,
+    people: Map<string, PersonState>,
+    program: Program,
+    now: number,
+    out: ApplyOutcome,
+  ) {
+    const mergedPeople = mergePeople(people, this.events.people(source, alias));
+    this.events.putPeople(source, root, mergedPeople);
+    const mergedRec = mergeRecords(rec, own);
+    if (own.sessionId && own.sessionId !== mergedRec.sessionId) {
+      const dup = this.sessions.get(own.sessionId);
+      if (dup && dup.status === "scheduled") {
+        const cancelled = cancelSession(dup, isoInstant(now));
+        this.sessions.put(cancelled);
+        out.bindings.push(binding(program, cancelled));
+        out.changed.push({ id: cancelled.id, effect: "cancelled", version: cancelled.version });
+        count(out, "cancelled");
+      }
+    }
+    this.events.delete(source, alias);
+    return { rec: mergedRec, people: mergedPeople };
+  }
+
+  /** Write the record and the session it implies. */
+  private settle(
+    source: string,
+    externalId: string,
+    rec: CalendarRecord,
+    people: ReadonlyMap<string, PersonState>,
+    program: Program,
+    config: CalendarConfig,
+    now: number,
+    out: ApplyOutcome,
+  ) {
+    const target = findTarget(config, source, rec.trackRef);
+    const track = target?.trackId ? this.tracks.get(target.trackId) : null;
+    const existing = rec.sessionId
+      ? this.sessions.get(rec.sessionId)
+      : this.sessions.byOrigin(`cal:${source}:${externalId}`);
+    const plan = planOccurrence(rec, { source, externalId }, this.clients(people), existing, {
+      programId: program.id,
+      timezone: program.timezone,
+      settings: program.settings,
+      target,
+      trackCap: track?.groupCap ?? null,
+      now,
+      newId: () => newChildId("ses", program.id),
+    });
+    let saved = rec;
+    if (plan.effect !== "none") {
+      this.sessions.put(plan.session);
+      out.changed.push({ id: plan.session.id, effect: plan.effect, version: plan.session.version });
+      saved = { ...rec, sessionId: plan.session.id };
+      if (["moved", "cancelled", "restored", "people-removed"].includes(plan.effect)) {
+        out.bindings.push(binding(program, plan.session));
+      }
+    } else if (existing && !rec.sessionId) {
+      saved = { ...rec, sessionId: existing.id };
+    }
+    this.events.put(source, externalId, saved);
+    count(out, plan.effect === "none" ? (plan.reason ?? "unchanged") : plan.effect);
+  }
+
+  /** Opaque client ids of the present attendees: named directly, or matched by e-mail hash to an enrollment. */
+  private clients(people: ReadonlyMap<string, PersonState>): string[] {
+    const ids = new Set<string>();
+    const hashes: string[] = [];
+    for (const key of presentPeople(people)) {
+      if (key.startsWith("c:")) ids.add(key.slice(2));
+      else if (key.startsWith("h:")) hashes.push(key.slice(2));
+    }
+    for (const id of this.config.clientsByHash(hashes)) ids.add(id);
+    return [...ids].sort();
+  }
+}
+
+/** The mapping for `(source, trackRef)`, else the source's catch-all. */
+export function findTarget(config: CalendarConfig, source: string, trackRef: string | null): CalendarMapping | null {
+  const exact = trackRef ? config.mappings.find((m) => m.source === source && m.trackRef === trackRef) : undefined;
+  return exact ?? config.mappings.find((m) => m.source === source && m.trackRef === ANY_TRACK_REF) ?? null;
+}
+
+/** The room binding of a session of this program. */
+export function binding(program: Program, session: Session): RoomBinding {
+  return { programId: program.id, timezone: program.timezone, session, settings: program.settings };
+}
+
+function count(out: ApplyOutcome, effect: string): void {
+  out.effects[effect] = (out.effects[effect] ?? 0) + 1;
+}
