@@ -20,6 +20,9 @@ const TEST_SECRETS = {
   INTEGRATION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
   GOOGLE_API_TOKEN: "test-google-token",
   GRAPH_API_TOKEN: "test-graph-token",
+  // The directory's alarm calls these from its own environment: the hosts test/calendar's fakes answer.
+  GOOGLE_CALENDAR_API_URL: "https://calendar.fake.test/calendar/v3",
+  GRAPH_API_URL: "https://graph.fake.test/v1.0",
 };
 // wrangler reads required secrets from the environment (and warns for each one missing).
 Object.assign(process.env, TEST_SECRETS);

@@ -8,9 +8,9 @@ import type { Viewer } from "../schemas/room.ts";
 import type { SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
 import type { SignInGrant } from "../schemas/sign-in.ts";
 import type { TrackCreate, TrackPatch } from "../schemas/track.ts";
-import type { CalendarDelivery } from "../src/calendar/calendar-book.ts";
+import type { WebhookDelivery } from "../src/calendar/ingest-webhook.ts";
+import { ingestWebhook } from "../src/calendar/ingest-webhook.ts";
 import type { SecretOp } from "../src/calendar/integration-secrets.ts";
-import type { WorkFilter, WorkResult } from "../src/calendar/stores/work-store.ts";
 import { enrollmentChange, says } from "../src/directory/audit-says.ts";
 import { type DirectoryModules, openDirectory } from "../src/directory/open-directory.ts";
 import type { NameGiven } from "../src/directory/people-book.ts";
@@ -197,30 +197,24 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#r(who, now, this.#m.calendar.setEmail(enrollmentId, email, now), says.enrollmentEmail(enrollmentId));
   }
 
-  /** What the Worker needs to normalise a delivery: the e-mail hash key, the channels and subscriptions owned. */
-  calendarContext(now: number) {
-    return this.#m.calendar.context(now);
-  }
-
   /** Integration secrets, ciphertext only (src/calendar/secret-crypto.ts): list, add or revoke. */
   integrationSecrets(op: SecretOp, now: number, who = SYSTEM) {
     return this.#r(who, now, this.#m.secrets.change(op, now), says.integrationSecret(op));
   }
 
-  /** Apply a verified calendar delivery once (dedupe, ordering, occurrences) and queue its follow-up work. */
-  ingestCalendar(delivery: CalendarDelivery, now: number, requestId?: string) {
-    const who = { actor: `calendar:${delivery.source}`, requestId };
-    return this.#m.record.synced(who, now, this.#m.calendar.ingest(delivery, now));
+  /** Receive a calendar delivery whole (verify, normalise, dedupe, apply, audit) in one call; see ingest-webhook.ts. */
+  receiveCalendarWebhook(delivery: WebhookDelivery, now: number, requestId?: string) {
+    return ingestWebhook(delivery, this.#m.calendarWing, now, requestId);
   }
 
-  /** Lease due calendar work (syncs, fetches, renewals); the cron passes `reconcile` to schedule the periodic ones. */
-  claimCalendarWork(now: number, filter: WorkFilter) {
-    return this.#m.calendar.claim(now, filter);
+  /** The cron's calendar turn: list the periodic syncs and renewals, and arm the alarm that runs them. */
+  scheduleCalendarFollowUps(now: number) {
+    return this.#m.calendarWing.schedule(now);
   }
 
-  /** Record what a Worker did with its lease: changes to apply, sync tokens, renewed channels and subscriptions. */
-  completeCalendarWork(results: WorkResult[], now: number) {
-    return this.#m.record.synced({ actor: "calendar:sync" }, now, this.#m.calendar.complete(results, now));
+  /** Calendar follow-up work (Graph fetches, Google syncs, renewals) runs here, one item at a time. */
+  override alarm() {
+    return this.#m.calendarWing.runFollowUps();
   }
 
   /** Store a one-time sign-in code's hash for a staff member of this program. */

@@ -64,9 +64,15 @@ export const CalendarConfigInput = z
         }),
       })
       .default({ channels: [] }),
-    microsoft: z.strictObject({ subscriptions: z.array(GraphSubscription).max(50).default([]) }).default({
-      subscriptions: [],
-    }),
+    microsoft: z
+      .strictObject({
+        subscriptions: z.array(GraphSubscription).max(50).default([]),
+        webhookUrl: HttpsUrl.optional().meta({
+          description:
+            "This program's Microsoft webhook URL, so the product can re-create a subscription Graph removed",
+        }),
+      })
+      .default({ subscriptions: [] }),
   })
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
@@ -87,16 +93,30 @@ export type CalendarConfigInput = z.infer<typeof CalendarConfigInput>;
 export const CalendarConfig = z.strictObject({
   mappings: z.array(CalendarMapping),
   google: z.strictObject({ channels: z.array(GoogleChannel), webhookUrl: HttpsUrl.optional() }),
-  microsoft: z.strictObject({ subscriptions: z.array(GraphSubscription) }),
+  microsoft: z.strictObject({ subscriptions: z.array(GraphSubscription), webhookUrl: HttpsUrl.optional() }),
 });
 export type CalendarConfig = z.infer<typeof CalendarConfig>;
 
-/** Work the product owes a calendar: a sync, a fetch, a renewal, or a lifecycle event that needs a person. */
+/** Follow-up work the product owes a calendar (run from the program's alarm): a sync, a fetch, a renewal, a re-creation. */
 export const CalendarChore = z.strictObject({
-  kind: z.enum(["google-sync", "google-renew", "graph-fetch", "graph-renew", "graph-resync", "graph-removed"]),
+  kind: z.enum(["google-sync", "google-renew", "graph-fetch", "graph-renew", "graph-resync", "graph-recreate"]),
   ref: z.string(),
   dueAt: Instant,
+  attempts: z.number().int().min(0).meta({ description: "Failed attempts so far; each waits longer (5 min doubling, at most 6 h)" }),
+  lastError: z.string().optional().meta({ description: "Why the last attempt failed (a reason code, never a body)" }),
 });
+
+/** The last attempt to keep a push channel or subscription alive (every attempt is also in the audit trail). */
+export const CalendarRenewal = z.strictObject({
+  kind: z.enum(["google-renew", "graph-renew", "graph-recreate"]),
+  ref: z.string().meta({ description: "The channel or subscription id the attempt was for" }),
+  at: Instant,
+  ok: z.boolean(),
+  reason: z.string().optional().meta({ description: "Why it failed: http-401, not-configured, …" }),
+  replacedBy: z.string().optional().meta({ description: "The new channel or subscription id, when one replaced it" }),
+  expiresAt: Instant.optional(),
+});
+export type CalendarRenewal = z.infer<typeof CalendarRenewal>;
 export type CalendarChore = z.infer<typeof CalendarChore>;
 
 /** `GET` (and `PUT`) answer: the configuration, a fingerprint of the e-mail hash key, and outstanding work. */
@@ -105,6 +125,7 @@ export const CalendarConfigView = CalendarConfig.extend({
     fingerprint: z.string().meta({ description: "First 8 hex digits of the key's SHA-256; the key is never returned" }),
   }),
   chores: z.array(CalendarChore),
+  renewals: z.array(CalendarRenewal).meta({ description: "The last renewal attempt per channel and subscription" }),
   syncedAt: z.record(z.string(), Instant).meta({ description: "Last successful sync per Google calendar id" }),
   updatedAt: Instant,
 }).meta({ id: "CalendarConfig" });

@@ -9,36 +9,35 @@ import { sha256, toHex, utf8 } from "../lib/bytes.ts";
 import { isoInstant } from "../lib/clock.ts";
 import { type ApplyOutcome, CalendarApplier } from "./apply-changes.ts";
 import { hashEmail } from "./email-hash.ts";
-import { CalendarChores, googleCalendars } from "./follow-up-plan.ts";
+import type { FollowUpItem, FollowUpOrder, FollowUpResult } from "./follow-up-items.ts";
+import { type FollowUpOutcome, FollowUpPlan, googleCalendars } from "./follow-up-plan.ts";
 import type { IntegrationSecrets } from "./integration-secrets.ts";
 import { CalendarConfigStore } from "./stores/config-store.ts";
 import { CalendarEventStore } from "./stores/event-store.ts";
+import { FollowUpStore } from "./stores/follow-up-store.ts";
+import { RenewalStore } from "./stores/renewal-store.ts";
 import type { SecretRow } from "./stores/secret-store.ts";
-import {
-  CalendarWorkStore,
-  type WorkFilter,
-  type WorkLease,
-  type WorkOrder,
-  type WorkResult,
-} from "./stores/work-store.ts";
 
 /** A verified delivery, normalised: dedupe on `deliveryId` (null: nothing to dedupe on), apply, queue follow-up work. */
 export interface CalendarDelivery {
   source: CalendarSource;
   deliveryId: string | null;
   changes: CalendarChange[];
-  work?: WorkOrder[];
+  work?: FollowUpOrder[];
 }
+
+/** What an authentic delivery asks for: changes and work, nothing (`ignored`), or a refusal. */
+export type DeliveryPlan = CalendarDelivery | "ignored" | "stale" | "invalid";
 
 /** What a delivery did; `bindings` are the rooms of moved or cancelled sessions, to rebind at once. */
 export type IngestOutcome = ApplyOutcome & { status: "applied" | "duplicate" };
 
-/** What the Worker needs to normalise a delivery of this program. */
+/** What verifying and normalising a delivery of this program needs (inside its Durable Object). */
 export interface CalendarContext {
   emailHashKey: string;
   googleChannels: GoogleChannel[];
   graphSubscriptions: string[];
-  /** The program's active integration secrets, encrypted (set through the API). */
+  /** The program's active integration secrets, sealed (set through the API; opened with INTEGRATION_KEY). */
   secrets: SecretRow[];
 }
 
@@ -47,7 +46,7 @@ const REPLAN_LIMIT = 200;
 
 /**
  * The calendar integration of one program, living in its `ProgramDirectory` Durable Object:
- * configuration, delivery dedupe, event ordering, occurrences, and the queue of follow-up work.
+ * configuration, delivery dedupe, event ordering, occurrences, and the list of follow-up work.
  */
 export class CalendarBook {
   private readonly programs: ProgramStore;
@@ -55,9 +54,10 @@ export class CalendarBook {
   private readonly enrollments: EnrollmentStore;
   private readonly config: CalendarConfigStore;
   private readonly events: CalendarEventStore;
-  private readonly work: CalendarWorkStore;
+  private readonly work: FollowUpStore;
+  private readonly renewals: RenewalStore;
   private readonly applier: CalendarApplier;
-  private readonly chores: CalendarChores;
+  private readonly followUps: FollowUpPlan;
   private readonly secrets: IntegrationSecrets | undefined;
 
   constructor(
@@ -76,15 +76,17 @@ export class CalendarBook {
     this.enrollments = deps.enrollments;
     this.config = new CalendarConfigStore(sql);
     this.events = new CalendarEventStore(sql);
-    this.work = new CalendarWorkStore(sql);
+    this.work = new FollowUpStore(sql);
+    this.renewals = new RenewalStore(sql);
     this.applier = new CalendarApplier({
       events: this.events,
       config: this.config,
       sessions: deps.sessions,
       tracks: deps.tracks,
     });
-    this.chores = new CalendarChores({
+    this.followUps = new FollowUpPlan({
       work: this.work,
+      renewals: this.renewals,
       config: this.config,
       events: this.events,
       applier: this.applier,
@@ -99,7 +101,8 @@ export class CalendarBook {
     return {
       ...config,
       emailHashKey: { fingerprint: toHex(await sha256(utf8(emailKey))).slice(0, 8) },
-      chores: this.work.all().map((w) => ({ kind: w.kind, ref: w.ref, dueAt: isoInstant(w.dueAt) })),
+      chores: this.work.all().map(({ dueAt, ...w }) => ({ ...w, dueAt: isoInstant(dueAt) })),
+      renewals: this.renewals.all(),
       syncedAt: Object.fromEntries(Object.entries(synced).map(([ref, at]) => [ref, isoInstant(at)])),
       updatedAt: isoInstant(updatedAt),
     };
@@ -117,7 +120,7 @@ export class CalendarBook {
     this.work.keepOnly("google-sync", new Set(googleCalendars(input)));
     this.work.keepOnly("google-renew", new Set(input.google.channels.map((c) => c.id)));
     const subscriptions = new Set(input.microsoft.subscriptions.map((s) => s.id));
-    for (const kind of ["graph-renew", "graph-resync", "graph-removed"] as const)
+    for (const kind of ["graph-renew", "graph-resync", "graph-recreate"] as const)
       this.work.keepOnly(kind, subscriptions);
     const config = await this.view(now);
     return config ? { ok: true, config } : fail("not-found", "No such program.");
@@ -131,7 +134,7 @@ export class CalendarBook {
       emailHashKey: emailKey,
       googleChannels: config.google.channels,
       graphSubscriptions: config.microsoft.subscriptions.map((s) => s.id),
-      // Sealed: the Worker opens them with INTEGRATION_KEY to verify the delivery (secret-crypto.ts).
+      // Sealed: opened with INTEGRATION_KEY only to verify the delivery (secret-crypto.ts).
       secrets: this.secrets?.sealed(now) ?? [],
     };
   }
@@ -161,20 +164,29 @@ export class CalendarBook {
     if (delivery.deliveryId !== null && !this.events.firstDelivery(delivery.source, delivery.deliveryId, now)) {
       return { status: "duplicate", bindings: [], effects: {}, changed: [] };
     }
-    for (const order of delivery.work ?? []) this.work.enqueue(order, now);
+    for (const order of delivery.work ?? []) this.work.add(order, now);
     return { status: "applied", ...this.applier.apply(delivery.changes, program, now) };
   }
 
-  /** Lease due work (see `CalendarChores.claim`); null when the program does not exist. */
-  claim(now: number, filter: WorkFilter): WorkLease | null {
-    if (!this.programs.get()) return null;
-    // A program that never touched calendars has nothing to reconcile (and gets no key from the cron).
-    return this.config.exists() ? this.chores.claim(now, filter) : { items: [], emailHashKey: "" };
+  /** The cron's periodic work (syncs, renewals that are near); a program that never touched calendars has none. */
+  scheduleFollowUps(now: number): void {
+    if (this.programs.get() && this.config.exists()) this.followUps.schedule(now);
   }
 
-  /** Record the results of a lease. */
-  complete(results: readonly WorkResult[], now: number): (ApplyOutcome & { again: boolean }) | null {
+  /** The follow-up items due now, and the e-mail hash key to normalise what they fetch (it never leaves the object). */
+  dueFollowUps(now: number): { items: FollowUpItem[]; emailHashKey: string } {
+    if (!this.programs.get() || !this.config.exists()) return { items: [], emailHashKey: "" };
+    return { items: this.followUps.due(now), emailHashKey: this.config.get(now).emailKey };
+  }
+
+  /** Record one item's answer (see `FollowUpPlan.complete`); null when the program does not exist. */
+  completeFollowUp(result: FollowUpResult, now: number): FollowUpOutcome | null {
     const program = this.programs.get();
-    return program ? this.chores.complete(results, program, now) : null;
+    return program ? this.followUps.complete(result, program, now) : null;
+  }
+
+  /** When the next follow-up item is due; null when there is none. */
+  nextFollowUp(): number | null {
+    return this.work.nextDue();
   }
 }

@@ -1,10 +1,12 @@
+import type { CalendarConfig, CalendarRenewal } from "../../schemas/calendar/integration.ts";
 import type { CalendarChange, ParticipantsChange } from "../../schemas/calendar/change.ts";
-import type { CalendarConfig } from "../../schemas/calendar/integration.ts";
 import type { Program } from "../../schemas/program.ts";
 import type { ApplyOutcome, CalendarApplier } from "./apply-changes.ts";
+import type { FollowUpItem, FollowUpKind, FollowUpResult } from "./follow-up-items.ts";
 import type { CalendarConfigStore } from "./stores/config-store.ts";
 import type { CalendarEventStore } from "./stores/event-store.ts";
-import type { CalendarWorkStore, WorkFilter, WorkItem, WorkLease, WorkResult } from "./stores/work-store.ts";
+import type { FollowUpStore } from "./stores/follow-up-store.ts";
+import type { RenewalStore } from "./stores/renewal-store.ts";
 
 /** Channels and subscriptions are renewed when they have less than this left (the cron runs every 15 minutes). */
 export const RENEW_BEFORE_MS = 24 * 3600 * 1000;
@@ -12,6 +14,10 @@ export const RENEW_BEFORE_MS = 24 * 3600 * 1000;
 export const GRAPH_RESYNC_WINDOW_MS = 3 * 24 * 3600 * 1000;
 
 const NO_PEOPLE: ParticipantsChange = { mode: "unchanged", clientIds: [], emailHashes: [] };
+const RENEWALS: ReadonlySet<FollowUpKind> = new Set(["google-renew", "graph-renew", "graph-recreate"]);
+
+/** What completing an item did: the sessions it changed, and the renewal attempt to audit. */
+export type FollowUpOutcome = ApplyOutcome & { renewal?: Omit<CalendarRenewal, "at"> };
 
 /** The Google calendars a program follows: those it holds channels on, and those it maps by id. */
 export function googleCalendars(config: CalendarConfig): string[] {
@@ -21,122 +27,136 @@ export function googleCalendars(config: CalendarConfig): string[] {
 }
 
 /**
- * Leases calendar work to Workers and records what they did. Outbound calls (Google, Graph) are
- * made by the Worker between `claim` and `complete`, never inside the Durable Object's critical step.
+ * The synchronous side of follow-up work: what the cron schedules, what is due (with what its
+ * outbound call needs), and what an answer changes. The calls themselves are made between
+ * `due` and `complete` (follow-up-work.ts), never inside one of these steps.
  */
-export class CalendarChores {
-  private readonly work: CalendarWorkStore;
-  private readonly config: CalendarConfigStore;
-  private readonly events: CalendarEventStore;
-  private readonly applier: CalendarApplier;
+export class FollowUpPlan {
+  readonly #work: FollowUpStore;
+  readonly #renewals: RenewalStore;
+  readonly #config: CalendarConfigStore;
+  readonly #events: CalendarEventStore;
+  readonly #applier: CalendarApplier;
 
   constructor(deps: {
-    work: CalendarWorkStore;
+    work: FollowUpStore;
+    renewals: RenewalStore;
     config: CalendarConfigStore;
     events: CalendarEventStore;
     applier: CalendarApplier;
   }) {
-    this.work = deps.work;
-    this.config = deps.config;
-    this.events = deps.events;
-    this.applier = deps.applier;
+    this.#work = deps.work;
+    this.#renewals = deps.renewals;
+    this.#config = deps.config;
+    this.#events = deps.events;
+    this.#applier = deps.applier;
   }
 
-  /** Lease what is due; with `reconcile`, first schedule a sync of every calendar and renewals that are near. */
-  claim(now: number, filter: WorkFilter): WorkLease {
-    const { config, emailKey } = this.config.get(now);
-    if (filter.reconcile) this.schedule(config, now);
-    const items: WorkItem[] = [];
-    for (const row of this.work.claim(now, filter.only)) {
-      const item = this.toItem(row, config);
+  /** The cron's periodic work: a sync of every Google calendar (push is not guaranteed) and renewals that are near. */
+  schedule(now: number): void {
+    const { config } = this.#config.get(now);
+    for (const calendarId of googleCalendars(config)) this.#work.add({ kind: "google-sync", ref: calendarId }, now);
+    const near = (expiresAt: string | undefined) =>
+      expiresAt !== undefined && Date.parse(expiresAt) - now < RENEW_BEFORE_MS;
+    for (const c of config.google.channels) {
+      if (near(c.expiresAt)) this.#work.add({ kind: "google-renew", ref: c.id }, now);
+    }
+    for (const s of config.microsoft.subscriptions) {
+      if (near(s.expiresAt)) this.#work.add({ kind: "graph-renew", ref: s.id }, now);
+    }
+  }
+
+  /** The items due now, each with what its call needs; items about things no longer configured are dropped. */
+  due(now: number): FollowUpItem[] {
+    const { config } = this.#config.get(now);
+    const items: FollowUpItem[] = [];
+    for (const row of this.#work.start(now)) {
+      const item = this.#toItem(row, config);
       if (item) items.push(item);
-      else this.work.finish(row.kind, row.ref, row.gen);
+      else this.#work.drop(row.kind, row.ref);
     }
-    return {
-      items,
-      emailHashKey: emailKey,
-      ...(config.google.webhookUrl ? { webhookUrl: config.google.webhookUrl } : {}),
-    };
+    return items;
   }
 
-  /** Apply what the Worker fetched and renewed; `again` when news arrived during the lease. */
-  complete(results: readonly WorkResult[], program: Program, now: number): ApplyOutcome & { again: boolean } {
-    const out: ApplyOutcome & { again: boolean } = { bindings: [], effects: {}, changed: [], again: false };
-    for (const r of results) {
-      if (!r.ok) {
-        this.work.retryLater(r.kind, r.ref, now);
-        continue;
+  /** Record an item's answer: apply what it fetched, keep the new channel or subscription, or count the failure. */
+  complete(r: FollowUpResult, program: Program, now: number): FollowUpOutcome {
+    const out: FollowUpOutcome = { bindings: [], effects: {}, changed: [] };
+    if (!r.ok) {
+      this.#work.failed(r.kind, r.ref, r.reason, now);
+      // A subscription Graph no longer knows cannot be renewed: it is made anew.
+      if (r.kind === "graph-renew" && r.reason === "renew-404") {
+        this.#work.drop(r.kind, r.ref);
+        this.#work.add({ kind: "graph-recreate", ref: r.ref }, now);
       }
-      const changes: unknown[] = "changes" in r && r.changes ? [...r.changes] : [];
-      if (r.kind === "google-sync" && "fullSyncIds" in r && r.fullSyncIds) {
-        changes.push(...this.vanished(r.ref, r.fullSyncIds, now));
-      }
-      const applied = this.applier.apply(changes, program, now);
-      out.bindings.push(...applied.bindings);
-      out.changed.push(...applied.changed);
-      for (const [k, n] of Object.entries(applied.effects)) out.effects[k] = (out.effects[k] ?? 0) + n;
-      if (r.kind === "google-sync" && "nextSyncToken" in r && r.nextSyncToken) {
-        this.config.putSyncToken("google", r.ref, r.nextSyncToken, now);
-      }
-      if ("channel" in r) this.replaceChannel(r.replaces, r.channel, now);
-      if ("expiresAt" in r) this.renewedSubscription(r.ref, r.expiresAt, now);
-      if (!this.work.finish(r.kind, r.ref, r.gen)) out.again = true;
+      if (RENEWALS.has(r.kind)) out.renewal = { kind: r.kind as CalendarRenewal["kind"], ref: r.ref, ok: false, reason: r.reason };
+      return this.#noted(out, now);
     }
+    const changes: unknown[] = "changes" in r && r.changes ? [...r.changes] : [];
+    if (r.kind === "google-sync" && "fullSyncIds" in r && r.fullSyncIds) {
+      changes.push(...this.#vanished(r.ref, r.fullSyncIds, now));
+    }
+    Object.assign(out, this.#applier.apply(changes, program, now));
+    if (r.kind === "google-sync" && "nextSyncToken" in r && r.nextSyncToken) {
+      this.#config.putSyncToken("google", r.ref, r.nextSyncToken, now);
+    }
+    if ("channel" in r) {
+      this.#replaceChannel(r.replaces, r.channel, now);
+      out.renewal = { kind: "google-renew", ref: r.ref, ok: true, replacedBy: r.channel.id, ...expiry(r.channel) };
+    }
+    if ("subscription" in r) {
+      this.#replaceSubscription(r.replaces, r.subscription, now);
+      out.renewal = { kind: "graph-recreate", ref: r.ref, ok: true, replacedBy: r.subscription.id, ...expiry(r.subscription) };
+    }
+    if ("expiresAt" in r) {
+      this.#renewedSubscription(r.ref, r.expiresAt, now);
+      out.renewal = { kind: "graph-renew", ref: r.ref, ok: true, expiresAt: r.expiresAt };
+    }
+    this.#work.done(r.kind, r.ref);
+    return this.#noted(out, now);
+  }
+
+  #noted(out: FollowUpOutcome, now: number): FollowUpOutcome {
+    if (out.renewal) this.#renewals.put(out.renewal, now);
     return out;
   }
 
-  private schedule(config: CalendarConfig, now: number): void {
-    for (const calendarId of googleCalendars(config)) this.work.enqueue({ kind: "google-sync", ref: calendarId }, now);
-    const near = (expiresAt: string | undefined) =>
-      expiresAt !== undefined && Date.parse(expiresAt) - now < RENEW_BEFORE_MS;
-    if (config.google.webhookUrl) {
-      for (const c of config.google.channels)
-        if (near(c.expiresAt)) this.work.enqueue({ kind: "google-renew", ref: c.id }, now);
-    }
-    for (const s of config.microsoft.subscriptions) {
-      if (near(s.expiresAt)) this.work.enqueue({ kind: "graph-renew", ref: s.id }, now);
-    }
-  }
-
-  private toItem(
-    row: { kind: WorkItem["kind"] | "graph-removed"; ref: string; gen: number; detail: Record<string, string> },
-    config: CalendarConfig,
-  ): WorkItem | null {
-    const { ref, gen } = row;
+  #toItem(row: { kind: FollowUpKind; ref: string; detail: Record<string, string> }, config: CalendarConfig) {
+    const { ref } = row;
     const subscription = config.microsoft.subscriptions.find((s) => s.id === ref);
+    const url = (u: string | undefined) => (u ? { webhookUrl: u } : {});
     switch (row.kind) {
       case "google-sync": {
-        const syncToken = this.config.syncToken("google", ref);
-        return { kind: "google-sync", ref, gen, calendarId: ref, ...(syncToken ? { syncToken } : {}) };
+        const syncToken = this.#config.syncToken("google", ref);
+        return { kind: "google-sync", ref, calendarId: ref, ...(syncToken ? { syncToken } : {}) } as const;
       }
       case "google-renew": {
         const channel = config.google.channels.find((c) => c.id === ref);
-        return channel ? { kind: "google-renew", ref, gen, channel } : null;
+        return channel ? ({ kind: "google-renew", ref, channel, ...url(config.google.webhookUrl) } as const) : null;
       }
-      case "graph-fetch": {
-        const subscriptionId = row.detail.subscriptionId ?? "";
-        return { kind: "graph-fetch", ref, gen, resource: ref, subscriptionId };
-      }
+      case "graph-fetch":
+        return { kind: "graph-fetch", ref, resource: ref, subscriptionId: row.detail.subscriptionId ?? "" } as const;
       case "graph-renew":
-        return subscription ? { kind: "graph-renew", ref, gen, subscription } : null;
+        return subscription ? ({ kind: "graph-renew", ref, subscription } as const) : null;
+      case "graph-recreate":
+        return subscription
+          ? ({ kind: "graph-recreate", ref, subscription, ...url(config.microsoft.webhookUrl) } as const)
+          : null;
       case "graph-resync": {
         const since = Number(row.detail.since ?? 0);
-        return subscription ? { kind: "graph-resync", ref, gen, subscription, since } : null;
+        return subscription ? ({ kind: "graph-resync", ref, subscription, since } as const) : null;
       }
-      case "graph-removed":
-        return null;
     }
   }
 
   /** After a full sync, events the calendar no longer lists were deleted while the sync token was invalid. */
-  private vanished(calendarId: string, listed: readonly string[], now: number): CalendarChange[] {
+  #vanished(calendarId: string, listed: readonly string[], now: number): CalendarChange[] {
     const present = new Set(listed);
-    return this.events
+    return this.#events
       .liveWithSession("google", calendarId)
       .filter((id) => !present.has(id))
       .filter((id) => {
         // Only upcoming sessions: a past one is part of the attendance record, whatever the calendar says now.
-        const rec = this.events.get("google", id);
+        const rec = this.#events.get("google", id);
         return rec?.endsAt !== undefined && Date.parse(rec.endsAt) > now;
       })
       .map((externalId) => ({
@@ -149,15 +169,29 @@ export class CalendarChores {
       }));
   }
 
-  private replaceChannel(old: string, channel: CalendarConfig["google"]["channels"][number], now: number): void {
-    const { config } = this.config.get(now);
+  #replaceChannel(old: string, channel: CalendarConfig["google"]["channels"][number], now: number): void {
+    const { config } = this.#config.get(now);
     const channels = config.google.channels.filter((c) => c.id !== old && c.id !== channel.id);
-    this.config.put({ ...config, google: { ...config.google, channels: [...channels, channel] } }, now);
+    this.#config.put({ ...config, google: { ...config.google, channels: [...channels, channel] } }, now);
   }
 
-  private renewedSubscription(id: string, expiresAt: string, now: number): void {
-    const { config } = this.config.get(now);
+  /** A re-created subscription has a new id: the mappings, the events' track and the work follow it. */
+  #replaceSubscription(old: string, sub: CalendarConfig["microsoft"]["subscriptions"][number], now: number): void {
+    const { config } = this.#config.get(now);
+    const subscriptions = [...config.microsoft.subscriptions.filter((s) => s.id !== old && s.id !== sub.id), sub];
+    const mappings = config.mappings.map((m) =>
+      m.source === "microsoft" && m.trackRef === old ? { ...m, trackRef: sub.id } : m,
+    );
+    this.#config.put({ ...config, mappings, microsoft: { ...config.microsoft, subscriptions } }, now);
+    this.#events.retrack("microsoft", old, sub.id);
+    for (const kind of ["graph-renew", "graph-resync"] as const) this.#work.drop(kind, old);
+  }
+
+  #renewedSubscription(id: string, expiresAt: string, now: number): void {
+    const { config } = this.#config.get(now);
     const subscriptions = config.microsoft.subscriptions.map((s) => (s.id === id ? { ...s, expiresAt } : s));
-    this.config.put({ ...config, microsoft: { subscriptions } }, now);
+    this.#config.put({ ...config, microsoft: { ...config.microsoft, subscriptions } }, now);
   }
 }
+
+const expiry = (x: { expiresAt?: string }) => (x.expiresAt ? { expiresAt: x.expiresAt } : {});

@@ -1,11 +1,10 @@
 import type { CalendarChange } from "../../schemas/calendar/change.ts";
-import { log } from "../lib/log.ts";
-import { rebindRooms } from "../rooms/rebind.ts";
-import { NO_PARTICIPANTS } from "./providers/common.ts";
+import type { FollowUpItem, FollowUpResult } from "./follow-up-items.ts";
 import { type GoogleApi, stopChannel, watchCalendar } from "./providers/google/channels-api.ts";
 import { normalizeGoogleEvent } from "./providers/google/normalize.ts";
 import { syncEvents } from "./providers/google/sync-api.ts";
 import {
+  createGraphSubscription,
   fetchGraphEvent,
   GRAPH_SERIES_HORIZON_MS,
   type GraphApi,
@@ -14,113 +13,106 @@ import {
   renewGraphSubscription,
 } from "./providers/microsoft/api.ts";
 import { eventIdOf, normalizeGraphEvent, normalizeGraphSeries } from "./providers/microsoft/event.ts";
-import type { WorkFilter, WorkItem, WorkLease, WorkResult } from "./stores/work-store.ts";
+import { NO_PARTICIPANTS } from "./providers/common.ts";
 
-/** Everything the Worker needs to do a program's calendar work: its directory, the rooms, and the two APIs. */
-export interface CalendarRunnerDeps {
-  programId: string;
-  directory: ReturnType<Env["PROGRAMS"]["getByName"]>;
-  rooms: Env["ROOMS"];
+/** What the outbound calls need: both APIs, the program's e-mail hash key (it stays in the Durable Object), and its secrets. */
+export interface FollowUpApis {
   google: GoogleApi;
-  /** The token new Google channels carry (verify.ts checks it on every push). */
-  channelToken: () => Promise<string | undefined>;
   graph: GraphApi;
-  now: () => number;
+  emailHashKey: string;
+  /** The newest secret of a source set for this program (a new Google channel's token, a new subscription's clientState). */
+  newestSecret: (source: "google" | "microsoft") => Promise<string | undefined>;
+  now: number;
 }
-
-// News that keeps arriving during a lease is picked up by at most this many extra rounds, then by the cron.
-const MAX_ROUNDS = 3;
 
 /**
- * Lease due work from the program's directory, do it (Calendar API syncs and channel renewals,
- * Graph fetches and renewals), report back, and rebind the rooms of sessions that moved or were
- * cancelled. Never throws: what fails is retried by the directory's queue.
+ * Do one item's outbound work (a Calendar API sync, a Graph fetch or listing, a renewal or a
+ * re-creation) and normalise what came back. Runs inside the program's Durable Object, from its
+ * alarm, between two synchronous steps; never throws.
  */
-export async function runCalendarWork(
-  deps: CalendarRunnerDeps,
-  filter: WorkFilter,
-): Promise<{ items: number; failed: number }> {
-  const totals = { items: 0, failed: 0 };
-  let current = filter;
+export async function performFollowUp(item: FollowUpItem, apis: FollowUpApis): Promise<FollowUpResult> {
   try {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const lease = await deps.directory.claimCalendarWork(deps.now(), current);
-      if (!lease || lease.items.length === 0) break;
-      const results: WorkResult[] = [];
-      for (const item of lease.items) results.push(await perform(item, lease, deps));
-      totals.items += results.length;
-      totals.failed += results.filter((r) => !r.ok).length;
-      const outcome = await deps.directory.completeCalendarWork(results, deps.now());
-      if (!outcome) break;
-      await rebindRooms(deps.rooms, outcome.bindings, deps.now());
-      if (!outcome.again) break;
-      current = { ...(filter.only ? { only: filter.only } : {}) };
-    }
+    return await perform(item, apis);
   } catch (err) {
-    log("error", "calendar.work.failed", { programId: deps.programId, error: (err as Error).name });
+    return { kind: item.kind, ref: item.ref, ok: false, reason: (err as Error).name.slice(0, 32) };
   }
-  if (totals.items > 0) log("info", "calendar.work", { programId: deps.programId, ...totals });
-  return totals;
 }
 
-async function perform(item: WorkItem, lease: WorkLease, deps: CalendarRunnerDeps): Promise<WorkResult> {
-  const head = { kind: item.kind, ref: item.ref, gen: item.gen };
-  const failed = (reason: string): WorkResult => ({ ...head, ok: false, reason });
-  const now = deps.now();
+async function perform(item: FollowUpItem, apis: FollowUpApis): Promise<FollowUpResult> {
+  const head = { kind: item.kind, ref: item.ref };
+  const failed = (reason: string, status?: number): FollowUpResult => ({
+    ...head,
+    ok: false,
+    reason: status ? `${reason}-${status}` : reason,
+  });
+  const { now } = apis;
   switch (item.kind) {
     case "google-sync": {
       const sync = (syncToken?: string) =>
-        syncEvents({ ...deps.google, calendarId: item.calendarId, ...(syncToken ? { syncToken } : {}) });
+        syncEvents({ ...apis.google, calendarId: item.calendarId, ...(syncToken ? { syncToken } : {}) });
       let res = await sync(item.syncToken);
       let full = !item.syncToken;
       if (!res.ok && res.reason === "full-resync-required") {
         res = await sync();
         full = true;
       }
-      if (!res.ok) return failed(res.reason);
-      const mapping = { emailHashKey: lease.emailHashKey, calendarId: item.calendarId, syncedAt: now };
+      if (!res.ok) return failed(res.reason, res.status);
+      const mapping = { emailHashKey: apis.emailHashKey, calendarId: item.calendarId, syncedAt: now };
       const changes = await collect(res.events, (e) => normalizeGoogleEvent(e, mapping));
       const fullSyncIds = full ? res.events.filter((e) => e.status !== "cancelled").map((e) => e.id) : undefined;
       return { ...head, ok: true, changes, nextSyncToken: res.nextSyncToken, ...(fullSyncIds ? { fullSyncIds } : {}) };
     }
     case "google-renew": {
-      const token = await deps.channelToken();
-      if (!lease.webhookUrl || !token) return failed("not-configured");
-      const opened = await watchCalendar(deps.google, {
+      const token = await apis.newestSecret("google");
+      if (!item.webhookUrl || !token) return failed("not-configured");
+      const opened = await watchCalendar(apis.google, {
         calendarId: item.channel.calendarId,
-        address: lease.webhookUrl,
+        address: item.webhookUrl,
         token,
       });
-      if (!opened.ok) return failed("watch");
-      await stopChannel(deps.google, item.channel);
+      if (!opened.ok) return failed("watch", opened.status);
+      await stopChannel(apis.google, item.channel);
       return { ...head, ok: true, channel: opened.channel, replaces: item.channel.id };
     }
     case "graph-fetch": {
-      const res = await fetchGraphEvent(deps.graph, item.resource);
-      if (!res.ok) return failed("fetch");
-      const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscriptionId, fetchedAt: now };
+      const res = await fetchGraphEvent(apis.graph, item.resource);
+      if (!res.ok) return failed("fetch", res.status);
+      const mapping = { emailHashKey: apis.emailHashKey, subscriptionId: item.subscriptionId, fetchedAt: now };
       if ("gone" in res) return { ...head, ok: true, changes: graphGone(item.resource, mapping) };
       if (isSeriesMaster(res.event)) {
         // A new weekly series is notified once, as its master: its occurrences come from `instances`.
-        const series = await expandSeries(deps.graph, item.resource, res.event, mapping, now);
+        const series = await expandSeries(apis.graph, item.resource, res.event, mapping, now);
         return series ? { ...head, ok: true, changes: series } : failed("instances");
       }
       return { ...head, ok: true, changes: await collect([res.event], (e) => normalizeGraphEvent(e, mapping)) };
     }
     case "graph-renew": {
-      const res = await renewGraphSubscription(deps.graph, item.subscription.id, now);
-      return res.ok ? { ...head, ok: true, expiresAt: res.expiresAt } : failed("renew");
+      const res = await renewGraphSubscription(apis.graph, item.subscription.id, now);
+      return res.ok ? { ...head, ok: true, expiresAt: res.expiresAt } : failed("renew", res.status);
+    }
+    case "graph-recreate": {
+      const clientState = await apis.newestSecret("microsoft");
+      if (!item.webhookUrl || !clientState) return failed("not-configured");
+      const res = await createGraphSubscription(apis.graph, {
+        resource: item.subscription.resource,
+        notificationUrl: item.webhookUrl,
+        clientState,
+        now,
+      });
+      if (!res.ok) return failed("create", res.status);
+      const subscription = { id: res.id, resource: item.subscription.resource, expiresAt: res.expiresAt };
+      return { ...head, ok: true, subscription, replaces: item.subscription.id };
     }
     case "graph-resync": {
-      const res = await listGraphEvents(deps.graph, item.subscription.resource, item.since);
-      if (!res.ok) return failed("list");
-      const mapping = { emailHashKey: lease.emailHashKey, subscriptionId: item.subscription.id, fetchedAt: now };
+      const res = await listGraphEvents(apis.graph, item.subscription.resource, item.since);
+      if (!res.ok) return failed("list", res.status);
+      const mapping = { emailHashKey: apis.emailHashKey, subscriptionId: item.subscription.id, fetchedAt: now };
       const changes = await collect(res.events, (e) => normalizeGraphEvent(e, mapping));
       // The event list holds series masters, not their occurrences: a changed master is expanded.
       for (const master of res.events.filter(isSeriesMaster)) {
         const id = (master as { id?: unknown }).id;
         if (typeof id !== "string") continue;
-        const series = await expandSeries(deps.graph, `${item.subscription.resource}/${id}`, master, mapping, now);
+        const series = await expandSeries(apis.graph, `${item.subscription.resource}/${id}`, master, mapping, now);
         if (!series) return failed("instances");
         changes.push(...series);
       }

@@ -1,37 +1,20 @@
-import { CalendarSource } from "../../schemas/calendar/change.ts";
 import type { WebhookReceipt } from "../../schemas/calendar/integration.ts";
-import type { DirectoryClient } from "../directory/client.ts";
+import { CalendarSource } from "../../schemas/calendar/change.ts";
 import { log } from "../lib/log.ts";
 import { isJsonMediaType } from "../lib/media-type.ts";
-import { rebindRooms } from "../rooms/rebind.ts";
-import { webhookSecrets } from "./legacy-secrets.ts";
+import type { CalendarWing } from "./calendar-wing.ts";
 import { graphValidationResponse } from "./providers/microsoft/verify.ts";
 import { verifyDelivery } from "./read-delivery.ts";
 import { openSecrets } from "./secret-crypto.ts";
-import type { WorkFilter } from "./stores/work-store.ts";
 
-/** A calendar webhook request as the route hands it over; the body is read once, only when needed. */
-export interface WebhookRequest {
-  programId: string;
+/** A calendar webhook request as the route hands it to the program's directory: one RPC per delivery. */
+export interface WebhookDelivery {
   source: string;
-  url: URL;
-  headers: Headers;
-  body: () => Promise<Uint8Array>;
-}
-
-/** What receiving needs: the secrets, the program's directory, the rooms, the time, and a way to work after answering. */
-export interface ReceiveDeps {
-  /** `WEBHOOK_SECRETS` (the fallback of deployments from before secrets were set through the API). */
-  secrets: string | undefined;
-  /** `INTEGRATION_KEY`, which opens the secrets set through the API. */
-  integrationKey: string | undefined;
-  directory: DirectoryClient;
-  rooms: Env["ROOMS"];
-  now: number;
-  /** The request's id, on the audit entries of the sessions a delivery changes. */
-  requestId?: string;
-  /** Run the program's follow-up work after the answer has gone (the route passes `waitUntil`). */
-  defer: (programId: string, filter: WorkFilter) => void;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array;
+  /** This program's secrets for the source in `WEBHOOK_SECRETS` (the fallback of older deployments). */
+  fallbackSecrets: string[];
 }
 
 /** The answer: a receipt, Graph's validation token to echo as text/plain, or a problem the route renders. */
@@ -45,34 +28,40 @@ const notFound: Reception = { ok: false, problem: "not-found", detail: "No such 
 const UNVERIFIED = "The delivery could not be verified.";
 
 /**
- * Receive one delivery: find the program's secrets, verify the raw body (or headers) before
- * parsing anything, normalise, and hand the changes to the program's directory, which dedupes
- * and applies them in one step. Answers only after that step returned (the effect is durable);
- * then rebinds the rooms of moved or cancelled sessions. Slow work (Graph, Google) is deferred.
+ * Receive one delivery inside the program's Durable Object: open the program's secrets, verify the
+ * raw body (or headers) before parsing anything, normalise (the e-mail hash key never leaves the
+ * object), then dedupe and apply in one synchronous step with the audit entries of the sessions it
+ * changed. Answers once that step is stored and the rooms of moved or cancelled sessions are told;
+ * slow work (Graph fetches, Google syncs) goes on the follow-up list, run from the alarm.
  */
-export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveDeps): Promise<Reception> {
+export async function ingestWebhook(
+  req: WebhookDelivery,
+  wing: CalendarWing,
+  now: number,
+  requestId?: string,
+): Promise<Reception> {
   const source = CalendarSource.safeParse(req.source);
-  const dir = deps.directory.program(req.programId);
-  if (!source.success || !dir) return notFound;
-  // The program's context comes first: it carries the secrets an admin set through the API (sealed).
-  const context = await dir.calendarContext(deps.now);
-  if (!context) return notFound;
+  const context = wing.book.context(now);
+  if (!source.success || !context) return notFound;
+  const programId = wing.programId();
   const secrets = [
-    ...(await openSecrets(context.secrets, req.programId, source.data, deps.integrationKey)),
-    ...webhookSecrets(deps.secrets, req.programId, source.data),
+    ...(await openSecrets(context.secrets, programId, source.data, wing.integrationKey)),
+    ...req.fallbackSecrets,
   ];
   if (secrets.length === 0) return notFound;
-  const fields = { programId: req.programId, source: source.data };
+  const fields = { programId, source: source.data };
+  const url = new URL(req.url);
+  const headers = new Headers(req.headers);
 
   if (source.data === "microsoft") {
-    const echo = graphValidationResponse(req.url);
+    const echo = graphValidationResponse(url);
     if (echo) return { ok: true, echo: await echo.text() };
   }
-  if (source.data !== "google" && !isJsonMediaType(req.headers.get("content-type"))) {
+  if (source.data !== "google" && !isJsonMediaType(headers.get("content-type"))) {
     return { ok: false, problem: "unsupported-media-type", detail: "Send the body as application/json." };
   }
-  const rawBody = source.data === "google" ? new Uint8Array(0) : await req.body();
-  const verified = await verifyDelivery(source.data, { rawBody, headers: req.headers, secrets, now: deps.now });
+  const rawBody = source.data === "google" ? new Uint8Array(0) : req.body;
+  const verified = await verifyDelivery(source.data, { rawBody, headers, secrets, now });
   if (!verified.ok) {
     log("info", "calendar.webhook.refused", { ...fields, reason: verified.reason });
     return { ok: false, problem: verified.status === 400 ? "invalid-request" : "unauthorized", detail: UNVERIFIED };
@@ -87,14 +76,14 @@ export async function receiveCalendarWebhook(req: WebhookRequest, deps: ReceiveD
   const quick = source.data === "microsoft" ? 202 : 200;
   if (delivery === "ignored") return { ok: true, status: quick, receipt: { status: "ignored" } };
 
-  const outcome = await dir.ingestCalendar(delivery, deps.now, deps.requestId);
+  // The one synchronous step: dedupe, apply, list the follow-up work, and audit what changed.
+  const who = { actor: `calendar:${delivery.source}`, ...(requestId ? { requestId } : {}) };
+  const outcome = wing.record.synced(who, now, wing.book.ingest(delivery, now));
   if (!outcome) return notFound;
   log("info", "calendar.webhook", { ...fields, status: outcome.status, ...outcome.effects });
-  await rebindRooms(deps.rooms, outcome.bindings, deps.now);
-  const work = delivery.work ?? [];
-  if (outcome.status === "applied" && work.length > 0) {
-    deps.defer(req.programId, { only: work.map((w) => ({ kind: w.kind, ref: w.ref })) });
-  }
+  const work = outcome.status === "applied" ? (delivery.work ?? []) : [];
+  if (work.length > 0) await wing.armFollowUps(now);
+  await wing.rebind(outcome.bindings, now);
   if (outcome.status === "duplicate") return { ok: true, status: quick, receipt: { status: "duplicate" } };
   return { ok: true, status: quick, receipt: { status: work.length > 0 ? "accepted" : "applied" } };
 }

@@ -1,5 +1,4 @@
 import { MAX_SESSION_MINUTES } from "../../schemas/session.ts";
-import { reconcileCalendars } from "../calendar/follow-up-wiring.ts";
 import { log } from "../lib/log.ts";
 import { joinBounds } from "../rooms/admission.ts";
 import { rebindRooms } from "../rooms/rebind.ts";
@@ -49,7 +48,8 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
         log("info", "cron.materialize", { programId, ...counts });
         await rebindRooms(env.ROOMS, bindings, now);
         await finalizeEnded(env, programId, now);
-        await reconcileCalendars(env, programId, now);
+        // Google syncs (push is not guaranteed) and renewals, run by the directory's alarm.
+        await env.PROGRAMS.getByName(programId).scheduleCalendarFollowUps(now);
         // Appends checkpoint themselves; this catches a head whose last checkpoint failed.
         await env.PROGRAMS.getByName(programId).checkpointAudit();
         programs++;

@@ -1,4 +1,5 @@
 import { CalendarBook } from "../calendar/calendar-book.ts";
+import { CalendarWing } from "../calendar/calendar-wing.ts";
 import { IntegrationSecrets } from "../calendar/integration-secrets.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/stores/migrations.ts";
 import { SECRET_MIGRATIONS, SecretStore } from "../calendar/stores/secret-store.ts";
@@ -35,6 +36,8 @@ export interface DirectoryModules {
   trail: AuditTrail;
   record: Recorder;
   calendar: CalendarBook;
+  /** Calendar deliveries and the follow-up work of the directory's alarm. */
+  calendarWing: CalendarWing;
   signIns: SignInStore;
   feeds: FeedBook;
   people: PeopleBook;
@@ -79,6 +82,7 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
   const audit = new AuditStore(sql);
   const trail = new AuditTrail({ store: audit, ...outside, programId: () => programs.get()?.id ?? null });
   const record = new Recorder(audit, programs, trail);
+  const calendar = new CalendarBook(sql, { ...stores, secrets });
   return {
     programs,
     program: new ProgramBook(stores),
@@ -88,7 +92,8 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
     audit,
     trail,
     record,
-    calendar: new CalendarBook(sql, { ...stores, secrets }),
+    calendar,
+    calendarWing: new CalendarWing({ book: calendar, record, env, storage: ctx.storage }),
     signIns: new SignInStore(sql),
     feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),
     people: new PeopleBook({ people, programs, record }),

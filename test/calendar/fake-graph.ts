@@ -8,11 +8,15 @@ import { atSecond, on, withOffset } from "./fixtures.ts";
  * `GET users/{id}/events?$filter=lastModifiedDateTime ge …` paged by `@odata.nextLink`,
  * `GET users/{id}/events/{id}/instances?startDateTime&endDateTime` (a series' occurrences and
  * exceptions, without the cancelled ones), and
- * `PATCH subscriptions/{id}` to extend a subscription. 401 without the right bearer token.
+ * `PATCH subscriptions/{id}` to extend a subscription, and `POST subscriptions` to create one (400
+ * without changeType, an https notificationUrl, a resource, a clientState of at most 128
+ * characters, or with an expiration more than 10,080 minutes ahead). 401 without the right bearer token.
  */
-export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize?: number }) {
+export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize?: number; now: () => number }) {
   const events = new Map<string, Record<string, unknown>>();
   const subscriptions = new Map<string, string>();
+  const created: Record<string, string>[] = [];
+  let failCreates = 0;
   const requests: { method: string; url: URL; headers: Record<string, string>; body?: unknown }[] = [];
   let delayMs = 0;
   const key = (user: string, id: string) => `${user.toLowerCase()}/${id}`;
@@ -73,6 +77,26 @@ export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize
       subscriptions.set(id, body.expirationDateTime);
       return json(200, { id, expirationDateTime: body.expirationDateTime });
     }
+    if (path === "subscriptions" && init.method === "POST") {
+      const ahead = Date.parse(body?.expirationDateTime) - opts.now();
+      const valid =
+        typeof body?.changeType === "string" &&
+        /^https:\/\//.test(body?.notificationUrl ?? "") &&
+        typeof body?.resource === "string" &&
+        typeof body?.clientState === "string" &&
+        body.clientState.length <= 128 &&
+        ahead > 0 &&
+        ahead <= 10_080 * 60_000;
+      if (!valid) return error(400, "InvalidRequest");
+      if (failCreates > 0) {
+        failCreates--;
+        return error(503, "ServiceUnavailable");
+      }
+      const id = crypto.randomUUID();
+      subscriptions.set(id, body.expirationDateTime);
+      created.push({ id, ...body });
+      return json(201, { id, ...body, applicationId: "app-1", creatorId: "creator-1" });
+    }
     return error(400, "BadRequest");
   };
 
@@ -89,6 +113,16 @@ export function fakeGraph(opts: { baseUrl: string; accessToken: string; pageSize
       subscriptions.set(id, expirationDateTime);
     },
     subscription: (id: string) => subscriptions.get(id),
+    /** Subscriptions made through `POST subscriptions`, as asked for. */
+    created,
+    /** Graph forgets a subscription (what precedes `subscriptionRemoved`). */
+    unsubscribe(id: string) {
+      subscriptions.delete(id);
+    },
+    /** Answer the next `n` creations with 503. */
+    failCreates(n: number) {
+      failCreates = n;
+    },
     slowDown(ms: number) {
       delayMs = ms;
     },

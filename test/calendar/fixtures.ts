@@ -1,4 +1,9 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Temporal } from "temporal-polyfill";
 import { vi } from "vitest";
@@ -115,7 +120,12 @@ type Reply = { status: number; body: any; text: string; headers: Headers };
  * fake APIs' base URLs).
  */
 export async function calendarProgram(
-  opts: { start?: string | number; secrets?: Partial<Record<keyof typeof SECRETS, string[]>> } = {},
+  opts: {
+    start?: string | number;
+    secrets?: Partial<Record<keyof typeof SECRETS, string[]>>;
+    /** Also set the Google and Graph secrets through the API (new channels and subscriptions carry them); default on. */
+    apiSecrets?: boolean;
+  } = {},
 ) {
   const h = harness(opts.start ?? START);
   const admin = await h.token("admin", "adm_1");
@@ -165,14 +175,40 @@ export async function calendarProgram(
   if (config.status !== 200) throw new Error(`config not stored: ${config.text}`);
 
   const secrets = Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, [v]]));
+  // Deliveries verify against this program's entry in WEBHOOK_SECRETS (the Worker passes it along);
+  // the directory's own work (new channels and subscriptions) uses the secrets set through the API.
   const overrides: Partial<Env> = {
     WEBHOOK_SECRETS: JSON.stringify({ [programId]: { ...secrets, ...opts.secrets } }),
-    GOOGLE_CALENDAR_API_URL: GOOGLE_URL,
-    GRAPH_API_URL: GRAPH_URL,
   };
+  for (const source of opts.apiSecrets === false ? [] : (["google", "microsoft"] as const)) {
+    const set = await h.call("POST", `/v1/programs/${programId}/integrations/calendar/secrets`, {
+      token: admin,
+      body: { source, secret: SECRETS[source] },
+    });
+    if (set.status !== 201) throw new Error(`secret not stored: ${set.text}`);
+  }
   const stub = env.PROGRAMS.getByName(programId);
 
-  /** Call the app with the overrides and an ExecutionContext; waits for `waitUntil` work unless told not to. */
+  /**
+   * Run the directory's follow-up work as its alarm would, once due by the program's clock (the
+   * fetches, syncs and renewals a delivery or the cron listed); returns how many runs it took.
+   */
+  const followUps = async (): Promise<number> => {
+    let runs = 0;
+    for (; runs < 10; runs++) {
+      const at = await runInDurableObject(stub, (_o: unknown, state) => state.storage.getAlarm());
+      if (at === null || at > h.clock.now()) break;
+      await runDurableObjectAlarm(stub);
+    }
+    return runs;
+  };
+  /** The cron's calendar turn at the program's clock, and the follow-up work it lists. */
+  const cron = async () => {
+    await stub.scheduleCalendarFollowUps(h.clock.now());
+    await followUps();
+  };
+
+  /** Call the app with the overrides and an ExecutionContext; waits for `waitUntil` and follow-up work unless told not to. */
   const send = async (
     method: string,
     path: string,
@@ -181,7 +217,9 @@ export async function calendarProgram(
     const ctx = createExecutionContext();
     const res = await h.app.request(path, { method, headers: o.headers, body: o.body }, { ...env, ...overrides }, ctx);
     const text = await res.text();
-    const settled = waitOnExecutionContext(ctx);
+    const settled = waitOnExecutionContext(ctx).then(async () => {
+      await followUps();
+    });
     if (o.wait !== false) await settled;
     let body: unknown = text;
     try {
@@ -231,6 +269,8 @@ export async function calendarProgram(
     sessions,
     rows,
     introspect,
+    followUps,
+    cron,
   };
 }
 

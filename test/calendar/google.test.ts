@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { reconcileCalendars } from "../../src/calendar/follow-up-wiring.ts";
 import { materializeAll } from "../../src/directory/cron.ts";
 import { iso } from "../dates.ts";
 import { fakeGoogle } from "./fake-google.ts";
@@ -142,7 +141,7 @@ describe("calendar chores from the cron", () => {
       body: { mappings, microsoft, google: { ...g, channels: [{ ...CHANNEL, expiresAt: soon }] } },
     });
     expect(put.status).toBe(200);
-    await reconcileCalendars({ ...env, ...p.overrides }, p.programId, p.clock.now());
+    await p.cron();
     expect(await p.sessions()).toHaveLength(1);
     expect(google.watches).toEqual([
       { id: expect.any(String), calendarId: CAL, address: g.webhookUrl, token: SECRETS.google },
@@ -163,6 +162,7 @@ describe("calendar chores from the cron", () => {
     const { google, syncs } = setup(p);
     google.put(CAL, gcalEvent({ id: "evt3", ...googleDay(3) }));
     await materializeAll({ ...env, ...p.overrides }, p.clock.now());
+    await p.followUps();
     expect(syncs().length).toBeGreaterThan(0);
     expect((await p.sessions()).map((s) => s.startsAt)).toEqual([on(0, "09:00"), on(3, "09:00")]);
   });

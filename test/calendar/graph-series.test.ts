@@ -32,7 +32,7 @@ function occurrence(week: number, over: Record<string, unknown> = {}) {
 describe("a weekly Microsoft 365 series", () => {
   async function setup() {
     const p = await calendarProgram();
-    const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN });
+    const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN, now: p.clock.now });
     routeFetch({ "graph.fake.test": graph.fetch });
     const master = (over: Record<string, unknown> = {}) =>
       graph.put("u-1", graphEvent({ id: MASTER, type: "seriesMaster", cancelledOccurrences: [], ...over }));

@@ -19,7 +19,7 @@ const upserted = (version: number) =>
   });
 
 /** A program whose WEBHOOK_SECRETS hold nothing for these sources: only what the API sets counts. */
-const fresh = () => calendarProgram({ secrets: { standard: [], calcom: [], calendly: [] } });
+const fresh = () => calendarProgram({ secrets: { standard: [], calcom: [], calendly: [] }, apiSecrets: false });
 
 async function addSecret(p: CalendarProgram, source: string, body: Record<string, unknown> = {}, token = p.admin) {
   return p.call("POST", `/v1/programs/${p.programId}/integrations/calendar/secrets`, {

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { reconcileCalendars } from "../../src/calendar/follow-up-wiring.ts";
 import { iso } from "../dates.ts";
 import { fakeGraph, graphEvent, graphNotification, graphTime } from "./fake-graph.ts";
 import {
@@ -22,7 +21,7 @@ import {
 const CLIENT_IDS = "String {00020329-0000-0000-C000-000000000046} Name clientIds";
 
 function setup(p: CalendarProgram) {
-  const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN });
+  const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN, now: p.clock.now });
   graph.put("u-1", graphEvent({ singleValueExtendedProperties: [{ id: CLIENT_IDS, value: CLIENTS.calcom }] }));
   routeFetch({ "graph.fake.test": graph.fetch });
   const notify = (items: Record<string, unknown>[] = [{}], o: { wait?: boolean } = {}) =>
@@ -115,7 +114,7 @@ describe("Microsoft Graph subscriptions", () => {
     expect(g.graph.requests).toHaveLength(2);
   });
 
-  it("renews on reauthorizationRequired, resyncs after missed, and shows a removed subscription as a chore", async () => {
+  it("renews on reauthorizationRequired, resyncs after missed, and shows a removal it cannot mend as a chore", async () => {
     const p = await calendarProgram();
     const { graph, notify } = setup(p);
     // Expiring a day after the start's minute; renewed for three days from the program's now.
@@ -136,8 +135,18 @@ describe("Microsoft Graph subscriptions", () => {
     expect(await p.sessions()).toHaveLength(1);
 
     await notify([{ lifecycleEvent: "subscriptionRemoved", changeType: undefined, resource: undefined }]);
+    // Without the program's Microsoft webhook URL the subscription cannot be made anew: it waits, visibly.
     const after = await p.call("GET", `/v1/programs/${p.programId}/integrations/calendar`, { token: p.admin });
-    expect(after.body.chores).toEqual([{ kind: "graph-removed", ref: "sub-1", dueAt: START }]);
+    expect(after.body.chores).toEqual([
+      { kind: "graph-recreate", ref: "sub-1", dueAt: fromStart(5 * 60_000), attempts: 1, lastError: "not-configured" },
+    ]);
+    expect(after.body.renewals).toContainEqual({
+      kind: "graph-recreate",
+      ref: "sub-1",
+      at: START,
+      ok: false,
+      reason: "not-configured",
+    });
   });
 
   it("keeps a fetch that failed and retries it on the next cron run", async () => {
@@ -150,7 +159,8 @@ describe("Microsoft Graph subscriptions", () => {
     expect(failing).toHaveBeenCalledTimes(1);
     expect(await p.sessions()).toEqual([]);
     routeFetch({ "graph.fake.test": graph.fetch });
-    await reconcileCalendars({ ...env, ...p.overrides }, p.programId, p.clock.now() + 6 * 60_000);
+    p.clock.advance(6 * 60_000);
+    await p.cron();
     expect(await p.sessions()).toHaveLength(1);
   });
 

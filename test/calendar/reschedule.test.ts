@@ -107,7 +107,7 @@ describe("what calendar webhooks store and log", () => {
     const p = await calendarProgram();
     const google = fakeGoogle({ accessToken: env.GOOGLE_API_TOKEN, now: () => p.clock.now() });
     google.put(CAL, gcalEvent({ id: "evtP" }));
-    const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN });
+    const graph = fakeGraph({ baseUrl: GRAPH_URL, accessToken: env.GRAPH_API_TOKEN, now: p.clock.now });
     graph.put("u-1", graphEvent());
     routeFetch({ "calendar.fake.test": google.fetch, "graph.fake.test": graph.fetch });
     const now = Math.floor(p.clock.now() / 1000);
@@ -153,7 +153,8 @@ describe("what calendar webhooks store and log", () => {
           "calendar_events",
           "calendar_people",
           "calendar_aliases",
-          "calendar_work",
+          "calendar_followups",
+          "calendar_renewals",
           "calendar_deliveries",
           "calendar_emails",
         ].map((t) => p.rows(`SELECT * FROM ${t}`)),

@@ -181,4 +181,9 @@ export class CalendarEventStore {
       .toArray()
       .map((r) => ({ source: r.source, externalId: r.external_id }));
   }
+
+  /** A source's calendar got a new id (a re-created Graph subscription): its events follow it. */
+  retrack(source: string, oldRef: string, newRef: string): void {
+    this.sql.exec("UPDATE calendar_events SET track_ref = ? WHERE source = ? AND track_ref = ?", newRef, source, oldRef);
+  }
 }

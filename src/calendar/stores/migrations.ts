@@ -32,4 +32,19 @@ export const CALENDAR_MIGRATIONS: Migration[] = [
     CREATE TABLE calendar_sync (
       source TEXT NOT NULL, ref TEXT NOT NULL, sync_token TEXT, synced_at INTEGER, PRIMARY KEY (source, ref));`,
   },
+  {
+    // Follow-up work runs from the directory's alarm (no leases); renewal attempts are kept for the status.
+    id: 2,
+    sql: `CREATE TABLE calendar_followups (
+      kind TEXT NOT NULL, ref TEXT NOT NULL, detail TEXT NOT NULL, due_at INTEGER NOT NULL,
+      asked_again INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+      PRIMARY KEY (kind, ref));
+    CREATE INDEX calendar_followups_by_due ON calendar_followups (due_at);
+    INSERT INTO calendar_followups (kind, ref, detail, due_at)
+      SELECT CASE kind WHEN 'graph-removed' THEN 'graph-recreate' ELSE kind END, ref, detail, due_at FROM calendar_work;
+    DROP TABLE calendar_work;
+    CREATE TABLE calendar_renewals (
+      kind TEXT NOT NULL, ref TEXT NOT NULL, attempted_at INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL,
+      PRIMARY KEY (kind, ref));`,
+  },
 ];

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { CalendarSource } from "../../../schemas/calendar/change.ts";
 import { WebhookReceipt } from "../../../schemas/calendar/integration.ts";
-import { runProgramCalendarWork } from "../../calendar/follow-up-wiring.ts";
-import { receiveCalendarWebhook } from "../../calendar/ingest-webhook.ts";
+import { webhookSecrets } from "../../calendar/legacy-secrets.ts";
 import { callerKey, rateLimit } from "../middleware/rate-limit.ts";
 import { ProgramParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
-import type { AppEnv } from "../types.ts";
 
 const WebhookParams = ProgramParams.extend({
   source: z.string().meta({ description: "standard, calcom, calendly, google or microsoft", example: "calcom" }),
@@ -50,41 +48,25 @@ const receive = createRoute({
   },
 });
 
-/** Hand slow work to the runtime after the answer; without an execution context (a bare unit test) it just runs. */
-function defer(c: Context<AppEnv>, work: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    // No ExecutionContext: the promise is already running.
-  }
-}
-
 /** `POST /v1/webhooks/calendar/{programId}/{source}`: the calendar systems' door, authenticated by signature. */
 export function calendarWebhookRoutes() {
   return newRouter().openapi(receive, async (c) => {
     const { programId, source } = c.req.valid("param");
     const { services } = c.var;
-    const result = await receiveCalendarWebhook(
+    const dir = services.directory.program(programId);
+    if (!dir) throw new ApiError("not-found", "No such webhook.");
+    // One call to the program's directory, which verifies, normalises and applies (ingest-webhook.ts).
+    const known = CalendarSource.safeParse(source);
+    const result = await dir.receiveCalendarWebhook(
       {
-        programId,
         source,
-        url: new URL(c.req.url),
-        headers: c.req.raw.headers,
-        body: async () => new Uint8Array(await c.req.arrayBuffer()),
+        url: c.req.url,
+        headers: [...c.req.raw.headers],
+        body: new Uint8Array(await c.req.arrayBuffer()),
+        fallbackSecrets: known.success ? webhookSecrets(services.config.webhookSecrets, programId, known.data) : [],
       },
-      {
-        secrets: services.config.webhookSecrets,
-        integrationKey: services.config.integrationKey,
-        directory: services.directory,
-        rooms: services.rooms,
-        now: services.clock.now(),
-        requestId: c.var.requestId,
-        defer: (id, filter) =>
-          defer(
-            c,
-            runProgramCalendarWork(c.env, id, filter, () => services.clock.now()),
-          ),
-      },
+      services.clock.now(),
+      c.var.requestId,
     );
     if (!result.ok) throw new ApiError(result.problem, result.detail);
     if ("echo" in result) {

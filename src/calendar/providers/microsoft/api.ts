@@ -88,6 +88,36 @@ export async function renewGraphSubscription(
   return expiresAt ? { ok: true, expiresAt } : { ok: false };
 }
 
+/**
+ * Create a subscription on a calendar's events (`POST /subscriptions`), for one Graph removed:
+ * created, updated and deleted events and the lifecycle events all go to `notificationUrl`, and
+ * carry `clientState`. Graph checks the URL (its validation handshake) before it answers 201.
+ */
+export async function createGraphSubscription(
+  api: GraphApi,
+  opts: { resource: string; notificationUrl: string; clientState: string; now: number },
+): Promise<{ ok: true; id: string; expiresAt: string } | { ok: false; status?: number }> {
+  if (!safeResource(opts.resource)) return { ok: false };
+  const res = await callJson(api.fetch, `${trimBase(api.baseUrl)}/subscriptions`, {
+    method: "POST",
+    accessToken: api.accessToken,
+    body: {
+      changeType: "created,updated,deleted",
+      notificationUrl: opts.notificationUrl,
+      lifecycleNotificationUrl: opts.notificationUrl,
+      resource: opts.resource,
+      expirationDateTime: isoInstant(opts.now + GRAPH_SUBSCRIPTION_TTL_MS),
+      clientState: opts.clientState,
+    },
+  });
+  if (!res.ok) return { ok: false, status: res.status };
+  const answer = z
+    .object({ id: z.string().min(1).max(256), expirationDateTime: z.string().max(64) })
+    .safeParse(res.body);
+  const expiresAt = answer.success ? toInstant(answer.data.expirationDateTime) : null;
+  return answer.success && expiresAt ? { ok: true, id: answer.data.id, expiresAt } : { ok: false };
+}
+
 /** Events of a subscription's resource changed since `since` (after `missed`), following `@odata.nextLink`. */
 export async function listGraphEvents(
   api: GraphApi,

@@ -1,0 +1,31 @@
+import type { CalendarChore, GoogleChannel, GraphSubscription } from "../../schemas/calendar/integration.ts";
+import type { CalendarChange } from "../../schemas/calendar/change.ts";
+
+/** Kinds of follow-up work: what a push or notification leaves to do, and what the cron schedules. */
+export type FollowUpKind = CalendarChore["kind"];
+
+/** Work to put on the program's list (a delivery's, the cron's, or a failed renewal's). */
+export interface FollowUpOrder {
+  kind: FollowUpKind;
+  ref: string;
+  detail?: Record<string, string>;
+}
+
+/** A due piece of work, with what the outbound call needs; the e-mail hash key stays in the Durable Object. */
+export type FollowUpItem = { ref: string } & (
+  | { kind: "google-sync"; calendarId: string; syncToken?: string }
+  | { kind: "google-renew"; channel: GoogleChannel; webhookUrl?: string }
+  | { kind: "graph-fetch"; resource: string; subscriptionId: string }
+  | { kind: "graph-renew"; subscription: GraphSubscription }
+  | { kind: "graph-resync"; subscription: GraphSubscription; since: number }
+  | { kind: "graph-recreate"; subscription: GraphSubscription; webhookUrl?: string }
+);
+
+/** What the outbound call brought back: events to normalise (inside the Durable Object), or a renewal. */
+export type FollowUpResult = { kind: FollowUpKind; ref: string } & (
+  | { ok: false; reason: string }
+  | { ok: true; changes?: CalendarChange[]; nextSyncToken?: string; fullSyncIds?: string[] }
+  | { ok: true; channel: GoogleChannel; replaces: string }
+  | { ok: true; subscription: GraphSubscription; replaces: string }
+  | { ok: true; expiresAt: string }
+);
