@@ -102,7 +102,11 @@ export const CalendarChore = z.strictObject({
   kind: z.enum(["google-sync", "google-renew", "graph-fetch", "graph-renew", "graph-resync", "graph-recreate"]),
   ref: z.string(),
   dueAt: Instant,
-  attempts: z.number().int().min(0).meta({ description: "Failed attempts so far; each waits longer (5 min doubling, at most 6 h)" }),
+  attempts: z
+    .number()
+    .int()
+    .min(0)
+    .meta({ description: "Failed attempts so far; each waits longer (5 min doubling, at most 6 h)" }),
   lastError: z.string().optional().meta({ description: "Why the last attempt failed (a reason code, never a body)" }),
 });
 

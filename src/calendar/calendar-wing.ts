@@ -90,7 +90,8 @@ export class CalendarWing {
       const outcome = this.#recorded(item, this.book.completeFollowUp(result, now), now);
       await this.rebind(outcome?.bindings ?? [], now);
     }
-    if (items.length > 0) log("info", "calendar.follow-up", { programId: this.programId(), items: items.length, failed });
+    if (items.length > 0)
+      log("info", "calendar.follow-up", { programId: this.programId(), items: items.length, failed });
     await this.armFollowUps(now);
   }
 

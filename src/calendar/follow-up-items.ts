@@ -1,5 +1,5 @@
-import type { CalendarChore, GoogleChannel, GraphSubscription } from "../../schemas/calendar/integration.ts";
 import type { CalendarChange } from "../../schemas/calendar/change.ts";
+import type { CalendarChore, GoogleChannel, GraphSubscription } from "../../schemas/calendar/integration.ts";
 
 /** Kinds of follow-up work: what a push or notification leaves to do, and what the cron schedules. */
 export type FollowUpKind = CalendarChore["kind"];

@@ -1,5 +1,5 @@
-import type { CalendarConfig, CalendarRenewal } from "../../schemas/calendar/integration.ts";
 import type { CalendarChange, ParticipantsChange } from "../../schemas/calendar/change.ts";
+import type { CalendarConfig, CalendarRenewal } from "../../schemas/calendar/integration.ts";
 import type { Program } from "../../schemas/program.ts";
 import type { ApplyOutcome, CalendarApplier } from "./apply-changes.ts";
 import type { FollowUpItem, FollowUpKind, FollowUpResult } from "./follow-up-items.ts";
@@ -88,7 +88,8 @@ export class FollowUpPlan {
         this.#work.drop(r.kind, r.ref);
         this.#work.add({ kind: "graph-recreate", ref: r.ref }, now);
       }
-      if (RENEWALS.has(r.kind)) out.renewal = { kind: r.kind as CalendarRenewal["kind"], ref: r.ref, ok: false, reason: r.reason };
+      if (RENEWALS.has(r.kind))
+        out.renewal = { kind: r.kind as CalendarRenewal["kind"], ref: r.ref, ok: false, reason: r.reason };
       return this.#noted(out, now);
     }
     const changes: unknown[] = "changes" in r && r.changes ? [...r.changes] : [];
@@ -105,7 +106,13 @@ export class FollowUpPlan {
     }
     if ("subscription" in r) {
       this.#replaceSubscription(r.replaces, r.subscription, now);
-      out.renewal = { kind: "graph-recreate", ref: r.ref, ok: true, replacedBy: r.subscription.id, ...expiry(r.subscription) };
+      out.renewal = {
+        kind: "graph-recreate",
+        ref: r.ref,
+        ok: true,
+        replacedBy: r.subscription.id,
+        ...expiry(r.subscription),
+      };
     }
     if ("expiresAt" in r) {
       this.#renewedSubscription(r.ref, r.expiresAt, now);

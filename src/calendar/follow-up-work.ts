@@ -1,5 +1,6 @@
 import type { CalendarChange } from "../../schemas/calendar/change.ts";
 import type { FollowUpItem, FollowUpResult } from "./follow-up-items.ts";
+import { NO_PARTICIPANTS } from "./providers/common.ts";
 import { type GoogleApi, stopChannel, watchCalendar } from "./providers/google/channels-api.ts";
 import { normalizeGoogleEvent } from "./providers/google/normalize.ts";
 import { syncEvents } from "./providers/google/sync-api.ts";
@@ -13,7 +14,6 @@ import {
   renewGraphSubscription,
 } from "./providers/microsoft/api.ts";
 import { eventIdOf, normalizeGraphEvent, normalizeGraphSeries } from "./providers/microsoft/event.ts";
-import { NO_PARTICIPANTS } from "./providers/common.ts";
 
 /** What the outbound calls need: both APIs, the program's e-mail hash key (it stays in the Durable Object), and its secrets. */
 export interface FollowUpApis {

@@ -1,5 +1,5 @@
-import type { WebhookReceipt } from "../../schemas/calendar/integration.ts";
 import { CalendarSource } from "../../schemas/calendar/change.ts";
+import type { WebhookReceipt } from "../../schemas/calendar/integration.ts";
 import { log } from "../lib/log.ts";
 import { isJsonMediaType } from "../lib/media-type.ts";
 import type { CalendarWing } from "./calendar-wing.ts";

@@ -60,4 +60,3 @@ async function signedDelivery(
   if (n.changes.length === 0) return "ignored";
   return { source, deliveryId, changes: n.changes };
 }
-

@@ -6,7 +6,14 @@ const MAX_BACKOFF_MS = 6 * 3600_000;
 /** Items one alarm run takes on; the rest wait for the alarm it re-arms. */
 export const BATCH = 20;
 
-type Row = { kind: FollowUpKind; ref: string; detail: string; due_at: number; attempts: number; last_error: string | null };
+type Row = {
+  kind: FollowUpKind;
+  ref: string;
+  detail: string;
+  due_at: number;
+  attempts: number;
+  last_error: string | null;
+};
 
 /**
  * The program's follow-up work (table `calendar_followups`), run by the directory's alarm one item
@@ -82,7 +89,9 @@ export class FollowUpStore {
 
   /** Drop work about things the configuration no longer holds. */
   keepOnly(kind: FollowUpKind, refs: ReadonlySet<string>): void {
-    for (const r of this.#sql.exec<{ ref: string }>("SELECT ref FROM calendar_followups WHERE kind = ?", kind).toArray()) {
+    for (const r of this.#sql
+      .exec<{ ref: string }>("SELECT ref FROM calendar_followups WHERE kind = ?", kind)
+      .toArray()) {
       if (!refs.has(r.ref)) this.drop(kind, r.ref);
     }
   }

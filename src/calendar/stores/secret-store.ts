@@ -54,14 +54,17 @@ export class SecretStore {
       "DELETE FROM integration_secrets WHERE expires_at IS NOT NULL AND expires_at < ?",
       now - 30 * 86_400_000,
     );
-    return this.#sql.exec<Raw>("SELECT * FROM integration_secrets ORDER BY created_at DESC, id").toArray().map(row);
+    return this.#sql
+      .exec<Raw>("SELECT * FROM integration_secrets ORDER BY created_at DESC, rowid DESC")
+      .toArray()
+      .map(row);
   }
 
   /** The secrets accepted now, newest first (the first is the one new Google channels carry). */
   active(now: number): SecretRow[] {
     return this.#sql
       .exec<Raw>(
-        "SELECT * FROM integration_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC, id",
+        "SELECT * FROM integration_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC, rowid DESC",
         now,
       )
       .toArray()

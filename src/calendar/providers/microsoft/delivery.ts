@@ -49,4 +49,3 @@ export function microsoftDelivery(deliveryId: string, body: unknown, ctx: Calend
   if (changes.length === 0 && work.length === 0) return "ignored";
   return { source: "microsoft", deliveryId, changes, work };
 }
-
