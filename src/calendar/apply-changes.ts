@@ -119,7 +119,7 @@ export class CalendarApplier {
     this.settle(source, root, rec, people, program, config, now, out);
   }
 
-  /** Fold an alias's own record (and attendees) into the root; a second session for the same booking is cancelled. */
+  /** Fold an alias's own record (and attendees) into the root; the booking keeps one session (see `oneSession`). */
   private absorb(
     source: string,
     alias: string,
@@ -133,19 +133,37 @@ export class CalendarApplier {
   ) {
     const mergedPeople = mergePeople(people, this.events.people(source, alias));
     this.events.putPeople(source, root, mergedPeople);
-    const mergedRec = mergeRecords(rec, own);
-    if (own.sessionId && own.sessionId !== mergedRec.sessionId) {
-      const dup = this.sessions.get(own.sessionId);
-      if (dup && dup.status === "scheduled") {
-        const cancelled = cancelSession(dup, isoInstant(now));
-        this.sessions.put(cancelled);
-        out.bindings.push(binding(program, cancelled));
-        out.changed.push({ id: cancelled.id, effect: "cancelled", version: cancelled.version });
-        count(out, "cancelled");
-      }
-    }
+    const sessionId = this.oneSession(rec.sessionId, own.sessionId, program, now, out);
     this.events.delete(source, alias);
-    return { rec: mergedRec, people: mergedPeople };
+    return { rec: { ...mergeRecords(rec, own), sessionId }, people: mergedPeople };
+  }
+
+  /**
+   * Both halves of a chain got a session before the delivery tying them arrived (Cal.com's second
+   * reschedule before its first): one booking, so one session. The one created first is the chain's
+   * (it is the one people may have seen longest); the other is withdrawn, not left behind cancelled,
+   * since it was never a booking of its own: its room is told it is gone, so any join token for it is
+   * revoked, and its row is removed. The audit trail keeps both its creation and this (`merged`).
+   */
+  private oneSession(
+    rootId: string | null,
+    aliasId: string | null,
+    program: Program,
+    now: number,
+    out: ApplyOutcome,
+  ): string | null {
+    const mine = rootId ? this.sessions.get(rootId) : null;
+    const theirs = aliasId && aliasId !== rootId ? this.sessions.get(aliasId) : null;
+    if (!mine || !theirs) return mine?.id ?? theirs?.id ?? rootId ?? aliasId;
+    const [keep, drop] = theirs.createdAt < mine.createdAt ? [theirs, mine] : [mine, theirs];
+    const gone = cancelSession(drop, isoInstant(now));
+    // Written before it is removed so the session store's cache forgets it too: a join asks the store.
+    this.sessions.put(gone);
+    this.events.deleteSession(gone.id);
+    out.bindings.push(binding(program, gone));
+    out.changed.push({ id: gone.id, effect: "merged", version: gone.version });
+    count(out, "merged");
+    return keep.id;
   }
 
   /** Write the record and the session it implies. */

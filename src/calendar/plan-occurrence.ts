@@ -72,9 +72,18 @@ export function planOccurrence(
   }
 
   if (existing.status === "cancelled") {
+    if (rec.cancelled) {
+      // Still cancelled; it only follows the record's origin and last times (a merged chain's), as
+      // a cancellation delivered in order would have left it. No new version: the room stays closed.
+      const kept = atRecordTimes({ ...existing, origin: calendarOrigin }, rec, ctx.timezone);
+      const same = kept.startsAt === existing.startsAt && kept.endsAt === existing.endsAt;
+      return same && sameOrigin(existing, calendarOrigin)
+        ? { effect: "none", reason: "cancelled" }
+        : { effect: "updated", session: { ...kept, updatedAt: now } };
+    }
+    if (reasonForNone(rec, ctx)) return { effect: "none", reason: "cancelled" };
     // A cancellation the sender took back (request-reschedule, Google's bin): the session returns, at
     // the record's times, as a new version (the room reopens; tokens of before stay revoked).
-    if (rec.cancelled || reasonForNone(rec, ctx)) return { effect: "none", reason: "cancelled" };
     const restored: Session = {
       ...existing,
       status: "scheduled",
@@ -90,8 +99,12 @@ export function planOccurrence(
     const session = moved.ok ? { ...moved.session, version: restored.version } : restored;
     return { effect: "restored", session: { ...session, clientIds: [...clients] } };
   }
-  if (rec.cancelled)
-    return { effect: "cancelled", session: { ...cancelSession(existing, now), origin: calendarOrigin } };
+  if (rec.cancelled) {
+    // At the record's last times: a cancellation merged from a later member of a chain may arrive
+    // before the reschedule that would have moved the session there.
+    const cancelled = { ...cancelSession(existing, now), origin: calendarOrigin };
+    return { effect: "cancelled", session: atRecordTimes(cancelled, rec, ctx.timezone) };
+  }
 
   let session: Session = { ...existing, origin: calendarOrigin };
   let effect: "moved" | "people-removed" | "updated" | null = null;
@@ -122,10 +135,33 @@ export function planOccurrence(
     effect ??= dropped ? "people-removed" : "updated";
   }
   if (effect) return { effect, session };
-  // Only the calendar version moved on: still written, so the origin records what was applied.
-  return existing.origin.type === "calendar" && existing.origin.version === rec.version
-    ? { effect: "none" }
-    : { effect: "updated", session };
+  // Only the calendar version moved on, or the event it is kept under (a session merged into a chain
+  // answers to the chain's root from now on): still written, so the origin records what was applied.
+  return sameOrigin(existing, calendarOrigin) ? { effect: "none" } : { effect: "updated", session };
+}
+
+/** The session's origin is this calendar event at this version. */
+function sameOrigin(session: Session, origin: Session["origin"]): boolean {
+  const o = session.origin;
+  return (
+    o.type === "calendar" &&
+    origin.type === "calendar" &&
+    o.source === origin.source &&
+    o.externalId === origin.externalId &&
+    o.version === origin.version
+  );
+}
+
+/** A cancelled session at the record's times (no move rules apply: nobody can join it). */
+function atRecordTimes(session: Session, rec: CalendarRecord, timezone: string): Session {
+  if (!rec.startsAt || !rec.endsAt) return session;
+  if (rec.startsAt === session.startsAt && rec.endsAt === session.endsAt) return session;
+  return {
+    ...session,
+    startsAt: rec.startsAt,
+    endsAt: rec.endsAt,
+    localDate: localDateOf(Date.parse(rec.startsAt), timezone),
+  };
 }
 
 function reasonForNone(rec: CalendarRecord, ctx: OccurrenceContext): NoSession | null {

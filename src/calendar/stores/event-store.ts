@@ -116,6 +116,16 @@ export class CalendarEventStore {
     this.sql.exec("DELETE FROM calendar_people WHERE source = ? AND external_id = ?", source, externalId);
   }
 
+  /**
+   * Remove a session the calendar made for half of a reschedule chain and then merged into the
+   * chain's own session (`CalendarApplier`). The only place a session row is ever deleted; the
+   * caller writes it through the session store first, so that store's cache forgets it.
+   */
+  deleteSession(sessionId: string): void {
+    this.sql.exec("DELETE FROM session_people WHERE session_id = ?", sessionId);
+    this.sql.exec("DELETE FROM sessions WHERE id = ?", sessionId);
+  }
+
   /** Live (not cancelled) events of one calendar that have a session: the candidates a full sync may cancel. */
   liveWithSession(source: string, trackRef: string): string[] {
     return this.sql
@@ -184,6 +194,11 @@ export class CalendarEventStore {
 
   /** A source's calendar got a new id (a re-created Graph subscription): its events follow it. */
   retrack(source: string, oldRef: string, newRef: string): void {
-    this.sql.exec("UPDATE calendar_events SET track_ref = ? WHERE source = ? AND track_ref = ?", newRef, source, oldRef);
+    this.sql.exec(
+      "UPDATE calendar_events SET track_ref = ? WHERE source = ? AND track_ref = ?",
+      newRef,
+      source,
+      oldRef,
+    );
   }
 }
