@@ -97,9 +97,17 @@ export const CalendarConfig = z.strictObject({
 });
 export type CalendarConfig = z.infer<typeof CalendarConfig>;
 
-/** Follow-up work the product owes a calendar (run from the program's alarm): a sync, a fetch, a renewal, a re-creation. */
+/** Follow-up work the product owes a calendar (run from the program's alarm): a sync, a fetch, a renewal, a re-creation, a held reschedule's release. */
 export const CalendarChore = z.strictObject({
-  kind: z.enum(["google-sync", "google-renew", "graph-fetch", "graph-renew", "graph-resync", "graph-recreate"]),
+  kind: z.enum([
+    "google-sync",
+    "google-renew",
+    "graph-fetch",
+    "graph-renew",
+    "graph-resync",
+    "graph-recreate",
+    "calendar-release",
+  ]),
   ref: z.string(),
   dueAt: Instant,
   attempts: z

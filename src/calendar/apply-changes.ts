@@ -17,9 +17,21 @@ import {
   peopleUpdates,
   presentPeople,
 } from "./event-merge.ts";
+import type { CalendarHold } from "./follow-up-items.ts";
 import { planOccurrence } from "./plan-occurrence.ts";
 import type { CalendarConfigStore } from "./stores/config-store.ts";
 import type { CalendarEventStore } from "./stores/event-store.ts";
+
+/**
+ * How long a reschedule of a booking the program has never seen waits for the rest of its chain
+ * before it gets a session of its own. Cal.com sends a chain's deliveries within seconds of each
+ * other, but not necessarily in order: its second reschedule (C, `rescheduleUid` B) can come before
+ * its first (B, `rescheduleUid` A), and nothing in it says that B is A's. Planned at once, it would
+ * stand beside A's session as a second one until B arrives. A link that has not come within two
+ * minutes is not a delivery still on its way: the booking was made before the integration was set
+ * up (or the delivery was lost), so the held reschedule is then planned as a booking of its own.
+ */
+export const RESCHEDULE_HOLD_MS = 2 * 60_000;
 
 /** What applying changes did: the rooms to rebind (moved or cancelled sessions) and a count per effect. */
 export interface ApplyOutcome {
@@ -27,6 +39,8 @@ export interface ApplyOutcome {
   effects: Record<string, number>;
   /** Every session written, and how (for the audit trail: the calendar changed it). */
   changed: { id: string; effect: string; version: number }[];
+  /** Records held back from planning (see `RESCHEDULE_HOLD_MS`): the caller lists their release. */
+  holds: CalendarHold[];
 }
 
 /**
@@ -53,7 +67,7 @@ export class CalendarApplier {
 
   /** Apply each change in order; changes that do not satisfy the contract are skipped and counted. */
   apply(changes: readonly unknown[], program: Program, now: number): ApplyOutcome {
-    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [] };
+    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [], holds: [] };
     const { config } = this.config.get(now);
     for (const raw of changes) {
       const parsed = CalendarChange.safeParse(raw);
@@ -90,11 +104,44 @@ export class CalendarApplier {
     );
   }
 
+  /**
+   * A held record's hold ran out with no delivery linking it into a chain: the booking predates the
+   * integration, so it is planned as one of its own. A record no longer held (linked, or released by
+   * its own creation) or gone (merged into its chain's root) is left as it is.
+   */
+  release(source: string, externalId: string, program: Program, now: number, out: ApplyOutcome): void {
+    const rec = this.events.get(source, externalId);
+    if (rec?.heldUntil === undefined) return;
+    const { heldUntil: _, ...released } = rec;
+    count(out, "released");
+    this.settle(
+      source,
+      externalId,
+      released,
+      this.events.people(source, externalId),
+      program,
+      this.config.get(now).config,
+      now,
+      out,
+    );
+  }
+
   private applyOne(change: CalendarChange, program: Program, config: CalendarConfig, now: number, out: ApplyOutcome) {
     const { source } = change;
     const root = this.events.resolve(source, change.externalId);
-    const step = applyChange(this.events.get(source, root), change);
+    const before = this.events.get(source, root);
+    const step = applyChange(before, change);
     let rec = step.record;
+    // A reschedule (it names the booking's new id as `alias`) of a booking never seen: the start of
+    // its chain is not known yet, so it is held (below) unless what it merges with has a session.
+    const unrooted = !before && root === change.externalId && change.alias !== undefined && change.alias !== root;
+    // The booking's own creation (an upsert of its id, naming no other) says where its chain starts:
+    // a hold on it ends, whatever its version.
+    const created = root === change.externalId && change.alias === undefined && change.action === "upsert";
+    if (created && rec.heldUntil !== undefined) {
+      const { heldUntil: _, ...released } = rec;
+      rec = released;
+    }
     let people = this.events.people(source, root);
     const updates = peopleUpdates(people, change);
     this.events.putPeople(source, root, updates);
@@ -112,7 +159,12 @@ export class CalendarApplier {
         }
       }
     }
-    if (!step.changed && !merged && updates.size === 0) {
+    if (unrooted && !rec.sessionId) {
+      rec = { ...rec, heldUntil: now + RESCHEDULE_HOLD_MS };
+      out.holds.push({ source, externalId: root, until: rec.heldUntil as number });
+    }
+    const released = before?.heldUntil !== undefined && rec.heldUntil === undefined;
+    if (!step.changed && !merged && !released && updates.size === 0) {
       count(out, step.why);
       return;
     }
@@ -157,9 +209,7 @@ export class CalendarApplier {
     if (!mine || !theirs) return mine?.id ?? theirs?.id ?? rootId ?? aliasId;
     const [keep, drop] = theirs.createdAt < mine.createdAt ? [theirs, mine] : [mine, theirs];
     const gone = cancelSession(drop, isoInstant(now));
-    // Written before it is removed so the session store's cache forgets it too: a join asks the store.
-    this.sessions.put(gone);
-    this.events.deleteSession(gone.id);
+    this.sessions.delete(gone.id);
     out.bindings.push(binding(program, gone));
     out.changed.push({ id: gone.id, effect: "merged", version: gone.version });
     count(out, "merged");
@@ -177,6 +227,12 @@ export class CalendarApplier {
     now: number,
     out: ApplyOutcome,
   ) {
+    if (rec.heldUntil !== undefined) {
+      // Remembered (times, version, people) but not planned: no session until the hold ends.
+      this.events.put(source, externalId, rec);
+      count(out, "held");
+      return;
+    }
     const target = findTarget(config, source, rec.trackRef);
     const track = target?.trackId ? this.tracks.get(target.trackId) : null;
     const existing = rec.sessionId

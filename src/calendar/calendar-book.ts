@@ -9,7 +9,7 @@ import { sha256, toHex, utf8 } from "../lib/bytes.ts";
 import { isoInstant } from "../lib/clock.ts";
 import { type ApplyOutcome, CalendarApplier } from "./apply-changes.ts";
 import { hashEmail } from "./email-hash.ts";
-import type { FollowUpItem, FollowUpOrder, FollowUpResult } from "./follow-up-items.ts";
+import { type FollowUpItem, type FollowUpOrder, type FollowUpResult, releaseOrder } from "./follow-up-items.ts";
 import { type FollowUpOutcome, FollowUpPlan, googleCalendars } from "./follow-up-plan.ts";
 import type { IntegrationSecrets } from "./integration-secrets.ts";
 import { CalendarConfigStore } from "./stores/config-store.ts";
@@ -151,7 +151,7 @@ export class CalendarBook {
     if (!program || !enrollment) return fail("not-found", "No such enrollment.");
     if (enrollment.status === "discharged") return fail("conflict", "The client was discharged.");
     this.config.putEmailHash(enrollmentId, enrollment.clientId, hash);
-    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [] };
+    const out: ApplyOutcome = { bindings: [], effects: {}, changed: [], holds: [] };
     const events = this.events.eventsWith(`h:${hash}`, REPLAN_LIMIT);
     for (const e of events) this.applier.replan(e.source, e.externalId, program, now, out);
     return { ok: true, matched: events.length };
@@ -162,10 +162,13 @@ export class CalendarBook {
     const program = this.programs.get();
     if (!program) return null;
     if (delivery.deliveryId !== null && !this.events.firstDelivery(delivery.source, delivery.deliveryId, now)) {
-      return { status: "duplicate", bindings: [], effects: {}, changed: [] };
+      return { status: "duplicate", bindings: [], effects: {}, changed: [], holds: [] };
     }
     for (const order of delivery.work ?? []) this.work.add(order, now);
-    return { status: "applied", ...this.applier.apply(delivery.changes, program, now) };
+    const out = this.applier.apply(delivery.changes, program, now);
+    // A held reschedule is planned when its hold runs out, unless the delivery linking it comes first.
+    for (const hold of out.holds) this.work.add(releaseOrder(hold), hold.until);
+    return { status: "applied", ...out };
   }
 
   /** The cron's periodic work (syncs, renewals that are near); a program that never touched calendars has none. */

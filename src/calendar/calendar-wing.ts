@@ -19,6 +19,8 @@ const ACTOR: Record<FollowUpItem["kind"], string> = {
   "graph-renew": "calendar:microsoft",
   "graph-resync": "calendar:microsoft",
   "graph-recreate": "calendar:microsoft",
+  // Only a Cal.com reschedule is ever held (apply-changes.ts, `RESCHEDULE_HOLD_MS`).
+  "calendar-release": "calendar:calcom",
 };
 const RENEW_ACTION = {
   "google-renew": "calendar.channel-renew",

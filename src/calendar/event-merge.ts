@@ -17,6 +17,11 @@ export interface CalendarRecord {
   endsAt?: string;
   kind?: SessionKind;
   facilitatorIds?: string[];
+  /**
+   * Held back from planning until then (epoch ms): a reschedule of a booking the program never saw,
+   * whose session waits for the delivery that links it into its chain (`RESCHEDULE_HOLD_MS`).
+   */
+  heldUntil?: number;
 }
 
 /** One attendee of an event (`c:<clientId>` or `h:<emailHash>`), as a last-writer-wins set member. */
@@ -121,7 +126,8 @@ export function presentPeople(people: ReadonlyMap<string, PersonState>): string[
 
 /**
  * Fold the record an alias collected on its own (it arrived before the change that declared the
- * alias) into the root record: the newer times win, and a cancellation of either is final.
+ * alias) into the root record: the newer times win, and a cancellation of either is final. The
+ * root's hold is the chain's: an alias held on its own is released by joining a chain.
  */
 export function mergeRecords(root: CalendarRecord, alias: CalendarRecord): CalendarRecord {
   const newer = alias.version > root.version ? alias : root;

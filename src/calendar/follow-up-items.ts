@@ -19,6 +19,7 @@ export type FollowUpItem = { ref: string } & (
   | { kind: "graph-renew"; subscription: GraphSubscription }
   | { kind: "graph-resync"; subscription: GraphSubscription; since: number }
   | { kind: "graph-recreate"; subscription: GraphSubscription; webhookUrl?: string }
+  | { kind: "calendar-release" }
 );
 
 /** What the outbound call brought back: events to normalise (inside the Durable Object), or a renewal. */
@@ -29,3 +30,21 @@ export type FollowUpResult = { kind: FollowUpKind; ref: string } & (
   | { ok: true; subscription: GraphSubscription; replaces: string }
   | { ok: true; expiresAt: string }
 );
+
+/** A calendar record held back from planning (a reschedule of a booking never seen), and until when. */
+export interface CalendarHold {
+  source: string;
+  externalId: string;
+  until: number;
+}
+
+/** The item that releases a hold once it is due (ref `{source}:{externalId}`; the work itself is inside the object). */
+export function releaseOrder(hold: Pick<CalendarHold, "source" | "externalId">): FollowUpOrder {
+  return { kind: "calendar-release", ref: `${hold.source}:${hold.externalId}` };
+}
+
+/** The record a release item is about. */
+export function releaseOf(ref: string): { source: string; externalId: string } {
+  const at = ref.indexOf(":");
+  return { source: ref.slice(0, at), externalId: ref.slice(at + 1) };
+}

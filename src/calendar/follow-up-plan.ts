@@ -2,7 +2,13 @@ import type { CalendarChange, ParticipantsChange } from "../../schemas/calendar/
 import type { CalendarConfig, CalendarRenewal } from "../../schemas/calendar/integration.ts";
 import type { Program } from "../../schemas/program.ts";
 import type { ApplyOutcome, CalendarApplier } from "./apply-changes.ts";
-import type { FollowUpItem, FollowUpKind, FollowUpResult } from "./follow-up-items.ts";
+import {
+  type FollowUpItem,
+  type FollowUpKind,
+  type FollowUpResult,
+  releaseOf,
+  releaseOrder,
+} from "./follow-up-items.ts";
 import type { CalendarConfigStore } from "./stores/config-store.ts";
 import type { CalendarEventStore } from "./stores/event-store.ts";
 import type { FollowUpStore } from "./stores/follow-up-store.ts";
@@ -80,7 +86,7 @@ export class FollowUpPlan {
 
   /** Record an item's answer: apply what it fetched, keep the new channel or subscription, or count the failure. */
   complete(r: FollowUpResult, program: Program, now: number): FollowUpOutcome {
-    const out: FollowUpOutcome = { bindings: [], effects: {}, changed: [] };
+    const out: FollowUpOutcome = { bindings: [], effects: {}, changed: [], holds: [] };
     if (!r.ok) {
       this.#work.failed(r.kind, r.ref, r.reason, now);
       // A subscription Graph no longer knows cannot be renewed: it is made anew.
@@ -97,6 +103,11 @@ export class FollowUpPlan {
       changes.push(...this.#vanished(r.ref, r.fullSyncIds, now));
     }
     Object.assign(out, this.#applier.apply(changes, program, now));
+    for (const hold of out.holds) this.#work.add(releaseOrder(hold), hold.until);
+    if (r.kind === "calendar-release") {
+      const { source, externalId } = releaseOf(r.ref);
+      this.#applier.release(source, externalId, program, now, out);
+    }
     if (r.kind === "google-sync" && "nextSyncToken" in r && r.nextSyncToken) {
       this.#config.putSyncToken("google", r.ref, r.nextSyncToken, now);
     }
@@ -148,6 +159,8 @@ export class FollowUpPlan {
         return subscription
           ? ({ kind: "graph-recreate", ref, subscription, ...url(config.microsoft.webhookUrl) } as const)
           : null;
+      case "calendar-release":
+        return { kind: "calendar-release", ref } as const;
       case "graph-resync": {
         const since = Number(row.detail.since ?? 0);
         return subscription ? ({ kind: "graph-resync", ref, subscription, since } as const) : null;

@@ -103,6 +103,9 @@ async function perform(item: FollowUpItem, apis: FollowUpApis): Promise<FollowUp
       const subscription = { id: res.id, resource: item.subscription.resource, expiresAt: res.expiresAt };
       return { ...head, ok: true, subscription, replaces: item.subscription.id };
     }
+    case "calendar-release":
+      // No call: the release is applied in the step that records the answer (`FollowUpPlan.complete`).
+      return { ...head, ok: true };
     case "graph-resync": {
       const res = await listGraphEvents(apis.graph, item.subscription.resource, item.since);
       if (!res.ok) return failed("list", res.status);

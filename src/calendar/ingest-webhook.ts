@@ -82,7 +82,8 @@ export async function ingestWebhook(
   if (!outcome) return notFound;
   log("info", "calendar.webhook", { ...fields, status: outcome.status, ...outcome.effects });
   const work = outcome.status === "applied" ? (delivery.work ?? []) : [];
-  if (work.length > 0) await wing.armFollowUps(now);
+  // A held reschedule is released from the alarm too (no outbound call, so the receipt stays "applied").
+  if (work.length > 0 || outcome.holds.length > 0) await wing.armFollowUps(now);
   await wing.rebind(outcome.bindings, now);
   if (outcome.status === "duplicate") return { ok: true, status: quick, receipt: { status: "duplicate" } };
   return { ok: true, status: quick, receipt: { status: work.length > 0 ? "accepted" : "applied" } };

@@ -71,6 +71,17 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Remove a session and its people index, and forget it here (a join asks this store). Only for a
+   * session the calendar made for half of a reschedule chain and then merged into the chain's own
+   * (`CalendarApplier`): the one place a session row is ever deleted.
+   */
+  delete(id: string): void {
+    this.cache.delete(id);
+    this.sql.exec("DELETE FROM session_people WHERE session_id = ?", id);
+    this.sql.exec("DELETE FROM sessions WHERE id = ?", id);
+  }
+
   /** One session by id. */
   get(id: string): Session | null {
     const hit = this.cache.get(id);

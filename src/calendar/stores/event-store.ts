@@ -116,16 +116,6 @@ export class CalendarEventStore {
     this.sql.exec("DELETE FROM calendar_people WHERE source = ? AND external_id = ?", source, externalId);
   }
 
-  /**
-   * Remove a session the calendar made for half of a reschedule chain and then merged into the
-   * chain's own session (`CalendarApplier`). The only place a session row is ever deleted; the
-   * caller writes it through the session store first, so that store's cache forgets it.
-   */
-  deleteSession(sessionId: string): void {
-    this.sql.exec("DELETE FROM session_people WHERE session_id = ?", sessionId);
-    this.sql.exec("DELETE FROM sessions WHERE id = ?", sessionId);
-  }
-
   /** Live (not cancelled) events of one calendar that have a session: the candidates a full sync may cancel. */
   liveWithSession(source: string, trackRef: string): string[] {
     return this.sql
