@@ -25,6 +25,7 @@ import { integrationRoutes } from "./routes/integrations.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { liveRoutes } from "./routes/live.ts";
+import { livekitTokenRoutes } from "./routes/livekit-token.ts";
 import { peopleRoutes } from "./routes/people.ts";
 import { programRoutes } from "./routes/programs.ts";
 import { roomRoutes } from "./routes/rooms.ts";
@@ -98,6 +99,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", enrollmentRoutes());
   app.route("/", peopleRoutes());
   app.route("/", roomRoutes());
+  app.route("/", livekitTokenRoutes());
   app.route("/", attendanceRoutes());
   app.route("/", auditRoutes());
   app.route("/", introspectRoutes());

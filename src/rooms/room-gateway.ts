@@ -7,7 +7,7 @@ import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
-import { issueProviderToken, type ProviderDeps } from "../tokens/provider.ts";
+import { issueProviderToken, type ProviderDeps, type VideoProvider } from "../tokens/provider.ts";
 import { roomName } from "../tokens/window.ts";
 import type { RoomBinding } from "./binding.ts";
 import { rebindRooms } from "./rebind.ts";
@@ -61,12 +61,21 @@ export class RoomGateway {
   }
 
   /** Ask for a place: a provider token, the waiting room, or the reason not; `displayName` a client gives at check-in. */
-  async join(sessionId: string, who: Caller, displayName?: string): Promise<Result<{ answer: JoinAnswer }> | Denied> {
+  async join(
+    sessionId: string,
+    who: Caller,
+    displayName?: string,
+    only?: VideoProvider,
+  ): Promise<Result<{ answer: JoinAnswer }> | Denied> {
     const now = this.#deps.clock.now();
     const named = displayName ? { displayName, now: isoInstant(now), who: by(who) } : undefined;
     const ticket = await this.#ticket(sessionId, who, "join", named);
     if (!ticket.ok) return ticket;
     const { binding } = ticket;
+    // A provider-shaped door (LiveKit's token endpoint) is refused before any seat is taken.
+    if (only && binding.settings.videoProvider !== only) {
+      return fail("conflict", `This session's program does not use ${only}.`);
+    }
     const provider = await this.#deps.provider();
     // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
     if (binding.settings.videoProvider === "livekit" && !provider.livekit) {

@@ -335,6 +335,28 @@ describe("every route that changes something or reads patient data leaves exactl
     for (const id of w.walked) walked.add(id);
   });
 
+  it("LiveKit's token endpoint is the join: the same entries, in the room's step", async () => {
+    const s = await groupSession({ clients: 1, settings: { videoProvider: "livekit" } });
+    await s.open();
+    s.clock.set(s.at(-5));
+    const c0 = s.clients[0] as string;
+    const w = walker(s.programId, s.sessionId);
+    const token = await s.clientToken(c0);
+    await w.step(
+      "livekitTokenEndpoint",
+      () =>
+        s.call("POST", `/v1/sessions/${s.sessionId}/livekit-token`, {
+          token,
+          env: { LIVEKIT_URL: "https://lk.example" } as Partial<Env>,
+        }),
+      [
+        { actor: c0, action: "room.join", object: c0, outcome: "admitted", session: s.sessionId },
+        { actor: c0, action: "token.issue", object: c0, outcome: /^client:[0-9a-f-]{36}$/, session: s.sessionId },
+      ],
+    );
+    for (const id of w.walked) walked.add(id);
+  });
+
   it("a LiveKit webhook and a calendar delivery: the sender is the actor", async () => {
     const s = await groupSession({ clients: 1, settings: { videoProvider: "livekit" } });
     const room = await roomName(s.sessionId, env.ROOM_SECRET);

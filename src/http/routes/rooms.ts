@@ -88,7 +88,7 @@ const removeRoute = createRoute({
  * The gateway's result as the answer: a refused ticket (not the session's participant or staff) is
  * recorded here, since no room was asked; the room records everything it decides itself.
  */
-async function settle<T extends { ok: true }>(
+export async function settle<T extends { ok: true }>(
   c: Context<AppEnv>,
   sessionId: string,
   what: string,
