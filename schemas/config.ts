@@ -101,6 +101,26 @@ export const WorkerEnv = z.object({
   INTEGRATION_KEY: Optional,
   GOOGLE_API_TOKEN: Optional,
   GRAPH_API_TOKEN: Optional,
+  /** 8x8 Jitsi as a Service: the tenant (`vpaas-magic-cookie-…`), the API key id (`<tenant>/<id>`), its RSA private key (PKCS#8 PEM). */
+  JAAS_APP_ID: Optional,
+  JAAS_KID: Optional,
+  JAAS_PRIVATE_KEY: Optional,
+  /** Daily: the domain (`<domain>.daily.co`), its API key (signs meeting tokens, calls the REST API), its webhook HMAC secret. */
+  DAILY_DOMAIN: Optional,
+  /** Daily's `domain_id` (a UUID, from `GET /` of its REST API): self-signed meeting tokens carry it as `d`. */
+  DAILY_DOMAIN_ID: Optional,
+  DAILY_API_KEY: Optional,
+  DAILY_WEBHOOK_SECRET: Optional,
+  DAILY_API_URL: Optional.pipe(z.url().default("https://api.daily.co/v1")),
+  /** Zoom Video SDK: the SDK key and secret. */
+  ZOOM_SDK_KEY: Optional,
+  ZOOM_SDK_SECRET: Optional,
+  /** Cloudflare RealtimeKit: the account, the app, an API token with RealtimeKit rights, the webhook secret. */
+  REALTIMEKIT_ACCOUNT_ID: Optional,
+  REALTIMEKIT_APP_ID: Optional,
+  REALTIMEKIT_API_TOKEN: Optional,
+  REALTIMEKIT_WEBHOOK_SECRET: Optional,
+  REALTIMEKIT_API_URL: Optional.pipe(z.url().default("https://api.cloudflare.com/client/v4")),
 });
 
 /** The configuration the product reads, grouped by what uses it. */
@@ -143,5 +163,31 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
   integrationKey: e.INTEGRATION_KEY,
   google: { baseUrl: e.GOOGLE_CALENDAR_API_URL, accessToken: e.GOOGLE_API_TOKEN },
   graph: { baseUrl: e.GRAPH_API_URL, accessToken: e.GRAPH_API_TOKEN },
+  /** Each video platform's credentials, present only when all it needs is set (docs/providers.md). */
+  jaas:
+    e.JAAS_APP_ID && e.JAAS_KID && e.JAAS_PRIVATE_KEY
+      ? { appId: e.JAAS_APP_ID, kid: e.JAAS_KID, privateKeyPem: e.JAAS_PRIVATE_KEY }
+      : undefined,
+  daily:
+    e.DAILY_DOMAIN && e.DAILY_DOMAIN_ID && e.DAILY_API_KEY
+      ? {
+          domain: e.DAILY_DOMAIN,
+          domainId: e.DAILY_DOMAIN_ID,
+          apiKey: e.DAILY_API_KEY,
+          apiUrl: e.DAILY_API_URL,
+          webhookSecret: e.DAILY_WEBHOOK_SECRET,
+        }
+      : undefined,
+  zoom: e.ZOOM_SDK_KEY && e.ZOOM_SDK_SECRET ? { sdkKey: e.ZOOM_SDK_KEY, sdkSecret: e.ZOOM_SDK_SECRET } : undefined,
+  realtimekit:
+    e.REALTIMEKIT_ACCOUNT_ID && e.REALTIMEKIT_APP_ID && e.REALTIMEKIT_API_TOKEN
+      ? {
+          accountId: e.REALTIMEKIT_ACCOUNT_ID,
+          appId: e.REALTIMEKIT_APP_ID,
+          apiToken: e.REALTIMEKIT_API_TOKEN,
+          apiUrl: e.REALTIMEKIT_API_URL,
+          webhookSecret: e.REALTIMEKIT_WEBHOOK_SECRET,
+        }
+      : undefined,
 }));
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

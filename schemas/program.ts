@@ -2,6 +2,16 @@ import { z } from "zod";
 import { AttendancePolicy, AttendancePolicyInput } from "./attendance-policy.ts";
 import { Id, Instant, plainText, TimeZone } from "./common.ts";
 
+/**
+ * The video platform a program runs its sessions on (docs/providers.md): the product's own signed
+ * token for a media gateway, LiveKit, 8x8 Jitsi as a Service, Daily, Zoom Video SDK or Cloudflare
+ * RealtimeKit. The same join API for all of them: schedule binding, seats, revocation and audit.
+ */
+export const VideoProvider = z
+  .enum(["native", "livekit", "jitsi", "daily", "zoom", "realtimekit"])
+  .meta({ id: "VideoProvider" });
+export type VideoProvider = z.infer<typeof VideoProvider>;
+
 /** SAMHSA guidance: a therapy group never exceeds 15 clients. */
 export const MAX_GROUP_CAP = 15;
 
@@ -47,7 +57,7 @@ export const ProgramSettings = z
       .enum(["auto", "manual"])
       .default("auto")
       .meta({ description: "manual: every client waits to be admitted" }),
-    videoProvider: z.enum(["native", "livekit"]).default("native"),
+    videoProvider: VideoProvider.default("native"),
     allowMakeUp: z
       .boolean()
       .default(false)
@@ -80,7 +90,7 @@ export const ProgramSettingsInput = z
     graceMinutes: z.number().int().min(0).max(120).optional(),
     minimumWeeklyHours: z.number().min(0).max(40).optional(),
     admissionPolicy: z.enum(["auto", "manual"]).optional(),
-    videoProvider: z.enum(["native", "livekit"]).optional(),
+    videoProvider: VideoProvider.optional(),
     allowMakeUp: z.boolean().optional(),
     joinUrlTemplate: JoinUrlTemplate.nullable().optional(),
     clientsChooseDisplayName: z.boolean().optional(),

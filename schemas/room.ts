@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VideoProvider } from "./program.ts";
 import { Instant, SubjectId } from "./common.ts";
 import { ProgramSettings } from "./program.ts";
 import { Session } from "./session.ts";
@@ -10,9 +11,14 @@ export const JoinAdmitted = z
     status: z.literal("admitted"),
     token: z.string(),
     expiresAt: Instant,
-    provider: z.enum(["native", "livekit"]),
-    room: z.string().meta({ description: "Opaque room name" }),
-    joinUrl: z.string().optional(),
+    provider: VideoProvider,
+    room: z.string().meta({ description: "Opaque room name (Zoom's session topic, Daily's room name)" }),
+    joinUrl: z.string().optional().meta({
+      description: "Where the platform's own page takes the token (JaaS, Daily), or the program's template",
+    }),
+    callName: z.string().optional().meta({
+      description: "Zoom Video SDK only: the userName to pass to join(topic, token, userName) (an alias unless the program shows names)",
+    }),
   })
   .meta({ id: "JoinAdmitted" });
 

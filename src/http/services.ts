@@ -29,7 +29,7 @@ export interface Services {
 
 /** Wire the services for one request from the Worker's environment. */
 export function buildServices(env: Env, config: WorkerConfig, clock: Clock, outbound: OutboundFetch): Services {
-  const { tokens, livekit } = config;
+  const { tokens, livekit, jaas, daily, zoom } = config;
   const keyRing = () => loadKeyRing(config.signingKeys);
   const directory = new DirectoryClient(env.PROGRAMS);
   return {
@@ -53,7 +53,15 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock, outb
       rooms: env.ROOMS,
       clock,
       roomSecret: config.roomSecret,
-      provider: async () => ({ ring: await keyRing(), livekit, issuer: tokens.issuer, audience: tokens.joinAudience }),
+      provider: async () => ({
+        ring: await keyRing(),
+        livekit,
+        jaas,
+        daily,
+        zoom,
+        issuer: tokens.issuer,
+        audience: tokens.joinAudience,
+      }),
     }),
   };
 }

@@ -7,7 +7,7 @@ import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
-import { issueProviderToken, type ProviderDeps, type VideoProvider } from "../tokens/provider.ts";
+import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
 import { roomName } from "../tokens/window.ts";
 import type { RoomBinding } from "./binding.ts";
 import { rebindRooms } from "./rebind.ts";
@@ -19,9 +19,10 @@ export type JoinAnswer =
       status: "admitted";
       token: string;
       expiresAt: string;
-      provider: "native" | "livekit";
+      provider: VideoProvider;
       room: string;
       joinUrl?: string;
+      callName?: string;
     }
   | { status: "waiting" };
 
@@ -78,7 +79,7 @@ export class RoomGateway {
     }
     const provider = await this.#deps.provider();
     // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
-    if (binding.settings.videoProvider === "livekit" && !provider.livekit) {
+    if (!providerConfigured(binding.settings.videoProvider, provider)) {
       return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
     }
     const outcome = await this.#room(sessionId).join(
@@ -97,10 +98,18 @@ export class RoomGateway {
       ticket.displayName,
     );
     if (!minted.ok) return fail("unavailable", "The video provider is not configured.");
-    const { token, expiresAt, provider: kind, joinUrl } = minted;
+    const { token, expiresAt, provider: kind, joinUrl, callName } = minted;
     return {
       ok: true,
-      answer: { status: "admitted", token, expiresAt, provider: kind, room, ...(joinUrl ? { joinUrl } : {}) },
+      answer: {
+        status: "admitted",
+        token,
+        expiresAt,
+        provider: kind,
+        room,
+        ...(joinUrl ? { joinUrl } : {}),
+        ...(callName ? { callName } : {}),
+      },
     };
   }
 

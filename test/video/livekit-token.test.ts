@@ -3,8 +3,8 @@ import { AccessToken, TokenVerifier, type VideoGrant } from "livekit-server-sdk"
 import { describe, expect, it } from "vitest";
 import type { JoinRole } from "../../schemas/join-token.ts";
 import { callName } from "../../src/tokens/call-name.ts";
-import { mintLiveKitToken } from "../../src/tokens/livekit.ts";
-import { PERSONAL, readable } from "./fixtures.ts";
+import { mintLiveKitToken } from "../../src/video/livekit/token.ts";
+import { PERSONAL, readable } from "../tokens/fixtures.ts";
 
 const creds = { apiKey: "APIk3yT3st0001", apiSecret: "s3cr3t-for-tests-0123456789abcdefghijklmnop" };
 // TokenVerifier reads the real clock, so these tokens live around the real now.

@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import { type JoinRole, MediaGrant } from "../../schemas/join-token.ts";
+import { type JoinRole, MediaGrant } from "../../../schemas/join-token.ts";
 
 /** A LiveKit project's API key pair (`LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`). */
 export interface LiveKitCredentials {
