@@ -115,11 +115,11 @@ export const WorkerEnv = z.object({
   /** Zoom Video SDK: the SDK key and secret. */
   ZOOM_SDK_KEY: Optional,
   ZOOM_SDK_SECRET: Optional,
-  /** Cloudflare RealtimeKit: the account, the app, an API token with RealtimeKit rights, the webhook secret. */
+  /** Cloudflare RealtimeKit: the account, the app, an API token with RealtimeKit rights, its webhooks' public key(s) (PEM). */
   REALTIMEKIT_ACCOUNT_ID: Optional,
   REALTIMEKIT_APP_ID: Optional,
   REALTIMEKIT_API_TOKEN: Optional,
-  REALTIMEKIT_WEBHOOK_SECRET: Optional,
+  REALTIMEKIT_WEBHOOK_KEY: Optional,
   REALTIMEKIT_API_URL: Optional.pipe(z.url().default("https://api.cloudflare.com/client/v4")),
 });
 
@@ -175,7 +175,7 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
           domainId: e.DAILY_DOMAIN_ID,
           apiKey: e.DAILY_API_KEY,
           apiUrl: e.DAILY_API_URL,
-          webhookSecret: e.DAILY_WEBHOOK_SECRET,
+          webhookSecrets: e.DAILY_WEBHOOK_SECRET,
         }
       : undefined,
   zoom: e.ZOOM_SDK_KEY && e.ZOOM_SDK_SECRET ? { sdkKey: e.ZOOM_SDK_KEY, sdkSecret: e.ZOOM_SDK_SECRET } : undefined,
@@ -186,7 +186,7 @@ export const WorkerConfig = WorkerEnv.transform((e) => ({
           appId: e.REALTIMEKIT_APP_ID,
           apiToken: e.REALTIMEKIT_API_TOKEN,
           apiUrl: e.REALTIMEKIT_API_URL,
-          webhookSecret: e.REALTIMEKIT_WEBHOOK_SECRET,
+          webhookKeys: e.REALTIMEKIT_WEBHOOK_KEY,
         }
       : undefined,
 }));

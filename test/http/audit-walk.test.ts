@@ -377,6 +377,64 @@ describe("every route that changes something or reads patient data leaves exactl
       });
     }, [{ actor: "livekit", action: "webhook.livekit", object: s.programId, outcome: /^accepted:\d+$/ }]);
 
+    // Daily and RealtimeKit, signed as each documents (test/ledger/platform-webhooks.test.ts has the details).
+    const dailySecret = btoa("a Daily webhook secret, 32 bytes");
+    const dailyBody = JSON.stringify({
+      version: "1.0.0",
+      type: "participant.joined",
+      id: "ev-walk",
+      payload: { room, user_id: s.clients[0], session_id: crypto.randomUUID(), joined_at: Date.parse(s.at(0)) / 1000 },
+    });
+    await w.step("receiveDailyWebhook", async () => {
+      s.clock.set(Date.now());
+      const seconds = Math.floor(Date.now() / 1000);
+      const raw = Uint8Array.from(atob(dailySecret), (ch) => ch.charCodeAt(0));
+      const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${seconds}.${dailyBody}`));
+      return s.call("POST", `/v1/webhooks/video/${s.programId}/daily`, {
+        raw: dailyBody,
+        headers: {
+          "content-type": "application/json",
+          "x-webhook-timestamp": String(seconds),
+          "x-webhook-signature": btoa(String.fromCharCode(...new Uint8Array(mac))),
+        },
+        env: {
+          DAILY_DOMAIN: "c",
+          DAILY_DOMAIN_ID: "d",
+          DAILY_API_KEY: "k",
+          DAILY_WEBHOOK_SECRET: dailySecret,
+        } as Partial<Env>,
+      });
+    }, [{ actor: "daily", action: "webhook.daily", object: s.programId, outcome: /^accepted:\d+$/ }]);
+    const pair = (await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      true,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
+    const spki = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki)).replace(/(.{64})/g, "$1\n")}\n-----END PUBLIC KEY-----`;
+    const rtkBody = JSON.stringify({
+      event: "meeting.participantJoined",
+      meeting: { id: crypto.randomUUID(), sessionId: crypto.randomUUID(), title: room, status: "LIVE" },
+      participant: { peerId: crypto.randomUUID(), customParticipantId: s.clients[0], joinedAt: s.at(0) },
+    });
+    await w.step("receiveRealtimeKitWebhook", async () => {
+      const sig = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pair.privateKey, new TextEncoder().encode(rtkBody));
+      return s.call("POST", `/v1/webhooks/video/${s.programId}/realtimekit`, {
+        raw: rtkBody,
+        headers: {
+          "content-type": "application/json",
+          "rtk-signature": btoa(String.fromCharCode(...new Uint8Array(sig))),
+        },
+        env: {
+          REALTIMEKIT_ACCOUNT_ID: "a",
+          REALTIMEKIT_APP_ID: "b",
+          REALTIMEKIT_API_TOKEN: "c",
+          REALTIMEKIT_WEBHOOK_KEY: pem,
+        } as Partial<Env>,
+      });
+    }, [{ actor: "realtimekit", action: "webhook.realtimekit", object: s.programId, outcome: /^accepted:\d+$/ }]);
+
     const p = await calendarProgram();
     const cw = walker(p.programId);
     const delivery = JSON.stringify({
