@@ -7,6 +7,12 @@ interface OptionalSecrets {
   INTEGRATION_KEY: string;
   GOOGLE_API_TOKEN: string;
   GRAPH_API_TOKEN: string;
+  DAILY_API_KEY: string;
+  DAILY_WEBHOOK_SECRET: string;
+  REALTIMEKIT_API_TOKEN: string;
+  REALTIMEKIT_WEBHOOK_KEY: string;
+  /** The private half of REALTIMEKIT_WEBHOOK_KEY, so tests sign as RealtimeKit does. */
+  TEST_REALTIMEKIT_SIGNING_KEY: string;
   /** wrangler.toml's [[ratelimits]] as JSON, for the rate-limit test. */
   WRANGLER_RATELIMITS: string;
 }

@@ -16,6 +16,7 @@ import type {
 } from "../src/rooms/binding.ts";
 import { helloFor } from "../src/rooms/live-channel.ts";
 import { openRoom, type RoomModules } from "../src/rooms/open-room.ts";
+import { realtimeKitIds } from "../src/rooms/realtimekit-ids.ts";
 import { ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
 import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
 import { ROOM_MIGRATIONS } from "../src/rooms/room-store.ts";
@@ -99,11 +100,8 @@ export class SessionRoom extends DurableObject<Env> {
   ): Promise<{ ok: true; record: AttendanceRecord | null } | { ok: false; reason: string }> {
     await this.bind(binding, now);
     const result = this.#r.attendance.correct(clientId, change, by.actor, now);
-    const outcome = result.ok
-      ? result.record
-        ? `v${result.record.version}`
-        : "excuse-noted"
-      : `refused:${result.reason}`;
+    const kept = result.ok && result.record ? `v${result.record.version}` : "excuse-noted";
+    const outcome = result.ok ? kept : `refused:${result.reason}`;
     this.#r.audit.record(binding, by, [{ action: "attendance.correct", participant: clientId, outcome }], now);
     if (result.ok && result.record) await this.#r.upkeep.deliver(now);
     await this.#r.audit.forward(binding.programId);
@@ -214,6 +212,11 @@ export class SessionRoom extends DurableObject<Env> {
   #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
     const queued = tellPlatform(this.#r.calls, videoService(binding, this.videoPlatform()), op, identity, now);
     if (queued) this.#r.upkeep.callProviderSoon();
+  }
+
+  /** RealtimeKit's meeting and a participant's enrolment here (read, or record what its API answered). */
+  realtimeKit(participantId: string, put?: Parameters<typeof realtimeKitIds>[2]) {
+    return realtimeKitIds(this.#r.store, participantId, put);
   }
 
   /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */

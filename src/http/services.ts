@@ -53,6 +53,7 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock, outb
       rooms: env.ROOMS,
       clock,
       roomSecret: config.roomSecret,
+      ...(config.realtimekit ? { realtimekit: config.realtimekit } : {}),
       provider: async () => ({
         ring: await keyRing(),
         livekit,

@@ -49,7 +49,7 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
     ledger,
     live,
     calls,
-    seats: new RoomSeats(store, live, calls),
+    seats: new RoomSeats(store, live, calls, workerConfig(env)),
     attendance: new RoomAttendance(store, ledger),
     upkeep,
     audit: new RoomAudit({ store, programs: env.PROGRAMS, ctx, retry: () => upkeep.rearm(Date.now()) }),

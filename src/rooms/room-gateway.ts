@@ -1,14 +1,17 @@
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
 import type { AuditCall } from "../../schemas/audit.ts";
 import type { Principal } from "../../schemas/auth.ts";
+import type { WorkerConfig } from "../../schemas/config.ts";
 import type { PresenceFact } from "../../schemas/video/livekit-webhook.ts";
 import type { DirectoryClient } from "../directory/client.ts";
 import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
-import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
 import { roomName } from "../tokens/window.ts";
+import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
+import type { MintRequest } from "../video/mint-request.ts";
+import { realtimeKitToken } from "../video/realtimekit/join-credential.ts";
 import type { RoomBinding } from "./binding.ts";
 import { rebindRooms } from "./rebind.ts";
 import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
@@ -32,7 +35,9 @@ export interface RoomGatewayDeps {
   rooms: Env["ROOMS"];
   clock: Clock;
   roomSecret: string;
-  provider: () => Promise<Omit<ProviderDeps, "now" | "joinUrlTemplate">>;
+  provider: () => Promise<Omit<ProviderDeps, "now" | "joinUrlTemplate" | "realtimekit">>;
+  /** RealtimeKit's account, when configured: its tokens come from its API, per room (join-credential.ts). */
+  realtimekit?: WorkerConfig["realtimekit"];
 }
 
 /** A refusal of the directory's ticket (not a participant, not staff): the route audits these. */
@@ -77,7 +82,11 @@ export class RoomGateway {
     if (only && binding.settings.videoProvider !== only) {
       return fail("conflict", `This session's program does not use ${only}.`);
     }
-    const provider = await this.#deps.provider();
+    const rtk = this.#deps.realtimekit;
+    const provider: Omit<ProviderDeps, "now" | "joinUrlTemplate"> = {
+      ...(await this.#deps.provider()),
+      ...(rtk ? { realtimekit: (req: MintRequest) => realtimeKitToken(this.#room(sessionId), rtk, req) } : {}),
+    };
     // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
     if (!providerConfigured(binding.settings.videoProvider, provider)) {
       return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });

@@ -9,9 +9,25 @@ import type { RoomStore } from "./room-store.ts";
 
 const S = 1000;
 
-/** Whether the program's video platform reports who is connected (then it, not the token, says who arrived). */
-export function platformPresence(settings: RoomBinding["settings"]): boolean {
-  return settings.videoProvider === "livekit";
+/** Which platforms' presence webhooks this deployment receives (Daily's secret, RealtimeKit's key). */
+export type PresenceWebhooks = { daily?: { webhookSecrets?: string }; realtimekit?: { webhookKeys?: string } };
+
+/**
+ * Whether the program's video platform reports who is connected (then it, not the token, says who
+ * arrived): LiveKit always; Daily and RealtimeKit only where their webhooks are configured, since
+ * without them nobody would ever be seen to arrive.
+ */
+export function platformPresence(settings: RoomBinding["settings"], hooks: PresenceWebhooks = {}): boolean {
+  switch (settings.videoProvider) {
+    case "livekit":
+      return true;
+    case "daily":
+      return Boolean(hooks.daily?.webhookSecrets?.trim());
+    case "realtimekit":
+      return Boolean(hooks.realtimekit?.webhookKeys?.trim());
+    default:
+      return false;
+  }
 }
 
 /**
@@ -22,11 +38,13 @@ export class RoomSeats {
   readonly #store: RoomStore;
   readonly #live: LiveChannel;
   readonly #calls: ProviderCallStore;
+  readonly #hooks: PresenceWebhooks;
 
-  constructor(store: RoomStore, live: LiveChannel, calls: ProviderCallStore) {
+  constructor(store: RoomStore, live: LiveChannel, calls: ProviderCallStore, hooks: PresenceWebhooks = {}) {
     this.#store = store;
     this.#live = live;
     this.#calls = calls;
+    this.#hooks = hooks;
   }
 
   /** The admission decision and its writes: synchronous from the first read to the last write. */
@@ -91,8 +109,8 @@ export class RoomSeats {
     if (nbf >= validity.exp) return { status: "ended" };
     const jti = crypto.randomUUID();
     this.#store.addToken(jti, who.id, session.version, validity.exp);
-    // Where the platform reports presence (LiveKit's webhooks), a token is not an arrival: its participant_joined is.
-    if (!platformPresence(settings) && !this.#store.connected(who.id)) {
+    // Where the platform reports presence (LiveKit's, Daily's, RealtimeKit's webhooks), a token is not an arrival.
+    if (!platformPresence(settings, this.#hooks) && !this.#store.connected(who.id)) {
       this.#store.addPresence(`join:${jti}`, who.id, "connect", now, "join");
       this.#live.broadcast({ type: "arrived", participantId: who.id, role: who.role, at: isoInstant(now) });
     }

@@ -97,7 +97,10 @@ export async function issueProviderToken(
     }
     case "jitsi": {
       const jaas = deps.jaas as NonNullable<ProviderDeps["jaas"]>;
-      token = await mintJaasToken({ appId: jaas.appId, kid: jaas.kid, privateKey: await jaasKey(jaas.privateKeyPem) }, req);
+      token = await mintJaasToken(
+        { appId: jaas.appId, kid: jaas.kid, privateKey: await jaasKey(jaas.privateKeyPem) },
+        req,
+      );
       platformUrl = `https://8x8.vc/${jaasRoomName(jaas, grant.room)}?jwt=${encodeURIComponent(token)}`;
       break;
     }
@@ -123,7 +126,8 @@ export async function issueProviderToken(
       return assertNever(provider);
   }
   const expiresAt = isoInstant(grant.exp * 1000);
-  const joinUrl = deps.joinUrlTemplate !== undefined ? buildJoinUrl(deps.joinUrlTemplate, grant.room, token) : platformUrl;
+  const joinUrl =
+    deps.joinUrlTemplate !== undefined ? buildJoinUrl(deps.joinUrlTemplate, grant.room, token) : platformUrl;
   return { ok: true, token, provider, expiresAt, ...(joinUrl ? { joinUrl } : {}), ...(name ? { callName: name } : {}) };
 }
 
