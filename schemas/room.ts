@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { VideoProvider } from "./program.ts";
 import { Instant, SubjectId } from "./common.ts";
-import { ProgramSettings } from "./program.ts";
+import { ProgramSettings, VideoProvider } from "./program.ts";
 import { Session } from "./session.ts";
 import { PresenceFact } from "./video/livekit-webhook.ts";
 
@@ -17,7 +16,8 @@ export const JoinAdmitted = z
       description: "Where the platform's own page takes the token (JaaS, Daily), or the program's template",
     }),
     callName: z.string().optional().meta({
-      description: "Zoom Video SDK only: the userName to pass to join(topic, token, userName) (an alias unless the program shows names)",
+      description:
+        "Zoom Video SDK only: the userName to pass to join(topic, token, userName) (an alias unless the program shows names)",
     }),
   })
   .meta({ id: "JoinAdmitted" });

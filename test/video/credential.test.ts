@@ -5,8 +5,8 @@ import { JoinUrlTemplate } from "../../schemas/join-token.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { verifyJoinToken } from "../../src/tokens/join-token.ts";
 import type { KeyRing } from "../../src/tokens/keys.ts";
-import { buildJoinUrl, issueProviderToken } from "../../src/video/credential.ts";
 import { roomName, tokenValidity } from "../../src/tokens/window.ts";
+import { buildJoinUrl, issueProviderToken } from "../../src/video/credential.ts";
 import { AUDIENCE, CTX_NOW, freshRing, grant, ISSUER, PERSONAL, readable } from "../tokens/fixtures.ts";
 
 const livekit = { apiKey: "APIk3yT3st0001", apiSecret: "s3cr3t-for-tests-0123456789abcdefghijklmnop" };
