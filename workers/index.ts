@@ -3,6 +3,7 @@ import { createApp } from "../src/http/app.ts";
 
 export { ProgramDirectory } from "./program-directory.ts";
 export { SessionRoom } from "./session-room.ts";
+export { VideoAccount } from "./video-account.ts";
 
 const app = createApp();
 

@@ -15,12 +15,10 @@ import type {
   TokenState,
 } from "../src/rooms/binding.ts";
 import { helloFor } from "../src/rooms/live-channel.ts";
-import { openRoom, type RoomModules } from "../src/rooms/open-room.ts";
-import { realtimeKitIds } from "../src/rooms/realtimekit-ids.ts";
+import { migrateRoom, openRoom, type RoomModules } from "../src/rooms/open-room.ts";
 import { ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
-import { configuredPlatform, tellPlatform, type VideoPlatform, videoService } from "../src/rooms/room-platform.ts";
-import { ROOM_MIGRATIONS } from "../src/rooms/room-store.ts";
-import { migrate } from "../src/storage/migrations.ts";
+import { configuredPlatform, tellPlatform, type VideoPlatform } from "../src/rooms/room-platform.ts";
+import type { RtkChange, RtkView } from "../src/video/realtimekit/enrolment-runner.ts";
 
 /**
  * One per session occurrence: room state, waiting room, seats, issued and revoked token ids, live
@@ -34,7 +32,7 @@ export class SessionRoom extends DurableObject<Env> {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
     this.#r = openRoom(ctx, env, { kv: () => this.kv(), platform: () => this.videoPlatform() });
-    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, "room", ROOM_MIGRATIONS));
+    ctx.blockConcurrencyWhile(async () => migrateRoom(ctx.storage.sql));
   }
 
   /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
@@ -194,6 +192,7 @@ export class SessionRoom extends DurableObject<Env> {
       }
     }
     await this.#r.audit.forward(binding.programId);
+    await this.#r.enrolment.run(binding, now);
     await this.#r.upkeep.callProvider();
     await this.#r.upkeep.poll(now);
     await this.#r.upkeep.deliver(now);
@@ -210,13 +209,13 @@ export class SessionRoom extends DurableObject<Env> {
 
   /** Queue what the video platform must hear, in the same step as the action, then send it. */
   #tellPlatform(binding: RoomBinding, op: "remove" | "delete", identity: string, now: number): void {
-    const queued = tellPlatform(this.#r.calls, videoService(binding, this.videoPlatform()), op, identity, now);
+    const queued = tellPlatform(this.#r.calls, this.#r.video(binding), op, identity, now);
     if (queued) this.#r.upkeep.callProviderSoon();
   }
 
-  /** RealtimeKit's meeting and a participant's enrolment here (read, or record what its API answered). */
-  realtimeKit(participantId: string, put?: Parameters<typeof realtimeKitIds>[2]) {
-    return realtimeKitIds(this.#r.store, participantId, put);
+  /** RealtimeKit's meeting and a participant's enrolment and token here; `change` records what its API answered. */
+  realtimeKit(participantId: string, change?: RtkChange, now?: number): RtkView {
+    return this.#r.rtk.realtimeKit(participantId, change, now);
   }
 
   /** Where the video platform's server API is; tests point it at a stand-in (test/rooms/livekit-removal). */

@@ -1,7 +1,7 @@
 import { MAX_SESSION_MINUTES } from "../../schemas/session.ts";
 import { log } from "../lib/log.ts";
 import { joinBounds } from "../rooms/admission.ts";
-import { rebindRooms } from "../rooms/rebind.ts";
+import { prepareUpcoming, rebindRooms } from "../rooms/rebind.ts";
 
 /** KV prefix listing every program id, written once at creation (no value is ever rewritten). */
 export const PROGRAM_REGISTRY_PREFIX = "programs/";
@@ -48,6 +48,8 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
         log("info", "cron.materialize", { programId, ...counts });
         await rebindRooms(env.ROOMS, bindings, now);
         await finalizeEnded(env, programId, now);
+        // RealtimeKit rooms starting within 3 h are bound, so their alarms pre-enrol participants.
+        await prepareUpcoming(env, programId, now);
         // Google syncs (push is not guaranteed) and renewals, run by the directory's alarm.
         await env.PROGRAMS.getByName(programId).scheduleCalendarFollowUps(now);
         // Appends checkpoint themselves; this catches a head whose last checkpoint failed.

@@ -53,7 +53,7 @@ export function buildServices(env: Env, config: WorkerConfig, clock: Clock, outb
       rooms: env.ROOMS,
       clock,
       roomSecret: config.roomSecret,
-      ...(config.realtimekit ? { realtimekit: config.realtimekit } : {}),
+      ...(config.realtimekit ? { realtimekit: config.realtimekit, accounts: env.VIDEO_ACCOUNTS } : {}),
       provider: async () => ({
         ring: await keyRing(),
         livekit,

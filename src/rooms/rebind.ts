@@ -12,3 +12,23 @@ export async function rebindRooms(rooms: Env["ROOMS"], bindings: readonly RoomBi
     if (r.status === "rejected") log("warn", "room.rebind.failed", { sessionId: bindings[i]?.session.id });
   });
 }
+
+/** How far ahead the cron hands RealtimeKit rooms their binding: the 2 h pre-enrolment lead, the join window, a cron period. */
+export const PREPARE_AHEAD_MS = 3 * 3600_000;
+
+/**
+ * Hand the program's RealtimeKit rooms starting soon their binding (idempotent: an unchanged binding
+ * is not written again), so each room's alarm pre-enrols its participants two hours before its join
+ * window opens (src/rooms/room-enrolment.ts). For the cron, beside `finalizeEnded`.
+ */
+export async function prepareUpcoming(
+  env: Pick<Env, "PROGRAMS" | "ROOMS">,
+  programId: string,
+  now: number,
+  aheadMs = PREPARE_AHEAD_MS,
+): Promise<number> {
+  const around = await env.PROGRAMS.getByName(programId).roomBindingsBetween(now, now + aheadMs);
+  const upcoming = around.filter((b) => b.settings.videoProvider === "realtimekit" && b.session.status === "scheduled");
+  await rebindRooms(env.ROOMS, upcoming, now);
+  return upcoming.length;
+}

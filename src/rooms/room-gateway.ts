@@ -11,7 +11,8 @@ import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
 import type { MintRequest } from "../video/mint-request.ts";
-import { realtimeKitToken } from "../video/realtimekit/join-credential.ts";
+import { accountBudget } from "../video/realtimekit/account-budget.ts";
+import { REALTIMEKIT_RETRY_AFTER_SECONDS, realtimeKitToken } from "../video/realtimekit/join-credential.ts";
 import type { RoomBinding } from "./binding.ts";
 import { rebindRooms } from "./rebind.ts";
 import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
@@ -38,6 +39,8 @@ export interface RoomGatewayDeps {
   provider: () => Promise<Omit<ProviderDeps, "now" | "joinUrlTemplate" | "realtimekit">>;
   /** RealtimeKit's account, when configured: its tokens come from its API, per room (join-credential.ts). */
   realtimekit?: WorkerConfig["realtimekit"];
+  /** The holders of each video account's call budget (workers/video-account.ts). */
+  accounts?: Env["VIDEO_ACCOUNTS"];
 }
 
 /** A refusal of the directory's ticket (not a participant, not staff): the route audits these. */
@@ -82,10 +85,13 @@ export class RoomGateway {
     if (only && binding.settings.videoProvider !== only) {
       return fail("conflict", `This session's program does not use ${only}.`);
     }
-    const rtk = this.#deps.realtimekit;
+    const { realtimekit: rtk, accounts } = this.#deps;
+    const budget = rtk && accounts ? accountBudget(accounts, rtk.accountId) : null;
     const provider: Omit<ProviderDeps, "now" | "joinUrlTemplate"> = {
       ...(await this.#deps.provider()),
-      ...(rtk ? { realtimekit: (req: MintRequest) => realtimeKitToken(this.#room(sessionId), rtk, req) } : {}),
+      ...(rtk && budget
+        ? { realtimekit: (req: MintRequest) => realtimeKitToken(this.#room(sessionId), rtk, budget, req) }
+        : {}),
     };
     // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
     if (!providerConfigured(binding.settings.videoProvider, provider)) {
@@ -106,6 +112,11 @@ export class RoomGateway {
       { sub: who.sub, sid: sessionId, room, role: ticket.role, nbf: outcome.nbf, exp: outcome.exp, jti: outcome.jti },
       ticket.displayName,
     );
+    // The seat stays: the next join is a rejoin of the same seat and asks the platform again.
+    if (!minted.ok && minted.reason === "provider-unavailable") {
+      const headers = { "retry-after": String(REALTIMEKIT_RETRY_AFTER_SECONDS) };
+      return fail("unavailable", "The video provider did not answer; try again shortly.", { headers });
+    }
     if (!minted.ok) return fail("unavailable", "The video provider is not configured.");
     const { token, expiresAt, provider: kind, joinUrl, callName } = minted;
     return {

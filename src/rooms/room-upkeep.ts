@@ -1,6 +1,5 @@
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
-import type { RoomService } from "../video/livekit/room-service.ts";
 import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 import { flushOutbox, type LedgerStore } from "./ledger-store.ts";
@@ -8,7 +7,8 @@ import type { LiveChannel } from "./live-channel.ts";
 import { reconcilePresence } from "./presence-reconcile.ts";
 import type { ProviderCallStore } from "./provider-call-store.ts";
 import { recordProviderFact } from "./provider-presence.ts";
-import { platformPresence } from "./room-seats.ts";
+import type { PlatformService } from "./room-platform.ts";
+import { type PresenceWebhooks, platformPresence } from "./room-seats.ts";
 import type { RoomStore } from "./room-store.ts";
 
 /** What the upkeep reaches: the room's stores, its alarm, the video platform and the ledger's KV. */
@@ -19,19 +19,23 @@ export interface UpkeepDeps {
   kv: () => Pick<KVNamespace, "put">;
   calls: ProviderCallStore;
   /** The video platform's server API for this room's program, or null when it has none configured. */
-  video: (binding: RoomBinding) => RoomService | null;
+  video: (binding: RoomBinding) => PlatformService | null;
   roomSecret: string;
   live: LiveChannel;
+  /** Which platforms' presence webhooks are configured (Daily and RealtimeKit report presence only then). */
+  hooks: PresenceWebhooks;
+  /** Other work the alarm must wake for (RealtimeKit pre-enrolment, room-enrolment.ts), ms or null. */
+  wakeAt: (binding: RoomBinding) => number | null;
 }
 
 /** How often a live room asks the platform who is connected: minutes stay within 15 s of its facts. */
 export const POLL_MS = 15_000;
 
 /** Whether the room is live on a platform that reports presence: open, not over, inside its window. */
-function polling(binding: RoomBinding, store: RoomStore, now: number): boolean {
+function polling(binding: RoomBinding, store: RoomStore, hooks: PresenceWebhooks, now: number): boolean {
   const bounds = joinBounds(binding.session, binding.settings);
   return (
-    platformPresence(binding.settings) &&
+    platformPresence(binding.settings, hooks) &&
     store.roomState() === "open" &&
     store.getMeta<number>("finalizedAt") === null &&
     now >= bounds.opensAt &&
@@ -68,7 +72,8 @@ export class RoomUpkeep {
   }
 
   /**
-   * Deliver queued calls to the video platform (LiveKit's RemoveParticipant, DeleteRoom). A call
+   * Deliver queued calls to the video platform (LiveKit's RemoveParticipant, DeleteRoom; Daily's eject and
+   * room deletion; RealtimeKit's kick, participant delete and meeting deactivation). A call
    * that cannot succeed as configured (401, 4xx) is logged and dropped; one that may (5xx, timeout)
    * is retried with backoff. Never blocks the clinic's action, which is already written.
    */
@@ -113,8 +118,8 @@ export class RoomUpkeep {
   async poll(now: number): Promise<void> {
     const { store } = this.#d;
     const binding = store.getMeta<RoomBinding>("binding");
-    const service = binding && polling(binding, store, now) ? this.#d.video(binding) : null;
-    if (!binding || !service) return;
+    const service = binding && polling(binding, store, this.#d.hooks, now) ? this.#d.video(binding) : null;
+    if (!binding || !service?.listParticipants) return;
     const listed = await service.listParticipants(await roomName(binding.session.id, this.#d.roomSecret));
     if (!listed.ok) {
       log("warn", "video.poll.failed", { reason: listed.reason, status: listed.status ?? null });
@@ -146,9 +151,11 @@ export class RoomUpkeep {
     const callAt = calls.length > 0 ? now + backoff(Math.min(...calls.map((c) => c.attempts))) : null;
     const endAt =
       store.getMeta<number>("finalizedAt") === null ? joinBounds(binding.session, binding.settings).closesAt : null;
-    const pollAt = polling(binding, store, now) && this.#d.video(binding) ? now + POLL_MS : null;
+    const pollAt =
+      polling(binding, store, this.#d.hooks, now) && this.#d.video(binding)?.listParticipants ? now + POLL_MS : null;
     const auditAt = store.pendingAudit(1).length > 0 ? now + AUDIT_RETRY_MS : null;
-    const next = [retryAt, callAt, endAt, pollAt, auditAt]
+    const wakeAt = this.#d.wakeAt(binding);
+    const next = [retryAt, callAt, endAt, pollAt, auditAt, wakeAt === null ? null : Math.max(wakeAt, now)]
       .filter((t): t is number => t !== null)
       .sort((a, b) => a - b)[0];
     if (next === undefined) {

@@ -13,10 +13,12 @@ export async function liveKitGroup(clients = 2) {
   await runInDurableObject(room, (instance) => {
     // Reach into this one instance: its video platform is the stand-in (LIVEKIT_URL is unset in tests).
     (instance as unknown as { videoPlatform: () => unknown }).videoPlatform = () => ({
-      fetch: livekit.fetch,
-      url: "http://livekit.test",
-      apiKey: env.LIVEKIT_API_KEY,
-      apiSecret: env.LIVEKIT_API_SECRET,
+      livekit: {
+        fetch: livekit.fetch,
+        url: "http://livekit.test",
+        apiKey: env.LIVEKIT_API_KEY,
+        apiSecret: env.LIVEKIT_API_SECRET,
+      },
     });
   });
   return { s, livekit, room, name: await roomName(s.sessionId, env.ROOM_SECRET) };

@@ -17,35 +17,23 @@ import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
 import type { AppEnv } from "../types.ts";
 
-const livekit = createRoute({
-  method: "post",
-  path: "/v1/webhooks/video/{programId}/livekit",
-  operationId: "receiveLivekitWebhook",
-  tags: ["webhooks"],
-  summary: "LiveKit webhooks: participant joined, left or aborted become presence facts",
-  description:
-    "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
-  security: [],
-  // Before the signature is checked, deliveries are counted per sender address, so unsigned junk from
-  // one place cannot use up the program's allowance; verified ones are counted per program after.
-  middleware: [rateLimit("WEBHOOK_LIMITER", (c) => `livekit:${c.req.param("programId")}:${callerKey(c)}`)],
-  request: { params: ProgramParams },
-  responses: {
-    429: problems[429],
-    200: json(z.object({ accepted: z.number() }), "Facts recorded (repeats are ignored)"),
-    400: problems[400],
-    401: problems[401],
-    404: problems[404],
-    413: problems[413],
-  },
-});
+const OPERATION = {
+  livekit: "receiveLivekitWebhook",
+  daily: "receiveDailyWebhook",
+  realtimekit: "receiveRealtimeKitWebhook",
+};
 
-/** Daily's and RealtimeKit's presence webhooks, documented as LiveKit's is. */
-const platformHook = (sender: "daily" | "realtimekit", summary: string, description: string) =>
+/**
+ * One video platform's presence webhook: no bearer token (the platform's signature is the
+ * authentication). Before the signature is checked, deliveries are counted per sender address, so
+ * unsigned junk from one place cannot use up the program's allowance; verified ones are counted per
+ * program after.
+ */
+const platformHook = (sender: keyof typeof OPERATION, summary: string, description: string) =>
   createRoute({
     method: "post",
     path: `/v1/webhooks/video/{programId}/${sender}`,
-    operationId: sender === "daily" ? "receiveDailyWebhook" : "receiveRealtimeKitWebhook",
+    operationId: OPERATION[sender],
     tags: ["webhooks"],
     summary,
     description,
@@ -62,6 +50,11 @@ const platformHook = (sender: "daily" | "realtimekit", summary: string, descript
     },
   });
 
+const livekit = platformHook(
+  "livekit",
+  "LiveKit webhooks: participant joined, left or aborted become presence facts",
+  "Authenticated by LiveKit's signed `Authorization` JWT (HS256 with the API secret) and its `sha256` body claim.",
+);
 const daily = platformHook(
   "daily",
   "Daily webhooks: participant joined or left and meeting ended become presence facts",

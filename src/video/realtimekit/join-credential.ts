@@ -1,54 +1,31 @@
 import type { WorkerConfig } from "../../../schemas/config.ts";
 import { log } from "../../lib/log.ts";
-import type { RealtimeKitIds } from "../../rooms/realtimekit-ids.ts";
 import type { MintRequest } from "../mint-request.ts";
-import { participantFor, type RealtimeKitFetch, realtimeKitApi } from "./api.ts";
+import type { AccountBudget } from "./account-budget.ts";
+import { type RealtimeKitFetch, realtimeKitApi } from "./api.ts";
+import { joinToken, type RtkRoomSide } from "./enrolment-runner.ts";
 
-/** The room's side of it: read or record RealtimeKit's ids (SessionRoom.realtimeKit). */
-export type RealtimeKitRoom = {
-  realtimeKit(
-    participantId: string,
-    put?: { meetingId?: string; rtkParticipantId?: string | null },
-  ): Promise<RealtimeKitIds>;
-};
+/** How long a client is told to wait when RealtimeKit's budget or API said wait (the join answers 503). */
+export const REALTIMEKIT_RETRY_AFTER_SECONDS = 10;
 
 /**
- * The participant token for an admitted join (the room already decided the seat): the occurrence's
- * meeting (found by its opaque title, else created), then a refreshed token for someone enrolled
- * before, or one Add Participant with the role's preset for someone new. Tokens are never stored:
- * a join costs one call (a refresh) once the person is enrolled. `null` when RealtimeKit refused or
- * could not be reached: the join then answers 503 and the caller asks again.
+ * The participant token for an admitted join (the room already decided the seat): the room's stored
+ * token while it stays valid five more minutes (pre-enrolment put it there, room-enrolment.ts), else
+ * one refresh, else the occurrence's meeting if needed and one Add Participant with the role's preset;
+ * every call taken from the account's budget first, every answer stored in the room. `null` when the
+ * budget or RealtimeKit said wait: the join answers 503 and the seat stays (the next join is a rejoin).
  */
 export async function realtimeKitToken(
-  room: RealtimeKitRoom,
+  room: RtkRoomSide,
   config: NonNullable<WorkerConfig["realtimekit"]>,
+  budget: AccountBudget,
   req: MintRequest,
   fetchFn: RealtimeKitFetch = (url, init) => fetch(url, init),
 ): Promise<string | null> {
+  const now = () => req.now * 1000;
   const api = realtimeKitApi({ ...config, baseUrl: config.apiUrl, fetch: fetchFn, now: () => req.now });
-  const who = req.grant.sub;
-  let ids = await room.realtimeKit(who);
-  if (!ids.meetingId) {
-    const found = await api.findMeeting(req.grant.room);
-    const made = found.ok && found.meetingId ? found : await api.createMeeting(req.grant.room);
-    if (!made.ok || !made.meetingId) return failed("meeting", made);
-    // The room keeps the first meeting recorded, should two joins have raced to make one.
-    ids = await room.realtimeKit(who, { meetingId: made.meetingId });
-  }
-  const meetingId = ids.meetingId as string;
-  if (ids.rtkParticipantId) {
-    const refreshed = await api.refreshToken(meetingId, ids.rtkParticipantId);
-    if (refreshed.ok) return refreshed.token;
-    // Deleted on RealtimeKit's side (a removal, or the meeting's reset): enrol again below.
-    if (refreshed.reason !== "not-found") return failed("refresh", refreshed);
-  }
-  const added = await api.addParticipant(meetingId, participantFor(req));
-  if (!added.ok) return failed("add", added);
-  await room.realtimeKit(who, { rtkParticipantId: added.participantId });
-  return added.token;
-}
-
-function failed(step: string, r: { ok: boolean; reason?: string; status?: number }): null {
-  log("warn", "realtimekit.join.failed", { step, reason: r.reason ?? "no-meeting", status: r.status });
-  return null;
+  const side: RtkRoomSide = { realtimeKit: (id, change) => room.realtimeKit(id, change) };
+  const token = await joinToken({ api, budget, room: side, now, name: () => req.callName }, req);
+  if (!token) log("warn", "realtimekit.join.failed", { role: req.grant.role });
+  return token;
 }
