@@ -72,6 +72,10 @@ export const ProgramSettings = z
       .default(false)
       .meta({ description: "Participants see each other's display names in the video call; off: an alias" }),
     attendance: AttendancePolicy.default(AttendancePolicy.parse({})),
+    part2: z.boolean().default(true).meta({
+      description:
+        "The program treats substance use disorder, so its records fall under 42 CFR Part 2: exported FHIR resources carry the Part 2 security labels and outbound deliveries carry the prohibition on re-disclosure. On by default",
+    }),
   })
   .refine((s) => s.groupCapDefault <= s.groupCapMax, {
     path: ["groupCapDefault"],
@@ -96,6 +100,7 @@ export const ProgramSettingsInput = z
     clientsChooseDisplayName: z.boolean().optional(),
     displayNamesInCall: z.boolean().optional(),
     attendance: AttendancePolicyInput.optional(),
+    part2: z.boolean().optional(),
   })
   .meta({ id: "ProgramSettingsInput" });
 export type ProgramSettingsInput = z.infer<typeof ProgramSettingsInput>;

@@ -1,6 +1,7 @@
 import { materializeAll } from "../src/directory/cron.ts";
 import { createApp } from "../src/http/app.ts";
 
+export { EventRelay } from "./event-relay.ts";
 export { ProgramDirectory } from "./program-directory.ts";
 export { SessionRoom } from "./session-room.ts";
 export { VideoAccount } from "./video-account.ts";

@@ -3,6 +3,7 @@ import type { AuditCall, AuditEvent } from "../schemas/audit.ts";
 import type { CalendarConfigInput } from "../schemas/calendar/integration.ts";
 import type { FeedSubject } from "../schemas/calendar-feed.ts";
 import type { EnrollmentCreate, EnrollmentPatch, EnrollmentQuery } from "../schemas/enrollment.ts";
+import type { EventType } from "../schemas/events.ts";
 import type { ProgramCreate, ProgramPatch } from "../schemas/program.ts";
 import type { Viewer } from "../schemas/room.ts";
 import type { SessionCreate, SessionMove, SessionRange } from "../schemas/session.ts";
@@ -212,9 +213,14 @@ export class ProgramDirectory extends DurableObject<Env> {
     return this.#m.calendarWing.schedule(now);
   }
 
-  /** Calendar follow-up work (Graph fetches, Google syncs, renewals) runs here, one item at a time. */
+  /** Outbound events go to the relay first; then calendar follow-up work, one item at a time. */
   override alarm() {
-    return this.#m.calendarWing.runFollowUps();
+    return this.#m.alarm();
+  }
+
+  /** The event types the program's endpoints want: the relay sets them after every endpoint change; the cron reads them. */
+  subscribeEvents(types?: EventType[]) {
+    return this.#m.events.subscribe(types);
   }
 
   /** Store a one-time sign-in code's hash for a staff member of this program. */

@@ -39,14 +39,23 @@ export class CalendarWing {
   readonly record: Recorder;
   readonly #env: Env;
   readonly #storage: DurableObjectStorage;
+  /** Other work of the same alarm (outbound events): when it is due, or null. */
+  readonly #otherDue: () => number | null;
   // The latest time a caller passed in: the alarm never runs earlier than the clock of the calls that armed it.
   #latest = 0;
 
-  constructor(deps: { book: CalendarBook; record: Recorder; env: Env; storage: DurableObjectStorage }) {
+  constructor(deps: {
+    book: CalendarBook;
+    record: Recorder;
+    env: Env;
+    storage: DurableObjectStorage;
+    otherDue?: () => number | null;
+  }) {
     this.book = deps.book;
     this.record = deps.record;
     this.#env = deps.env;
     this.#storage = deps.storage;
+    this.#otherDue = deps.otherDue ?? (() => null);
   }
 
   get integrationKey(): string | undefined {
@@ -63,19 +72,24 @@ export class CalendarWing {
     await this.armFollowUps(now);
   }
 
-  /** Arm the alarm for the next due item (or clear it when the list is empty). */
+  /** Arm the alarm for the next due item or other work (or clear it when there is none). */
   async armFollowUps(now: number): Promise<void> {
     this.#latest = Math.max(this.#latest, now);
-    const next = this.book.nextFollowUp();
+    const due = [this.book.nextFollowUp(), this.#otherDue()].filter((t): t is number => t !== null);
+    const next = due.length > 0 ? Math.max(Math.min(...due), 0) : null;
     const armed = await this.#storage.getAlarm();
     if (next === null) {
       if (armed !== null) await this.#storage.deleteAlarm();
     } else if (armed !== next) await this.#storage.setAlarm(next);
   }
 
-  /** The alarm: run every due item, then arm for what is left (a failed item waits its backoff). */
-  async runFollowUps(): Promise<void> {
-    const now = Math.max(Date.now(), this.#latest, this.book.nextFollowUp() ?? 0);
+  /**
+   * The alarm: run every due item, then arm for what is left (a failed item waits its backoff). An
+   * alarm armed for the calendar runs its next item even when the caller's clock is behind it (tests
+   * drive the clock); one armed for other work (`forOther`) runs only what is due by the clock.
+   */
+  async runFollowUps(forOther = false): Promise<void> {
+    const now = Math.max(Date.now(), this.#latest, forOther ? 0 : (this.book.nextFollowUp() ?? 0));
     const { items, emailHashKey } = this.book.dueFollowUps(now);
     const config = workerConfig(this.#env);
     const apis = {

@@ -1,4 +1,5 @@
 import { MAX_SESSION_MINUTES } from "../../schemas/session.ts";
+import { scanAtRisk } from "../events/at-risk-scan.ts";
 import { log } from "../lib/log.ts";
 import { joinBounds } from "../rooms/admission.ts";
 import { prepareUpcoming, rebindRooms } from "../rooms/rebind.ts";
@@ -52,6 +53,8 @@ export async function materializeAll(env: Env, now: number): Promise<number> {
         await prepareUpcoming(env, programId, now);
         // Google syncs (push is not guaranteed) and renewals, run by the directory's alarm.
         await env.PROGRAMS.getByName(programId).scheduleCalendarFollowUps(now);
+        // client.at-risk for programs whose endpoints want it (once per client and week).
+        await scanAtRisk(env, programId, now);
         // Appends checkpoint themselves; this catches a head whose last checkpoint failed.
         await env.PROGRAMS.getByName(programId).checkpointAudit();
         programs++;

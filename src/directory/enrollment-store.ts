@@ -1,5 +1,6 @@
 import { Enrollment, type EnrollmentQuery } from "../../schemas/enrollment.ts";
 import type { Migration } from "../storage/migrations.ts";
+import type { Watcher } from "./session-store.ts";
 
 /** Tables of the enrollments store. */
 export const ENROLLMENT_MIGRATIONS: Migration[] = [
@@ -26,13 +27,21 @@ export class EnrollmentStore {
   /** `activeInTrack` answers, read once: a make-up visitor's join asks it. Any `put` forgets them all. */
   private readonly activeByTrack = new Map<string, Enrollment[]>();
 
+  /** Told of every change in the step that makes it (outbound events, src/events/directory-events.ts). */
+  private watcher: Watcher<Enrollment> | null = null;
+
   constructor(sql: SqlStorage) {
     this.sql = sql;
+  }
+
+  watch(watcher: Watcher<Enrollment>): void {
+    this.watcher = watcher;
   }
 
   /** Insert or replace an enrollment (a display name, if the view carried one, stays in the people table). */
   put(view: Enrollment): void {
     const { displayName: _, ...e } = view;
+    const before = this.watcher?.active() ? this.get(e.id) : undefined;
     this.currentByClient.delete(e.clientId);
     this.activeByTrack.clear();
     this.sql.exec(
@@ -44,6 +53,7 @@ export class EnrollmentStore {
       e.status,
       JSON.stringify(e),
     );
+    if (before !== undefined) this.watcher?.changed(before, e);
   }
 
   /** One enrollment by id. */

@@ -4,6 +4,7 @@ import { IntegrationSecrets } from "../calendar/integration-secrets.ts";
 import { CALENDAR_MIGRATIONS } from "../calendar/stores/migrations.ts";
 import { SECRET_MIGRATIONS, SecretStore } from "../calendar/stores/secret-store.ts";
 import { workerConfig } from "../config/worker-config.ts";
+import { DIRECTORY_EVENT_MIGRATIONS, DirectoryEvents } from "../events/directory-events.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { migrate } from "../storage/migrations.ts";
 import { loadKeyRing } from "../tokens/keys.ts";
@@ -42,6 +43,10 @@ export interface DirectoryModules {
   feeds: FeedBook;
   people: PeopleBook;
   secrets: IntegrationSecrets;
+  /** Session and enrollment changes as outbound events, handed to the program's EventRelay. */
+  events: DirectoryEvents;
+  /** The object's one alarm: events handed over, then calendar follow-ups. */
+  alarm: () => Promise<void>;
 }
 
 /** Every table of a program's directory, in the order they are created (docs/storage.md lists them). */
@@ -57,6 +62,7 @@ const MIGRATIONS = [
   ["calendar-feeds", FEED_MIGRATIONS],
   ["people", PEOPLE_MIGRATIONS],
   ["integration-secrets", SECRET_MIGRATIONS],
+  ["events", DIRECTORY_EVENT_MIGRATIONS],
 ] as const;
 
 /**
@@ -83,6 +89,15 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
   const trail = new AuditTrail({ store: audit, ...outside, programId: () => programs.get()?.id ?? null });
   const record = new Recorder(audit, programs, trail);
   const calendar = new CalendarBook(sql, { ...stores, secrets });
+  const events = new DirectoryEvents({ sql, programs, storage: ctx.storage, relays: () => env.EVENTS });
+  events.watch(sessions, enrollments);
+  const calendarWing = new CalendarWing({
+    book: calendar,
+    record,
+    env,
+    storage: ctx.storage,
+    otherDue: () => events.nextAt(),
+  });
   return {
     programs,
     program: new ProgramBook(stores),
@@ -93,10 +108,17 @@ export function openDirectory(ctx: DurableObjectState, env: Env): DirectoryModul
     trail,
     record,
     calendar,
-    calendarWing: new CalendarWing({ book: calendar, record, env, storage: ctx.storage }),
+    calendarWing,
     signIns: new SignInStore(sql),
     feeds: new FeedBook({ ...stores, feeds: new FeedStore(sql) }),
     people: new PeopleBook({ people, programs, record }),
     secrets,
+    events,
+    alarm: async () => {
+      const due = events.nextAt();
+      await events.flush(Date.now());
+      // An alarm that woke for events runs only the calendar work due by the clock.
+      await calendarWing.runFollowUps(due !== null && due <= Date.now());
+    },
   };
 }

@@ -25,18 +25,38 @@ export function originKey(session: Pick<Session, "origin">): string | null {
   return null;
 }
 
+/** Who hears of a store's writes: asked first whether it listens, then told the row before and after. */
+export interface Watcher<T> {
+  active(): boolean;
+  changed(before: T | null, after: T | null): void;
+}
+
 /** Session occurrences of one program, in its Durable Object's SQLite. */
 export class SessionStore {
   private readonly sql: SqlStorage;
   /** Parsed sessions by id (every join reads one); `put` keeps it current. Bounded so a year of rows never piles up. */
   private readonly cache = new Map<string, Session>();
 
+  /** Told of every change in the step that makes it (outbound events, src/events/directory-events.ts). */
+  private watcher: Watcher<Session> | null = null;
+
   constructor(sql: SqlStorage) {
     this.sql = sql;
   }
 
+  watch(watcher: Watcher<Session>): void {
+    this.watcher = watcher;
+  }
+
+  /** The stored row itself, not the cache (a caller may have changed its cached copy before putting it). */
+  private stored(id: string): Session | null {
+    const row = this.sql.exec<{ body: string }>("SELECT body FROM sessions WHERE id = ?", id).toArray()[0];
+    return row ? Session.parse(JSON.parse(row.body)) : null;
+  }
+
   /** Insert or replace a session and its people index. */
   put(session: Session): void {
+    const before = this.watcher?.active() ? this.stored(session.id) : undefined;
     this.cache.delete(session.id);
     const start = Date.parse(session.startsAt);
     const end = Date.parse(session.endsAt);
@@ -69,6 +89,7 @@ export class SessionStore {
         end,
       );
     }
+    if (before !== undefined) this.watcher?.changed(before, session);
   }
 
   /**
@@ -77,6 +98,8 @@ export class SessionStore {
    * (`CalendarApplier`): the one place a session row is ever deleted.
    */
   delete(id: string): void {
+    const before = this.watcher?.active() ? this.stored(id) : undefined;
+    if (before !== undefined) this.watcher?.changed(before, null);
     this.cache.delete(id);
     this.sql.exec("DELETE FROM session_people WHERE session_id = ?", id);
     this.sql.exec("DELETE FROM sessions WHERE id = ?", id);

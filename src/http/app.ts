@@ -20,6 +20,7 @@ import { calendarFeedRoutes } from "./routes/calendar-feeds.ts";
 import { calendarWebhookRoutes } from "./routes/calendar-webhooks.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { enrollmentRoutes } from "./routes/enrollments.ts";
+import { eventEndpointRoutes } from "./routes/event-endpoints.ts";
 import { integrationSecretRoutes } from "./routes/integration-secrets.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
 import { introspectRoutes } from "./routes/introspect.ts";
@@ -107,6 +108,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", calendarWebhookRoutes());
   app.route("/", integrationRoutes());
   app.route("/", integrationSecretRoutes());
+  app.route("/", eventEndpointRoutes());
   app.route("/", inviteRoutes());
   app.route("/", calendarFeedRoutes());
   app.route("/", signInRoutes());

@@ -1,4 +1,5 @@
 import { workerConfig } from "../config/worker-config.ts";
+import { EVENT_OUTBOX_MIGRATIONS, EventOutbox } from "../events/outbox.ts";
 import { migrate } from "../storage/migrations.ts";
 import { type AccountBudget, accountBudget } from "../video/realtimekit/account-budget.ts";
 import type { RoomBinding } from "./binding.ts";
@@ -42,6 +43,7 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
   const config = workerConfig(env);
   const store = new RoomStore(ctx.storage.sql);
   const ledger = new LedgerStore(ctx.storage.sql);
+  const events = new EventOutbox(ctx.storage.sql);
   const live = new LiveChannel(ctx);
   const calls = new ProviderCallStore(ctx.storage.sql);
   const rtk = new RealtimeKitStore(ctx.storage.sql, store);
@@ -71,6 +73,8 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
     ledger,
     ctx,
     kv: outside.kv,
+    events,
+    relays: () => env.EVENTS,
     calls,
     video,
     roomSecret: config.roomSecret,
@@ -84,7 +88,7 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
     live,
     calls,
     seats: new RoomSeats(store, live, calls, config),
-    attendance: new RoomAttendance(store, ledger),
+    attendance: new RoomAttendance(store, ledger, events),
     upkeep,
     audit: new RoomAudit({ store, programs: env.PROGRAMS, ctx, retry: () => upkeep.rearm(Date.now()) }),
     rtk,
@@ -97,4 +101,5 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
 export function migrateRoom(sql: SqlStorage): void {
   migrate(sql, "room", ROOM_MIGRATIONS);
   migrate(sql, "room-rtk", RTK_MIGRATIONS);
+  migrate(sql, "room-events", EVENT_OUTBOX_MIGRATIONS);
 }

@@ -1,19 +1,32 @@
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../../schemas/attendance.ts";
 import { applyCorrection } from "../attendance/record.ts";
 import { sessionRoster } from "../attendance/roster.ts";
+import { attendanceEvent } from "../events/catalogue.ts";
+import type { EventOutbox } from "../events/outbox.ts";
 import type { RoomBinding } from "./binding.ts";
 import { finalRecords, policyOf, toPresenceEvents } from "./finalize.ts";
 import type { LedgerStore } from "./ledger-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
-/** A room's attendance: the roster from its presence facts, and the final records written once. */
+/**
+ * A room's attendance: the roster from its presence facts, and the final records written once. Each
+ * record version saved queues its event (attendance.finalized, then .corrected) in the same step.
+ */
 export class RoomAttendance {
   readonly #store: RoomStore;
   readonly #ledger: LedgerStore;
+  readonly #events: EventOutbox;
 
-  constructor(store: RoomStore, ledger: LedgerStore) {
+  constructor(store: RoomStore, ledger: LedgerStore, events: EventOutbox) {
     this.#store = store;
     this.#ledger = ledger;
+    this.#events = events;
+  }
+
+  #save(record: AttendanceRecord): void {
+    this.#ledger.save(record);
+    const part2 = this.#store.getMeta<RoomBinding>("binding")?.settings.part2 ?? true;
+    this.#events.queue(attendanceEvent({ programId: record.programId, part2 }, record));
   }
 
   /** The roster: live while the session runs, final (and equal to the KV records) once it ended. */
@@ -56,7 +69,7 @@ export class RoomAttendance {
   /** Write the final records once; later calls (a second alarm, a close after the alarm) change nothing. */
   finalize(binding: RoomBinding, expected: string[], endedAt: number, now: number): void {
     if (this.#store.getMeta<number>("finalizedAt") !== null) return;
-    for (const record of this.#compute(binding, expected, endedAt, now)) this.#ledger.save(record);
+    for (const record of this.#compute(binding, expected, endedAt, now)) this.#save(record);
     this.#store.setMeta("expected", expected);
     this.#store.setMeta("finalizedAt", endedAt);
   }
@@ -73,7 +86,7 @@ export class RoomAttendance {
     for (const next of this.#compute(binding, this.#store.getMeta<string[]>("expected") ?? [], endedAt, now)) {
       const current = this.#ledger.record(next.clientId);
       if (current?.correction || (current && sameAttendance(current, next))) continue;
-      this.#ledger.save({ ...next, version: (current?.version ?? 0) + 1 });
+      this.#save({ ...next, version: (current?.version ?? 0) + 1 });
       changed++;
     }
     return changed;
@@ -115,7 +128,7 @@ export class RoomAttendance {
     if (!current) return { ok: false, reason: "not-found" };
     const next = applyCorrection(current, change, { by, at: now });
     if (!next.ok) return next;
-    this.#ledger.save(next.record);
+    this.#save(next.record);
     return { ok: true, record: next.record };
   }
 }

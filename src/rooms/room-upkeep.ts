@@ -1,3 +1,4 @@
+import type { EventOutbox } from "../events/outbox.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import { joinBounds } from "./admission.ts";
@@ -17,6 +18,9 @@ export interface UpkeepDeps {
   ledger: LedgerStore;
   ctx: DurableObjectState;
   kv: () => Pick<KVNamespace, "put">;
+  /** Attendance events for the program's EventRelay (issue 19). */
+  events: EventOutbox;
+  relays: () => Env["EVENTS"] | undefined;
   calls: ProviderCallStore;
   /** The video platform's server API for this room's program, or null when it has none configured. */
   video: (binding: RoomBinding) => PlatformService | null;
@@ -130,14 +134,24 @@ export class RoomUpkeep {
     }
   }
 
-  /** Send queued records to KV; on failure, retry from the alarm with backoff so nothing is lost. */
+  /** Send queued records to KV and their events to the relay; on failure, retry from the alarm so nothing is lost. */
   async deliver(now: number): Promise<void> {
     const { store, ledger } = this.#d;
     const remaining = await flushOutbox(ledger, this.#d.kv());
+    await this.#handOverEvents(now);
     const attempts = remaining > 0 ? (store.getMeta<number>("deliveryAttempts") ?? 0) + 1 : 0;
     store.setMeta("deliveryAttempts", attempts);
     if (remaining > 0) log("warn", "attendance.outbox.retry", { remaining, attempts });
     await this.rearm(now);
+  }
+
+  async #handOverEvents(now: number): Promise<void> {
+    const programId = this.#d.store.getMeta<RoomBinding>("binding")?.programId;
+    const relays = this.#d.relays();
+    if (!programId || !relays || this.#d.events.nextAt() === null) return;
+    const relay = relays.getByName(programId);
+    const left = await this.#d.events.flush((events) => relay.accept(programId, events, now), now);
+    if (left > 0) log("warn", "events.handover.retry", { remaining: left });
   }
 
   /** Next wake-up: an outbox retry with backoff, else the end of session + grace while not finalised. */
@@ -154,8 +168,9 @@ export class RoomUpkeep {
     const pollAt =
       polling(binding, store, this.#d.hooks, now) && this.#d.video(binding)?.listParticipants ? now + POLL_MS : null;
     const auditAt = store.pendingAudit(1).length > 0 ? now + AUDIT_RETRY_MS : null;
-    const wakeAt = this.#d.wakeAt(binding);
-    const next = [retryAt, callAt, endAt, pollAt, auditAt, wakeAt === null ? null : Math.max(wakeAt, now)]
+    const notBefore = (t: number | null) => (t === null ? null : Math.max(t, now));
+    const eventsAt = notBefore(this.#d.events.nextAt());
+    const next = [retryAt, callAt, endAt, pollAt, auditAt, eventsAt, notBefore(this.#d.wakeAt(binding))]
       .filter((t): t is number => t !== null)
       .sort((a, b) => a - b)[0];
     if (next === undefined) {

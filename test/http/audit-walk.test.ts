@@ -297,6 +297,38 @@ describe("every route that changes something or reads patient data leaves exactl
       [a("adm_1", "integration.secret.revoke", secretId, "ok")],
     );
 
+    // Outbound event endpoints: every admin change and read (a delivery log names opaque ids only).
+    await w.step(
+      "createEventEndpoint",
+      run("POST", `/v1/programs/${P}/event-endpoints`, {
+        body: { url: "https://ehr.example.org/hooks", events: ["session.moved", "attendance.finalized"] },
+      }),
+      [a("adm_1", "events.endpoint-create", /^evp_/, "events:2")],
+      201,
+    );
+    const endpointId = body.id as string;
+    const EP = `/v1/programs/${P}/event-endpoints/${endpointId}`;
+    await w.step("listEventEndpoints", run("GET", `/v1/programs/${P}/event-endpoints`), [
+      a("adm_1", "events.endpoint-list", P, "ok"),
+    ]);
+    await w.step("getEventEndpoint", run("GET", EP), [a("adm_1", "events.endpoint-read", endpointId, "ok")]);
+    await w.step("updateEventEndpoint", run("PATCH", EP, { body: { status: "disabled" } }), [
+      a("adm_1", "events.endpoint-update", endpointId, "status"),
+    ]);
+    await w.step("updateEventEndpoint", run("PATCH", EP, { body: { status: "enabled" } }), [
+      a("adm_1", "events.endpoint-update", endpointId, "status"),
+    ]);
+    await w.step("rotateEventEndpointSecret", run("POST", `${EP}/secret`, { body: {} }), [
+      a("adm_1", "events.secret-rotate", endpointId, /^[0-9a-f]{12}$/),
+    ]);
+    await w.step("retryEventDeliveries", run("POST", `${EP}/retry`), [
+      a("adm_1", "events.retry", endpointId, "requeued:0"),
+    ]);
+    await w.step("listEventDeliveries", run("GET", `${EP}/deliveries`), [
+      a("adm_1", "events.deliveries-read", endpointId, "ok"),
+    ]);
+    await w.step("deleteEventEndpoint", run("DELETE", EP), [a("adm_1", "events.endpoint-delete", endpointId, "ok")]);
+
     // Reports, exports and the trail itself.
     const week = isoWeek(s.day);
     await w.step("getClientWeek", run("GET", `/v1/programs/${P}/clients/${c0}/attendance?week=${week}`), [

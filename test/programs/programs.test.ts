@@ -1,3 +1,5 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { futureMonday, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
@@ -75,6 +77,32 @@ describe("programs", () => {
     expect(bad.body.errors[0].path).toBe("settings.groupCapDefault");
     const unchanged = await call("GET", `/v1/programs/${id}`, { token: admin });
     expect(unchanged.body.settings.groupCapMax).toBe(15);
+  });
+
+  it("keeps the 42 CFR Part 2 setting: on by default, through create and patch, and on for programs stored before it", async () => {
+    const { call, token } = harness();
+    const admin = await token("admin", "adm_1");
+    const read = async (id: string) => (await call("GET", `/v1/programs/${id}`, { token: admin })).body.settings.part2;
+    expect(await read(await createProgram(call, admin))).toBe(true);
+    const id = await createProgram(call, admin, { settings: { part2: false } });
+    expect(await read(id)).toBe(false);
+    await call("PATCH", `/v1/programs/${id}`, { token: admin, body: { settings: { graceMinutes: 5 } } });
+    expect(await read(id)).toBe(false);
+    const on = await call("PATCH", `/v1/programs/${id}`, { token: admin, body: { settings: { part2: true } } });
+    expect(on.body.settings).toMatchObject({ part2: true, graceMinutes: 5 });
+    expect(await read(id)).toBe(true);
+    const bad = await call("PATCH", `/v1/programs/${id}`, { token: admin, body: { settings: { part2: "yes" } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe("settings.part2");
+
+    // A program row written before the setting existed: its settings have no part2 at all.
+    const { part2: _dropped, ...settings } = on.body.settings;
+    const oldId = `prg_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+    await runInDurableObject(env.PROGRAMS.getByName(oldId), (_instance, state) => {
+      const body = JSON.stringify({ ...on.body, id: oldId, settings });
+      state.storage.sql.exec("INSERT INTO program (id, body) VALUES (?, ?)", oldId, body);
+    });
+    expect(await read(oldId)).toBe(true);
   });
 
   it("lets the program's facilitator read but not change it, and hides it from others", async () => {

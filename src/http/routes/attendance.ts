@@ -8,10 +8,13 @@ import {
   WeeklyAttendance,
 } from "../../../schemas/attendance.ts";
 import { LocalDate } from "../../../schemas/common.ts";
+import { FhirBundle } from "../../../schemas/fhir.ts";
 import { ShownName } from "../../../schemas/people.ts";
 import { attendanceCsv } from "../../attendance/csv.ts";
+import { FHIR_JSON, FHIR_OFFERS, ledgerBundle, weekBundle } from "../../attendance/fhir-export.ts";
 import { weeklyAttendance } from "../../attendance/weekly.ts";
 import { LedgerReader } from "../../ledger/reader.ts";
+import { negotiate } from "../../lib/media-type.ts";
 import { isoWeekBounds, isoWeekOf, parseIsoWeek } from "../../schedule/zoned.ts";
 import { audit, caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
@@ -42,6 +45,18 @@ const AtRisk = z
   })
   .meta({ id: "AtRiskClients" });
 const MAX_LEDGER_DAYS = 62;
+const fhirContent = { "application/fhir+json": { schema: FhirBundle } };
+/** The answers the reports negotiate by `Accept` (q-values honoured); unmatched, JSON as before. */
+const LEDGER_OFFERS = [{ type: "application/json" }, { type: "text/csv" }, ...FHIR_OFFERS];
+const WEEK_OFFERS = [{ type: "application/json" }, ...FHIR_OFFERS];
+const formatOf = (c: Context<AppEnv>, offers: readonly { type: string }[]) => {
+  c.header("vary", "Accept");
+  const type = offers[negotiate(c.req.header("accept"), offers) ?? 0]?.type;
+  return type === "text/csv" ? "csv" : type?.includes("fhir") ? "fhir" : "json";
+};
+/** A FHIR Bundle answer, typed as the route's (its schema is documented in `responses`). */
+const fhirAnswer = (c: Context<AppEnv>, bundle: FhirBundle) =>
+  c.body(JSON.stringify(bundle), 200, { "content-type": FHIR_JSON }) as never;
 
 const roster = createRoute({
   method: "get",
@@ -84,11 +99,15 @@ const week = createRoute({
   path: "/v1/programs/{programId}/clients/{clientId}/attendance",
   operationId: "getClientWeek",
   tags: ["attendance"],
-  summary: "A client's week against the program minimum (a client may read only their own)",
+  summary:
+    "A client's week against the program minimum (a client may read only their own); a FHIR R4 Bundle of Encounters with Accept: application/fhir+json",
   ...secured(["admin", "facilitator", "client"], "program"),
   request: { params: ProgramClientParams, query: Week },
   responses: {
-    200: json(WeeklyAttendance, "The week"),
+    200: {
+      description: "The week (JSON), or its sessions as FHIR R4 Encounters",
+      content: { "application/json": { schema: WeeklyAttendance }, ...fhirContent },
+    },
     400: problems[400],
     401: problems[401],
     403: problems[403],
@@ -101,13 +120,18 @@ const ledger = createRoute({
   path: "/v1/programs/{programId}/attendance",
   operationId: "getAttendanceLedger",
   tags: ["attendance"],
-  summary: "The ledger for a date range; CSV with Accept: text/csv",
+  summary:
+    "The ledger for a date range; CSV with Accept: text/csv, a FHIR R4 Bundle of Encounters with Accept: application/fhir+json",
   ...secured(staff, "program"),
   request: { params: ProgramParams, query: z.object({ from: LocalDate, to: LocalDate }) },
   responses: {
     200: {
-      description: "Records by local date",
-      content: { "application/json": { schema: AttendanceLedger }, "text/csv": { schema: z.string() } },
+      description: "Records by local date (JSON, CSV), or one FHIR R4 Encounter per client per session",
+      content: {
+        "application/json": { schema: AttendanceLedger },
+        "text/csv": { schema: z.string() },
+        ...fhirContent,
+      },
     },
     400: problems[400],
     401: problems[401],
@@ -141,6 +165,12 @@ async function program(c: Context<AppEnv>, programId: string) {
 }
 
 type Found = Awaited<ReturnType<typeof program>>;
+
+/** The FHIR export's view of this request: the directory, the program, the caller and the clock's now. */
+function exporting(c: Context<AppEnv>, dir: Found["dir"], p: Found["program"]) {
+  const { principal, services } = c.var;
+  return { dir, program: p, viewer: { sub: principal.sub, roles: principal.roles }, now: services.clock.now() };
+}
 
 /** One client's week against the minimum: their ledger records and what is still scheduled from now. */
 async function clientWeek(q: {
@@ -205,6 +235,11 @@ export function attendanceRoutes() {
       const { dir, program: p } = await program(c, programId);
       const now = services.clock.now();
       const isoWeek = resolveWeek(c.req.valid("query").week, now, p.timezone);
+      if (formatOf(c, WEEK_OFFERS) === "fhir") {
+        const bundle = await weekBundle(exporting(c, dir, p), new LedgerReader(c.env.ATTENDANCE), clientId, isoWeek);
+        await audit(c, programId, [{ action: "attendance.read", object: clientId, outcome: `fhir:week:${isoWeek}` }]);
+        return fhirAnswer(c, bundle);
+      }
       const [weekly, names] = await Promise.all([
         clientWeek({ reader: new LedgerReader(c.env.ATTENDANCE), dir, program: p, clientId, isoWeek, now }),
         namesFor(c, programId, [clientId]),
@@ -216,7 +251,7 @@ export function attendanceRoutes() {
     .openapi(ledger, async (c) => {
       const { programId } = c.req.valid("param");
       const { from, to } = c.req.valid("query");
-      await program(c, programId);
+      const { dir, program: p } = await program(c, programId);
       const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
       if (days < 1 || days > MAX_LEDGER_DAYS) {
         throw new ApiError("invalid-request", "Invalid range.", {
@@ -233,11 +268,18 @@ export function attendanceRoutes() {
           a.sessionId.localeCompare(b.sessionId) ||
           a.clientId.localeCompare(b.clientId),
       );
-      const csv = (c.req.header("accept") ?? "").includes("text/csv");
+      const format = formatOf(c, LEDGER_OFFERS);
+      if (format === "fhir") {
+        const bundle = await ledgerBundle(exporting(c, dir, p), records, dates);
+        await audit(c, programId, [
+          { action: "attendance.export", object: programId, outcome: `fhir:${bundle.entry.length}` },
+        ]);
+        return fhirAnswer(c, bundle);
+      }
       await audit(c, programId, [
-        { action: "attendance.export", object: programId, outcome: `${csv ? "csv" : "json"}:${records.length}` },
+        { action: "attendance.export", object: programId, outcome: `${format}:${records.length}` },
       ]);
-      if (csv) {
+      if (format === "csv") {
         c.header("content-disposition", `attachment; filename="attendance-${from}-${to}.csv"`);
         return c.body(attendanceCsv(records), 200, { "content-type": "text/csv; charset=utf-8" }) as never;
       }
