@@ -46,7 +46,7 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
   const events = new EventOutbox(ctx.storage.sql);
   const live = new LiveChannel(ctx);
   const calls = new ProviderCallStore(ctx.storage.sql);
-  const rtk = new RealtimeKitStore(ctx.storage.sql, store);
+  const rtk = new RealtimeKitStore(ctx.storage.sql, store, calls);
   // One budget per RealtimeKit account, held by its VideoAccount Durable Object.
   const budget = (): AccountBudget | null => {
     const accountId = outside.platform()?.realtimekit?.accountId;

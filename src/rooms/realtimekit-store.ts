@@ -1,7 +1,8 @@
 import type { Migration } from "../storage/migrations.ts";
 import type { Enrolment } from "../video/realtimekit/enrolment.ts";
 import type { RtkChange, RtkView, StoredEnrolment } from "../video/realtimekit/enrolment-runner.ts";
-import type { RealtimeKitLedger } from "../video/realtimekit/room-service.ts";
+import { extraIdentity, type RealtimeKitLedger } from "../video/realtimekit/room-service.ts";
+import { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 /**
@@ -20,18 +21,28 @@ export const RTK_MIGRATIONS: Migration[] = [
 
 type Row = { participant_id: string; rtk_participant_id: string; preset: string; token: string; expires_at: number };
 
+/** The tag of the name RealtimeKit shows for one enrolment (src/video/realtimekit/name-tag.ts): never the name. */
+type Named = { rtk: string; tag: string };
+const nameKey = (participantId: string) => `rtk:name:${participantId}`;
+
 /**
  * One occurrence's RealtimeKit state: the meeting (meta `rtk:meeting`, `rtk:createSent`, `rtk:ended`),
- * each participant's enrolment and token (`rtk_enrolments`), the observed token lifetime (`rtk:ttl`)
- * and when pre-enrolment runs next (`rtk:enrolAt`, ms). Synchronous: each change is one step of the room's.
+ * each participant's enrolment and token (`rtk_enrolments`), the tag of the name each enrolment shows
+ * (`rtk:name:<participant id>`: RealtimeKit's participant id and the tag), the observed token lifetime
+ * (`rtk:ttl`) and when pre-enrolment runs next (`rtk:enrolAt`, ms). Synchronous: each change is one
+ * step of the room's. One participant per person: the first enrolment recorded is kept, and a later one
+ * for the same person (two additions that raced) is queued for deletion in the room's provider-call
+ * outbox (`provider_calls`) in the same step.
  */
 export class RealtimeKitStore implements RealtimeKitLedger {
   readonly #sql: SqlStorage;
   readonly #meta: RoomStore;
+  readonly #calls: ProviderCallStore;
 
-  constructor(sql: SqlStorage, meta: RoomStore) {
+  constructor(sql: SqlStorage, meta: RoomStore, calls: ProviderCallStore) {
     this.#sql = sql;
     this.#meta = meta;
+    this.#calls = calls;
   }
 
   /** What a join or a plan reads; `change` first applies what RealtimeKit answered. */
@@ -53,7 +64,9 @@ export class RealtimeKitStore implements RealtimeKitLedger {
     const row = this.#sql
       .exec<Row>("SELECT * FROM rtk_enrolments WHERE participant_id = ?", participantId)
       .toArray()[0];
-    return row ? toEnrolment(row) : null;
+    if (!row) return null;
+    const named = this.#meta.getMeta<Named>(nameKey(participantId));
+    return { ...toEnrolment(row), nameTag: named?.rtk === row.rtk_participant_id ? named.tag : null };
   }
 
   /** Everyone enrolled, as the plan reads them. */
@@ -70,8 +83,15 @@ export class RealtimeKitStore implements RealtimeKitLedger {
     return this.enrolment(participantId)?.rtkParticipantId ?? null;
   }
 
-  removed(participantId: string): void {
-    this.#sql.exec("DELETE FROM rtk_enrolments WHERE participant_id = ?", participantId);
+  /** Forget an enrolment deleted on RealtimeKit, unless it was replaced meanwhile (a newer one stays). */
+  removed(participantId: string, rtkParticipantId: string): void {
+    this.#sql.exec(
+      "DELETE FROM rtk_enrolments WHERE participant_id = ? AND rtk_participant_id = ?",
+      participantId,
+      rtkParticipantId,
+    );
+    const key = nameKey(participantId);
+    if (this.#meta.getMeta<Named>(key)?.rtk === rtkParticipantId) this.#meta.setMeta(key, null);
   }
 
   meetingEnded(): void {
@@ -106,14 +126,17 @@ export class RealtimeKitStore implements RealtimeKitLedger {
       case "meeting-ended":
         this.meetingEnded();
         return;
-      case "enrol":
-        // The first enrolment wins too (a join racing the alarm): the other participant stays unused until the meeting ends.
+      case "enrol": {
+        // Someone already enrolled (a join racing the alarm): keep the first, delete this extra.
+        const held = this.rtkParticipantId(participantId);
+        if (held !== null) {
+          if (held !== change.rtkParticipantId)
+            this.#calls.queueProviderCall("remove", extraIdentity(change.rtkParticipantId), null);
+          return;
+        }
         this.#sql.exec(
           `INSERT INTO rtk_enrolments (participant_id, rtk_participant_id, preset, token, expires_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (participant_id) DO UPDATE SET rtk_participant_id = excluded.rtk_participant_id,
-             preset = excluded.preset, token = excluded.token, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-           WHERE rtk_enrolments.preset <> excluded.preset`,
+           VALUES (?, ?, ?, ?, ?, ?)`,
           participantId,
           change.rtkParticipantId,
           change.preset,
@@ -121,23 +144,45 @@ export class RealtimeKitStore implements RealtimeKitLedger {
           change.expiresAt,
           now,
         );
+        this.#meta.setMeta(nameKey(participantId), { rtk: change.rtkParticipantId, tag: change.nameTag });
         this.#observeTtl(change.ttl);
         return;
+      }
       case "refreshed":
-        this.#sql.exec(
-          "UPDATE rtk_enrolments SET token = ?, expires_at = ?, updated_at = ? WHERE participant_id = ? AND expires_at <= ?",
-          change.token,
-          change.expiresAt,
-          now,
-          participantId,
-          change.expiresAt,
-        );
+        this.#newToken(participantId, change.rtkParticipantId, change.token, change.expiresAt, now);
         this.#observeTtl(change.ttl);
+        return;
+      case "renamed":
+        if (this.rtkParticipantId(participantId) !== change.rtkParticipantId) return;
+        this.#meta.setMeta(nameKey(participantId), { rtk: change.rtkParticipantId, tag: change.nameTag });
+        if (change.token !== null)
+          this.#newToken(participantId, change.rtkParticipantId, change.token, change.expiresAt, now);
         return;
       case "drop":
-        this.removed(participantId);
+        this.removed(participantId, change.rtkParticipantId);
         return;
+      case "discarded": {
+        const identity = extraIdentity(change.rtkParticipantId);
+        for (const call of this.#calls.pendingProviderCalls()) {
+          if (call.op === "remove" && call.identity === identity) this.#calls.providerCallSettled(call.id, true);
+        }
+        return;
+      }
     }
+  }
+
+  /** A newer token for the enrolment, if it is still that participant and the token lasts no less. */
+  #newToken(participantId: string, rtkParticipantId: string, token: string, expiresAt: number, now: number): void {
+    this.#sql.exec(
+      `UPDATE rtk_enrolments SET token = ?, expires_at = ?, updated_at = ?
+       WHERE participant_id = ? AND rtk_participant_id = ? AND expires_at <= ?`,
+      token,
+      expiresAt,
+      now,
+      participantId,
+      rtkParticipantId,
+      expiresAt,
+    );
   }
 
   #observeTtl(ttl: number | null): void {
@@ -145,7 +190,7 @@ export class RealtimeKitStore implements RealtimeKitLedger {
   }
 }
 
-function toEnrolment(row: Row): StoredEnrolment {
+function toEnrolment(row: Row): Omit<StoredEnrolment, "nameTag"> {
   return {
     rtkParticipantId: row.rtk_participant_id,
     preset: row.preset,

@@ -5,6 +5,7 @@ import type { AccountBudget } from "../video/realtimekit/account-budget.ts";
 import { type RealtimeKitFetch, realtimeKitApi } from "../video/realtimekit/api.ts";
 import { ENROLMENT_LEAD_SECONDS, type ExpectedParticipant, planEnrolment } from "../video/realtimekit/enrolment.ts";
 import { runCalls } from "../video/realtimekit/enrolment-runner.ts";
+import { nameTagger } from "../video/realtimekit/name-tag.ts";
 import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 import type { RealtimeKitStore } from "./realtimekit-store.ts";
@@ -30,7 +31,9 @@ const MAX_ROUNDS = 3;
  * occurrence's expected participants (facilitators, listed observers and family, the track's clients)
  * are added to its meeting within the account's budget, so the 09:00 rush only hands out stored tokens;
  * tokens are refreshed before they run out, people no longer expected are removed, and after the
- * window the meeting is made INACTIVE.
+ * window the meeting is made INACTIVE. Everyone is added under their alias: names live only in the
+ * program's directory and reach a join alone, so where the program shows names the join renames the
+ * participant once (src/video/realtimekit/join-credential.ts).
  */
 export class RoomEnrolment {
   readonly #d: EnrolmentDeps;
@@ -66,6 +69,7 @@ export class RoomEnrolment {
       },
       now: () => now,
       name: (id: string, role: ExpectedParticipant["role"]) => callName(role, id, null),
+      tag: nameTagger(this.#d.roomSecret),
     };
     const room = await roomName(binding.session.id, this.#d.roomSecret);
     const bounds = joinBounds(binding.session, binding.settings);

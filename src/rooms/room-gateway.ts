@@ -9,26 +9,13 @@ import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
-import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
-import type { MintRequest } from "../video/mint-request.ts";
-import { accountBudget } from "../video/realtimekit/account-budget.ts";
-import { REALTIMEKIT_RETRY_AFTER_SECONDS, realtimeKitToken } from "../video/realtimekit/join-credential.ts";
+import type { ProviderDeps, VideoProvider } from "../video/credential.ts";
 import type { RoomBinding } from "./binding.ts";
+import { type JoinAnswer, joinCredential } from "./join-credential.ts";
 import { rebindRooms } from "./rebind.ts";
 import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
 
-/** What a join answers: a provider token, or a place in the waiting room. */
-export type JoinAnswer =
-  | {
-      status: "admitted";
-      token: string;
-      expiresAt: string;
-      provider: VideoProvider;
-      room: string;
-      joinUrl?: string;
-      callName?: string;
-    }
-  | { status: "waiting" };
+export type { JoinAnswer } from "./join-credential.ts";
 
 /** What the gateway needs: the directories, the rooms, the time, and how to mint a provider token. */
 export interface RoomGatewayDeps {
@@ -37,7 +24,7 @@ export interface RoomGatewayDeps {
   clock: Clock;
   roomSecret: string;
   provider: () => Promise<Omit<ProviderDeps, "now" | "joinUrlTemplate" | "realtimekit">>;
-  /** RealtimeKit's account, when configured: its tokens come from its API, per room (join-credential.ts). */
+  /** RealtimeKit's account, when configured: its tokens come from its API, per room (src/rooms/join-credential.ts). */
   realtimekit?: WorkerConfig["realtimekit"];
   /** The holders of each video account's call budget (workers/video-account.ts). */
   accounts?: Env["VIDEO_ACCOUNTS"];
@@ -69,7 +56,10 @@ export class RoomGateway {
     this.#deps = deps;
   }
 
-  /** Ask for a place: a provider token, the waiting room, or the reason not; `displayName` a client gives at check-in. */
+  /**
+   * Ask for a place: a provider token, the waiting room, or the reason not; `displayName` a client gives
+   * at check-in. The platform's credential is checked before the seat and minted after it (join-credential.ts).
+   */
   async join(
     sessionId: string,
     who: Caller,
@@ -85,18 +75,9 @@ export class RoomGateway {
     if (only && binding.settings.videoProvider !== only) {
       return fail("conflict", `This session's program does not use ${only}.`);
     }
-    const { realtimekit: rtk, accounts } = this.#deps;
-    const budget = rtk && accounts ? accountBudget(accounts, rtk.accountId) : null;
-    const provider: Omit<ProviderDeps, "now" | "joinUrlTemplate"> = {
-      ...(await this.#deps.provider()),
-      ...(rtk && budget
-        ? { realtimekit: (req: MintRequest) => realtimeKitToken(this.#room(sessionId), rtk, budget, req) }
-        : {}),
-    };
     // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
-    if (!providerConfigured(binding.settings.videoProvider, provider)) {
-      return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
-    }
+    const credential = await joinCredential(this.#deps, sessionId, binding);
+    if (!credential.ok) return credential;
     const outcome = await this.#room(sessionId).join(
       binding,
       { id: who.sub, role: ticket.role, makeUp: ticket.makeUp, expected: ticket.expected },
@@ -105,32 +86,8 @@ export class RoomGateway {
     );
     if (outcome.status === "waiting") return { ok: true, answer: { status: "waiting" } };
     if (outcome.status !== "admitted") return joinRefusal(outcome);
-    const room = await roomName(sessionId, this.#deps.roomSecret);
-    const minted = await issueProviderToken(
-      binding.settings.videoProvider,
-      { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: binding.settings.joinUrlTemplate ?? undefined },
-      { sub: who.sub, sid: sessionId, room, role: ticket.role, nbf: outcome.nbf, exp: outcome.exp, jti: outcome.jti },
-      ticket.displayName,
-    );
-    // The seat stays: the next join is a rejoin of the same seat and asks the platform again.
-    if (!minted.ok && minted.reason === "provider-unavailable") {
-      const headers = { "retry-after": String(REALTIMEKIT_RETRY_AFTER_SECONDS) };
-      return fail("unavailable", "The video provider did not answer; try again shortly.", { headers });
-    }
-    if (!minted.ok) return fail("unavailable", "The video provider is not configured.");
-    const { token, expiresAt, provider: kind, joinUrl, callName } = minted;
-    return {
-      ok: true,
-      answer: {
-        status: "admitted",
-        token,
-        expiresAt,
-        provider: kind,
-        room,
-        ...(joinUrl ? { joinUrl } : {}),
-        ...(callName ? { callName } : {}),
-      },
-    };
+    const { jti, nbf, exp } = outcome;
+    return credential.mint({ sub: who.sub, role: ticket.role, jti, nbf, exp }, ticket.displayName, now);
   }
 
   /** End the caller's own presence. */

@@ -1,14 +1,9 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Webhook } from "standardwebhooks";
-import { afterAll, describe, expect, it } from "vitest";
-import { wranglerVar } from "../../scripts/lib/wrangler-vars.mjs";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { mintApiToken } from "../../src/tokens/api-token.ts";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
 import { loadKeyRing } from "../../src/tokens/keys.ts";
 import { freePort, startDev, stop, waitForBanner } from "./dev-server.mjs";
+import { devDir, startReceiver } from "./event-receiver.mjs";
 
 /**
  * Issue 19 against `wrangler dev`, as a clinic's EHR would see it: a receiver that verifies every
@@ -16,31 +11,6 @@ import { freePort, startDev, stop, waitForBanner } from "./dev-server.mjs";
  * stopped with the backlog undelivered and started again over the same state, the receiver back:
  * every event arrives, at least once, and no two distinct events share an id.
  */
-type Got = { id: string; body: string; ok: boolean };
-
-function receiver() {
-  const state = { failing: true, secret: "", got: [] as Got[], rejected: 0 };
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      try {
-        new Webhook(state.secret).verify(body, req.headers as Record<string, string>);
-      } catch {
-        state.rejected++;
-        res.writeHead(401).end();
-        return;
-      }
-      const id = String(req.headers["webhook-id"]);
-      state.got.push({ id, body, ok: !state.failing });
-      res.writeHead(state.failing ? 503 : 204).end();
-    });
-  });
-  return { server, state };
-}
-
 const waitFor = async (what: string, ok: () => boolean, ms: number) => {
   const deadline = Date.now() + ms;
   while (!ok()) {
@@ -58,16 +28,12 @@ describe("outbound events survive a dev-server restart mid-backlog", () => {
   it("a failing receiver, a restart with deliveries pending, and every event arrives once it recovers", {
     timeout: 300_000,
   }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "iop-events-"));
-    cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const signingKeys = await generateSigningKeys();
-    await writeFile(join(dir, ".dev.vars"), `SIGNING_KEYS='${signingKeys}'\nROOM_SECRET='${crypto.randomUUID()}'\n`, {
-      mode: 0o600,
-    });
-    const rx = receiver();
+    const { dir, remove } = await devDir({ SIGNING_KEYS: signingKeys, ROOM_SECRET: crypto.randomUUID() });
+    cleanup.push(remove);
     const rxPort = await freePort(9600);
-    await new Promise<void>((r) => rx.server.listen(rxPort, "127.0.0.1", r));
-    cleanup.push(() => new Promise((r) => rx.server.close(r)));
+    const rx = await startReceiver(rxPort);
+    cleanup.push(rx.close);
 
     const port = await freePort(8850);
     const base = `http://127.0.0.1:${port}`;
@@ -83,8 +49,8 @@ describe("outbound events survive a dev-server restart mid-backlog", () => {
     const admin = await mintApiToken(ring, {
       sub: "adm_events",
       roles: ["admin"],
-      issuer: wranglerVar("TOKEN_ISSUER"),
-      audience: wranglerVar("TOKEN_AUDIENCE"),
+      issuer: inject("e2e").issuer,
+      audience: inject("e2e").audience,
       now: Math.floor(Date.now() / 1000),
     });
     const api = async (method: string, path: string, body?: unknown) => {

@@ -7,15 +7,16 @@ import { toBase64Url, utf8 } from "../../src/lib/bytes.ts";
  * `POST /meetings`, `GET /meetings?search=`, `PATCH /meetings/{meeting_id}`,
  * `POST /meetings/{meeting_id}/participants` (`custom_participant_id` and `preset_name` required,
  * `name` and `picture` optional; answers `data.id`, `data.token`), `POST …/participants/{participant_id}/token`
- * (`data.token`), `DELETE …/participants/{participant_id}` and `POST /meetings/{meeting_id}/active-session/kick`
- * (`custom_participant_ids`, `participant_ids`). Answers are `{ success, data }`; errors Cloudflare's
+ * (`data.token`), `PATCH …/participants/{participant_id}` (Edit a participant's detail: optional `name`,
+ * `picture`, `preset_name`; answers the participant with `data.token`), `DELETE …/participants/{participant_id}`
+ * and `POST /meetings/{meeting_id}/active-session/kick` (`custom_participant_ids`, `participant_ids`). Answers are `{ success, data }`; errors Cloudflare's
  * `{ success: false, errors: [{ code, message }] }`. 401 without `Authorization: Bearer <the token>`, 404 for
  * anything unknown. The account limit (3,500 calls per five minutes) is enforced over a sliding window
  * with a 429, `Retry-After` and, as Cloudflare documents for its API, every call blocked for the next
  * five minutes; `Ratelimit`/`Ratelimit-Policy` headers are sent as Cloudflare documents them.
  * Choices where the documentation is silent, marked so the tests do not mistake them for the platform's:
  * the token is a JWT-shaped string whose `exp` is `tokenTtlSeconds` after issue (or absent), a refreshed
- * token leaves older ones valid, kicking with no live session is a 404, an unknown preset is a 400, and a
+ * token leaves older ones valid, an edit's answer carries a newly issued token (older ones stay valid), kicking with no live session is a 404, an unknown preset is a 400, and a
  * body field the API does not document is a 400 (stricter than the platform, so tests see anything extra).
  */
 
@@ -79,6 +80,7 @@ const MEETING_FIELDS = new Set([
 ]);
 const PARTICIPANT_FIELDS = new Set(["custom_participant_id", "preset_name", "name", "picture"]);
 const PATCH_FIELDS = new Set([...MEETING_FIELDS, "status"]);
+const EDIT_FIELDS = new Set(["name", "picture", "preset_name"]);
 
 /** The stand-in: its `fetch`, what it holds, and what it saw. */
 export function realtimeKitStandIn(opts: RealtimeKitStandInOptions) {
@@ -196,6 +198,16 @@ export function realtimeKitStandIn(opts: RealtimeKitStandInOptions) {
     const p = pm ? m.participants.get(decodeURIComponent(pm[1] as string)) : undefined;
     if (pm && !p) return error(404, 10404, "Participant not found");
     if (p && pm?.[2] === "/token" && method === "POST") return ok({ token: issue(m.id, p.id) });
+    if (p && !pm?.[2] && method === "PATCH") {
+      if (!body || !fieldsIn(body, EDIT_FIELDS)) return error(400, 10400, "Unknown field");
+      const { name, preset_name: preset } = body;
+      if (name !== undefined && name !== null && typeof name !== "string") return error(400, 10400, "Bad name");
+      if (preset !== undefined && (typeof preset !== "string" || !presets.has(preset)))
+        return error(400, 10400, "Unknown preset");
+      if (typeof name === "string") p.name = name;
+      if (typeof preset === "string") p.preset = preset;
+      return ok({ ...participantView(p), token: issue(m.id, p.id) });
+    }
     if (p && !pm?.[2] && method === "DELETE") {
       m.participants.delete(p.id);
       m.live.delete(p.customId);
@@ -267,6 +279,10 @@ export function realtimeKitStandIn(opts: RealtimeKitStandInOptions) {
     fetch,
     calls,
     meetings,
+    /** The meeting's participants for one custom id (ours), as RealtimeKit holds them. */
+    participantsOf(meetingId: string, customId: string) {
+      return [...(meetings.get(meetingId)?.participants.values() ?? [])].filter((p) => p.customId === customId);
+    },
     /** Put a participant in the meeting's live session, as a connected SDK would. */
     connect(meetingId: string, customId: string) {
       meetings.get(meetingId)?.live.add(customId);

@@ -122,6 +122,44 @@ describe("RealtimeKit REST client against the stand-in", () => {
     expect(s.rtk.meetings.get(first.meetingId)?.participants.size).toBe(1);
   });
 
+  it("renames a participant with Edit a participant's detail: PATCH with the name alone, same participant, its answer's token read", async () => {
+    const s = setup();
+    const p = await meetingWithClient(s);
+    s.clock.ms += 600_000;
+    const renamed = await s.api.renameParticipant(p.meetingId, p.participantId, "Sam Rivera");
+    expect(s.rtk.calls.at(-1)).toMatchObject({
+      method: "PATCH",
+      path: `/meetings/${p.meetingId}/participants/${p.participantId}`,
+      status: 200,
+    });
+    expect(JSON.parse(s.rtk.calls.at(-1)?.body ?? "")).toEqual({ name: "Sam Rivera" });
+    expect(renamed).toMatchObject({ ok: true, expiresAt: (p.expiresAt ?? 0) + 600 });
+    if (!renamed.ok || renamed.token === null) throw new Error("no token in the edit's answer");
+    expect(s.rtk.tokenInfo(renamed.token)).toMatchObject({ participantId: p.participantId, valid: true });
+    expect(s.rtk.participantsOf(p.meetingId, CLIENT).map((x) => [x.id, x.name, x.preset])).toEqual([
+      [p.participantId, "Sam Rivera", "group_call_participant"],
+    ]);
+    // A name that could break the request is never sent; an unknown participant is not-found.
+    const sent = s.rtk.calls.length;
+    for (const bad of ["", "Sam\nRivera", "x".repeat(257)]) {
+      expect(await s.api.renameParticipant(p.meetingId, p.participantId, bad)).toMatchObject({ reason: "invalid" });
+    }
+    expect(s.rtk.calls.length).toBe(sent);
+    const unknown = await s.api.renameParticipant(p.meetingId, crypto.randomUUID(), "Sam");
+    expect(unknown).toMatchObject({ ok: false, reason: "not-found" });
+    // The stand-in takes only the documented fields, as the API documents them.
+    const url = `https://api.cloudflare.com${APP_PATH}/meetings/${p.meetingId}/participants/${p.participantId}`;
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    const extra = await s.rtk.fetch(url, {
+      method: "PATCH",
+      headers,
+      body: JSON.stringify({ custom_participant_id: "x" }),
+    });
+    expect(extra.status).toBe(400);
+    const preset = await s.rtk.fetch(url, { method: "PATCH", headers, body: JSON.stringify({ preset_name: "nope" }) });
+    expect(preset.status).toBe(400);
+  });
+
   it("removes a participant with DELETE, after which their token admits nobody; removing again is gone, not an error", async () => {
     const s = setup();
     const p = await meetingWithClient(s);

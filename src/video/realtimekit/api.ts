@@ -2,12 +2,16 @@ import { decodeJwt } from "jose";
 import { SubjectId } from "../../../schemas/common.ts";
 import { type JoinRole, RoomName } from "../../../schemas/join-token.ts";
 import type { MintRequest } from "../mint-request.ts";
+import { call, type Data, INVALID, type Method, type Reader } from "./http.ts";
+
+export { DEFAULT_RETRY_AFTER_SECONDS, REALTIMEKIT_TIMEOUT_MS } from "./http.ts";
 
 /**
  * Cloudflare RealtimeKit's REST API, the calls the rooms need, as documented at
  * developers.cloudflare.com/api/resources/realtime_kit/: `{base}/accounts/{account_id}/realtime/kit/{app_id}`
  * then `POST /meetings`, `GET /meetings?search=`, `PATCH /meetings/{meeting_id}`,
  * `POST /meetings/{meeting_id}/participants`, `POST …/participants/{participant_id}/token`,
+ * `PATCH …/participants/{participant_id}` (Edit a participant's detail: here only `name`),
  * `DELETE …/participants/{participant_id}` and `POST /meetings/{meeting_id}/active-session/kick`, each with
  * `Authorization: Bearer <Cloudflare API token>` (permission "Realtime" or "Realtime Admin"); answers are
  * `{ success, data }`. There is no offline signing: every participant token comes from a call, so callers
@@ -16,12 +20,6 @@ import type { MintRequest } from "../mint-request.ts";
 
 /** Cloudflare's API root; the account and app paths are appended. */
 export const REALTIMEKIT_API_BASE = "https://api.cloudflare.com/client/v4";
-/** A call is abandoned after this long and retried from the caller's alarm. */
-export const REALTIMEKIT_TIMEOUT_MS = 10_000;
-/** Cloudflare blocks an account over its limit for five minutes: a 429 without `Retry-After` waits that long. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 300;
-/** Answers are a few hundred bytes; a longer body is not the API's and is not read. */
-const MAX_ANSWER_BYTES = 16_384;
 
 /** The slice of `fetch` the client uses; the global `fetch` and the test stand-in both satisfy it. */
 export type RealtimeKitFetch = (
@@ -89,6 +87,8 @@ export type MeetingResult = { ok: true; meetingId: string } | RealtimeKitError;
 export type FindMeetingResult = { ok: true; meetingId: string | null } | RealtimeKitError;
 /** A participant token; `expiresAt` (seconds) is the token's own `exp` when it carries one, else null. */
 export type TokenResult = { ok: true; token: string; expiresAt: number | null } | RealtimeKitError;
+/** An edit's answer: the participant's token when the answer carries one (it is documented as part of it). */
+export type EditResult = { ok: true; token: string | null; expiresAt: number | null } | RealtimeKitError;
 export type EnrolResult =
   | { ok: true; participantId: string; token: string; expiresAt: number | null }
   | RealtimeKitError;
@@ -113,6 +113,8 @@ export interface RealtimeKitApi {
   addParticipant(meetingId: string, who: NewParticipant): Promise<EnrolResult>;
   /** A new token for an existing participant: same participant id and preset, no new enrolment. */
   refreshToken(meetingId: string, participantId: string): Promise<TokenResult>;
+  /** The name the call shows for an existing participant (Edit a participant's detail); same id, preset, enrolment. */
+  renameParticipant(meetingId: string, participantId: string, name: string): Promise<EditResult>;
   /** Delete the participant. That its tokens then stop admitting is assumed, not documented; `deactivateMeeting` is. */
   removeParticipant(meetingId: string, participantId: string): Promise<RemovalResult>;
   /** Disconnect these opaque ids from the meeting's live session; no live session is `gone`. */
@@ -136,7 +138,6 @@ export function tokenExpiry(token: string): number | null {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAG = /^[A-Za-z0-9_-]{1,64}$/;
-const INVALID: RealtimeKitError = { ok: false, reason: "invalid", retry: false };
 const GONE: RemovalResult = { ok: true, gone: true };
 const DONE: RemovalResult = { ok: true, gone: false };
 
@@ -169,7 +170,7 @@ export function realtimeKitApi(config: RealtimeKitConfig): RealtimeKitApi {
       if (!isUuid(meetingId) || !SubjectId.safeParse(who.participantId).success || !TAG.test(who.preset)) {
         return refuse();
       }
-      if (who.name.length === 0 || who.name.length > 256 || /\p{Cc}/u.test(who.name)) return refuse();
+      if (!isName(who.name)) return refuse();
       const body = { custom_participant_id: who.participantId, preset_name: who.preset, name: who.name };
       return send("POST", `/meetings/${meetingId}/participants`, body, (d) =>
         isUuid(d?.id) && isToken(d?.token)
@@ -182,6 +183,13 @@ export function realtimeKitApi(config: RealtimeKitConfig): RealtimeKitApi {
       return send("POST", `${participant(meetingId, participantId)}/token`, undefined, (d) =>
         isToken(d?.token) ? { ok: true, token: d.token, expiresAt: tokenExpiry(d.token) } : null,
       );
+    },
+    renameParticipant(meetingId, participantId, name) {
+      if (!isUuid(meetingId) || !TAG.test(participantId) || !isName(name)) return refuse();
+      return send("PATCH", participant(meetingId, participantId), { name }, (d) => {
+        if (!d || typeof d !== "object") return null;
+        return isToken(d.token) ? { ok: true, token: d.token, expiresAt: tokenExpiry(d.token) } : NO_TOKEN;
+      });
     },
     removeParticipant(meetingId, participantId) {
       if (!isUuid(meetingId) || !TAG.test(participantId)) return refuse();
@@ -197,15 +205,16 @@ export function realtimeKitApi(config: RealtimeKitConfig): RealtimeKitApi {
   };
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
-// biome-ignore lint/suspicious/noExplicitAny: the answer's `data` is read field by field and checked.
-type Data = any;
-/** Turns a successful answer's `data` into the result, or null when it is not what the API documents. */
-type Reader<T> = (data: Data) => T | null;
-
 function isUuid(v: unknown): v is string {
   return typeof v === "string" && UUID.test(v);
 }
+
+/** A name the API can take: not empty, not overlong, no control characters. */
+function isName(v: string): boolean {
+  return v.length > 0 && v.length <= 256 && !/\p{Cc}/u.test(v);
+}
+
+const NO_TOKEN: EditResult = { ok: true, token: null, expiresAt: null };
 
 function isToken(v: unknown): v is string {
   return typeof v === "string" && v.length > 0 && v.length <= 8192;
@@ -214,69 +223,4 @@ function isToken(v: unknown): v is string {
 /** Never sent: the ids would not be RealtimeKit's or ours, or a name could break the request. */
 function refuse(reason: "invalid" | "unauthorized" = "invalid"): Promise<RealtimeKitError> {
   return Promise.resolve(reason === "invalid" ? INVALID : { ok: false, reason, retry: false });
-}
-
-async function call<T>(
-  config: RealtimeKitConfig,
-  method: Method,
-  url: string,
-  body: unknown,
-  read: Reader<T>,
-  onMissing?: T,
-): Promise<T | RealtimeKitError> {
-  // A timer cleared when the call ends: a room's alarm or a rush makes many calls, and workerd caps live timers.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), config.timeoutMs ?? REALTIMEKIT_TIMEOUT_MS);
-  const signal = deadline.signal;
-  const headers: Record<string, string> = { authorization: `Bearer ${config.apiToken}`, accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  try {
-    const res = await config.fetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal,
-    });
-    const text = await res.text();
-    if (res.status === 404 && onMissing !== undefined) return onMissing;
-    if (!res.ok) return failure(res, config.now());
-    const answer = text.length <= MAX_ANSWER_BYTES ? parse(text) : null;
-    const result = answer?.success === true ? read(answer.data) : null;
-    return result ?? { ...INVALID, status: res.status };
-  } catch {
-    return signal.aborted
-      ? { ok: false, reason: "timeout", retry: true }
-      : { ok: false, reason: "unavailable", retry: true };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function parse(text: string): { success?: unknown; data?: unknown } | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function failure(res: Response, now: number): RealtimeKitError {
-  const status = res.status;
-  if (status === 429) {
-    return { ok: false, reason: "rate-limited", retry: true, status, retryAt: now + retryAfter(res.headers, now) };
-  }
-  if (status === 401 || status === 403) return { ok: false, reason: "unauthorized", retry: false, status };
-  if (status === 404) return { ok: false, reason: "not-found", retry: false, status };
-  if (status === 408 || status >= 500) return { ok: false, reason: "unavailable", retry: true, status };
-  return { ...INVALID, status };
-}
-
-/** Seconds to wait from `Retry-After` (delta-seconds or an HTTP date, RFC 9110 §10.2.3), else five minutes. */
-function retryAfter(headers: Headers, now: number): number {
-  const raw = headers.get("retry-after")?.trim() ?? "";
-  if (/^[0-9]{1,6}$/.test(raw)) return Math.max(1, Number(raw));
-  const date = Date.parse(raw);
-  if (Number.isFinite(date)) return Math.max(1, Math.ceil(date / 1000 - now));
-  return DEFAULT_RETRY_AFTER_SECONDS;
 }

@@ -1,9 +1,9 @@
 import type { JoinRole } from "../../../schemas/join-token.ts";
 import { log } from "../../lib/log.ts";
-import type { MintRequest } from "../mint-request.ts";
 import type { AccountBudget } from "./account-budget.ts";
-import { presetFor, type RealtimeKitApi, type RealtimeKitError, type RealtimeKitPresets } from "./api.ts";
-import { callCost, type Enrolment, type EnrolmentCall, joinAction, storedExpiry } from "./enrolment.ts";
+import type { RealtimeKitApi, RealtimeKitError } from "./api.ts";
+import { callCost, type Enrolment, type EnrolmentCall, storedExpiry } from "./enrolment.ts";
+import type { NameTag } from "./name-tag.ts";
 
 /**
  * Runs RealtimeKit calls (enrolment.ts plans them) against the account's budget and the room's storage:
@@ -11,19 +11,35 @@ import { callCost, type Enrolment, type EnrolmentCall, joinAction, storedExpiry 
  * deletes; a create whose answer was lost is looked up (`findMeeting`) before creating again; a refresh
  * answered not-found drops that enrolment so the next plan adds them again; a 429 blocks the budget
  * until its `Retry-After`. Every answer is written to the room in its own synchronous step. Times: ms.
+ *
+ * One participant per person: an addition is skipped for someone the room already holds, and when two
+ * additions for one person were in flight together (a join racing the alarm), the room keeps the first
+ * answer it records and queues the other's deletion in its provider-call outbox in that same step; the
+ * caller that got the extra deletes it at once, and the outbox retries it if that fails.
  */
 
-/** A stored enrolment: the plan's view plus the token a join hands out. */
-export type StoredEnrolment = Enrolment & { token: string };
+/** A stored enrolment: the plan's view plus the token a join hands out and the tag of the name it shows. */
+export type StoredEnrolment = Enrolment & { token: string; nameTag: string | null };
 
 /** What the room records, one change at a time (src/rooms/realtimekit-store.ts applies them). */
 export type RtkChange =
   | { kind: "create-sent" }
   | { kind: "meeting"; meetingId: string }
   | { kind: "meeting-ended" }
-  | { kind: "enrol"; rtkParticipantId: string; preset: string; token: string; expiresAt: number; ttl: number | null }
-  | { kind: "refreshed"; token: string; expiresAt: number; ttl: number | null }
-  | { kind: "drop" };
+  | {
+      kind: "enrol";
+      rtkParticipantId: string;
+      preset: string;
+      token: string;
+      expiresAt: number;
+      ttl: number | null;
+      nameTag: string;
+    }
+  | { kind: "refreshed"; rtkParticipantId: string; token: string; expiresAt: number; ttl: number | null }
+  | { kind: "renamed"; rtkParticipantId: string; nameTag: string; token: string | null; expiresAt: number }
+  | { kind: "drop"; rtkParticipantId: string }
+  /** An extra participant (see above) was deleted on RealtimeKit: its queued deletion is settled. */
+  | { kind: "discarded"; rtkParticipantId: string };
 
 /** The room's RealtimeKit state as one participant's join sees it. */
 export interface RtkView {
@@ -46,6 +62,8 @@ export interface RunDeps {
   now: () => number;
   /** The call name to enrol someone under. */
   name: (participantId: string, role: JoinRole) => string;
+  /** The tag the room keeps of that name (name-tag.ts). */
+  tag: NameTag;
 }
 
 /** All calls went (each answered, one way or another), or stop and go on at `retryAt` (ms). */
@@ -65,6 +83,7 @@ export async function runCalls(calls: readonly EnrolmentCall[], d: RunDeps): Pro
 
 async function runOne(call: EnrolmentCall, d: RunDeps): Promise<RunOutcome> {
   if (call.kind === "create-meeting") return createMeeting(call.title, d);
+  if (call.kind === "add") return addOne(call, d);
   const taken = await d.budget.take(callCost(call), d.now());
   if (!taken.ok) return { done: false, retryAt: taken.waitUntil };
   const sec = () => Math.floor(d.now() / 1000);
@@ -74,44 +93,29 @@ async function runOne(call: EnrolmentCall, d: RunDeps): Promise<RunOutcome> {
       if (!view.meetingId) return { done: true };
       if (call.kick) {
         const kicked = await d.api.kick(view.meetingId, [call.participantId]);
-        if (!kicked.ok && kicked.reason !== "not-found") return failed(call, kicked, d);
+        if (!kicked.ok && kicked.reason !== "not-found") return failed(call.kind, kicked, d);
       }
       const r = await d.api.removeParticipant(view.meetingId, call.rtkParticipantId);
-      if (!r.ok) return failed(call, r, d);
-      await d.room.realtimeKit(call.participantId, { kind: "drop" });
-      return { done: true };
-    }
-    case "add": {
-      const view = await d.room.realtimeKit(call.participantId);
-      if (!view.meetingId) return { done: true };
-      const who = {
-        participantId: call.participantId,
-        name: d.name(call.participantId, call.role),
-        preset: call.preset,
-      };
-      const r = await d.api.addParticipant(view.meetingId, who);
-      if (!r.ok) return failed(call, r, d);
-      const now = sec();
-      const ttl = r.expiresAt === null ? null : r.expiresAt - now;
-      const expiresAt = storedExpiry(r.expiresAt, now);
-      const change = { kind: "enrol", rtkParticipantId: r.participantId, preset: call.preset, token: r.token } as const;
-      await d.room.realtimeKit(call.participantId, { ...change, expiresAt, ttl });
+      if (!r.ok) return failed(call.kind, r, d);
+      await d.room.realtimeKit(call.participantId, { kind: "drop", rtkParticipantId: call.rtkParticipantId });
       return { done: true };
     }
     case "refresh": {
       const view = await d.room.realtimeKit(call.participantId);
       if (!view.meetingId) return { done: true };
       const r = await d.api.refreshToken(view.meetingId, call.rtkParticipantId);
+      const same = { rtkParticipantId: call.rtkParticipantId };
       if (!r.ok && r.reason === "not-found") {
         // Gone on RealtimeKit's side: the next plan (or this join) adds them again.
-        await d.room.realtimeKit(call.participantId, { kind: "drop" });
+        await d.room.realtimeKit(call.participantId, { kind: "drop", ...same });
         return { done: true };
       }
-      if (!r.ok) return failed(call, r, d);
+      if (!r.ok) return failed(call.kind, r, d);
       const now = sec();
       const ttl = r.expiresAt === null ? null : r.expiresAt - now;
       await d.room.realtimeKit(call.participantId, {
         kind: "refreshed",
+        ...same,
         token: r.token,
         expiresAt: storedExpiry(r.expiresAt, now),
         ttl,
@@ -120,7 +124,7 @@ async function runOne(call: EnrolmentCall, d: RunDeps): Promise<RunOutcome> {
     }
     case "end-meeting": {
       const r = await d.api.deactivateMeeting(call.meetingId);
-      if (!r.ok) return failed(call, r, d);
+      if (!r.ok) return failed(call.kind, r, d);
       await d.room.realtimeKit("", { kind: "meeting-ended" });
       return { done: true };
     }
@@ -136,7 +140,7 @@ async function createMeeting(title: string, d: RunDeps): Promise<RunOutcome> {
     const taken = await d.budget.take(1, d.now());
     if (!taken.ok) return { done: false, retryAt: taken.waitUntil };
     const found = await d.api.findMeeting(title);
-    if (!found.ok) return failed(call, found, d);
+    if (!found.ok) return failed(call.kind, found, d);
     if (found.meetingId) {
       await d.room.realtimeKit("", { kind: "meeting", meetingId: found.meetingId });
       return { done: true };
@@ -146,57 +150,69 @@ async function createMeeting(title: string, d: RunDeps): Promise<RunOutcome> {
   if (!taken.ok) return { done: false, retryAt: taken.waitUntil };
   await d.room.realtimeKit("", { kind: "create-sent" });
   const made = await d.api.createMeeting(title);
-  if (!made.ok) return failed(call, made, d);
+  if (!made.ok) return failed(call.kind, made, d);
   await d.room.realtimeKit("", { kind: "meeting", meetingId: made.meetingId });
   return { done: true };
 }
 
+/** Add someone the room does not hold yet; if another addition for them was recorded first, delete this one. */
+async function addOne(call: Extract<EnrolmentCall, { kind: "add" }>, d: RunDeps): Promise<RunOutcome> {
+  const view = await d.room.realtimeKit(call.participantId);
+  // Enrolled since this was planned (a join ran first), or still held under another preset: nothing to add.
+  if (!view.meetingId || view.enrolment) return { done: true };
+  const taken = await d.budget.take(1, d.now());
+  if (!taken.ok) return { done: false, retryAt: taken.waitUntil };
+  const name = d.name(call.participantId, call.role);
+  const r = await d.api.addParticipant(view.meetingId, {
+    participantId: call.participantId,
+    name,
+    preset: call.preset,
+  });
+  if (!r.ok) return failed(call.kind, r, d);
+  const now = Math.floor(d.now() / 1000);
+  const nameTag = await d.tag(call.participantId, name);
+  const after = await d.room.realtimeKit(call.participantId, {
+    kind: "enrol",
+    rtkParticipantId: r.participantId,
+    preset: call.preset,
+    token: r.token,
+    expiresAt: storedExpiry(r.expiresAt, now),
+    ttl: r.expiresAt === null ? null : r.expiresAt - now,
+    nameTag,
+  });
+  if (after.enrolment?.rtkParticipantId !== r.participantId) {
+    await discard(view.meetingId, call.participantId, r.participantId, d);
+  }
+  return { done: true };
+}
+
+/**
+ * Delete an extra participant now: its token never left the room (the join hands out the kept one).
+ * No kick: that goes by our id, which would disconnect the person's kept participant. A failure is
+ * left to the room's outbox, which already holds this deletion; it never fails the addition.
+ */
+async function discard(meetingId: string, participantId: string, rtkParticipantId: string, d: RunDeps) {
+  const taken = await d.budget.take(1, d.now());
+  if (!taken.ok) return;
+  const r = await d.api.removeParticipant(meetingId, rtkParticipantId);
+  if (!r.ok) {
+    await failed("discard", r, d);
+    return;
+  }
+  await d.room.realtimeKit(participantId, { kind: "discarded", rtkParticipantId });
+}
+
 /** A 429 blocks the whole account; a retryable failure waits; anything else is logged and skipped. */
-async function failed(call: EnrolmentCall, r: RealtimeKitError, d: RunDeps): Promise<RunOutcome> {
-  log("warn", "realtimekit.call.failed", { call: call.kind, reason: r.reason, status: r.status ?? null });
+export async function failed(
+  call: string,
+  r: RealtimeKitError,
+  d: Pick<RunDeps, "budget" | "now">,
+): Promise<RunOutcome> {
+  log("warn", "realtimekit.call.failed", { call, reason: r.reason, status: r.status ?? null });
   if (r.reason === "rate-limited") {
     const until = (r.retryAt ?? 0) * 1000 || d.now() + 300_000;
     await d.budget.block(until);
     return { done: false, retryAt: until };
   }
   return r.retry ? { done: false, retryAt: d.now() + RETRY_MS } : { done: true };
-}
-
-/**
- * The token for an admitted join (the room already decided the seat): the stored one while it stays
- * valid five more minutes, else one refresh, else (never enrolled, or gone) the meeting if needed and
- * one Add Participant with the role's preset. Null when the budget or RealtimeKit says wait.
- */
-export async function joinToken(
-  d: RunDeps,
-  req: MintRequest,
-  presets?: Partial<RealtimeKitPresets>,
-): Promise<string | null> {
-  const { sub: participantId, role, room } = req.grant;
-  const preset = presetFor(role, presets);
-  const usable = (v: RtkView) => (v.enrolment && v.enrolment.preset === preset ? v.enrolment : undefined);
-  let view = await d.room.realtimeKit(participantId);
-  if (view.meetingId && !view.meetingActive) return null;
-  const action = joinAction(usable(view), Math.floor(d.now() / 1000));
-  if (action.kind === "reuse") return usable(view)?.token ?? null;
-  if (action.kind === "refresh") {
-    const outcome = await runCalls([{ kind: "refresh", participantId, rtkParticipantId: action.rtkParticipantId }], d);
-    if (!outcome.done) return null;
-    view = await d.room.realtimeKit(participantId);
-    if (usable(view)) return fresh(usable(view), d);
-  }
-  const calls: EnrolmentCall[] = [];
-  // A role change: the old participant (another preset) goes before the new one is added.
-  if (view.enrolment && !usable(view)) {
-    calls.push({ kind: "remove", participantId, rtkParticipantId: view.enrolment.rtkParticipantId, kick: true });
-  }
-  if (!view.meetingId) calls.push({ kind: "create-meeting", title: room });
-  calls.push({ kind: "add", participantId, role, preset });
-  const outcome = await runCalls(calls, d);
-  if (!outcome.done) return null;
-  return fresh(usable(await d.room.realtimeKit(participantId)), d);
-}
-
-function fresh(e: StoredEnrolment | undefined, d: RunDeps): string | null {
-  return e && e.tokenExpiresAt * 1000 > d.now() ? e.token : null;
 }

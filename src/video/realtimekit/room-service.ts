@@ -8,16 +8,32 @@ import type { RealtimeKitApi, RealtimeKitError } from "./api.ts";
  * participant (the stored token stops being handed out at once); a room's end marks its meeting
  * `INACTIVE`, which stops every token of it. Each call is taken from the account's budget first.
  * RealtimeKit's API as this product uses it has no documented list of who is connected now, so
- * there is no presence poll: presence comes from its webhooks.
+ * there is no presence poll: presence comes from its webhooks. The outbox also deletes the extra
+ * participant of a race between two additions for one person (enrolment-runner.ts), queued under
+ * `extraIdentity`: that one is only deleted, never kicked (a kick goes by our id, which the kept
+ * participant shares), and the room's enrolment is left alone.
  */
+
+/** Marks an outbox identity as an extra RealtimeKit participant: `/` is in no opaque id (schemas/common.ts). */
+const EXTRA = "rtk-extra/";
+
+/** The outbox identity that deletes RealtimeKit participant `rtkParticipantId`, an extra nobody was given. */
+export function extraIdentity(rtkParticipantId: string): string {
+  return `${EXTRA}${rtkParticipantId}`;
+}
+
+/** The RealtimeKit participant an outbox identity names as an extra, or null for one of our participants. */
+export function extraOf(identity: string): string | null {
+  return identity.startsWith(EXTRA) ? identity.slice(EXTRA.length) : null;
+}
 
 /** What the service reads and settles in the room's storage (src/rooms/realtimekit-store.ts). */
 export interface RealtimeKitLedger {
   meetingId(): string | null;
   /** RealtimeKit's participant id for one of ours, if enrolled in the current meeting. */
   rtkParticipantId(participantId: string): string | null;
-  /** The participant was deleted on RealtimeKit: forget their enrolment and token. */
-  removed(participantId: string): void;
+  /** The participant was deleted on RealtimeKit: forget their enrolment and token, if it is still that one. */
+  removed(participantId: string, rtkParticipantId: string): void;
   /** The meeting is INACTIVE: nothing more to hand out or refresh. */
   meetingEnded(): void;
 }
@@ -46,6 +62,14 @@ export function realtimeKitRoomService(
   return {
     async removeParticipant(_room, identity) {
       const meetingId = ledger.meetingId();
+      const extra = extraOf(identity);
+      if (extra !== null) {
+        if (!meetingId) return { ok: true, gone: true };
+        const refused = await taken(1);
+        if (refused) return refused;
+        const deleted = await api.removeParticipant(meetingId, extra);
+        return deleted.ok ? deleted : failed(deleted);
+      }
       const rtkId = ledger.rtkParticipantId(identity);
       if (!meetingId || !rtkId) return { ok: true, gone: true };
       // Always kick: the room's presence may lag the platform's, and a kick of nobody costs one call.
@@ -55,7 +79,7 @@ export function realtimeKitRoomService(
       if (!kicked.ok && kicked.reason !== "not-found") return failed(kicked);
       const deleted = await api.removeParticipant(meetingId, rtkId);
       if (!deleted.ok) return failed(deleted);
-      ledger.removed(identity);
+      ledger.removed(identity, rtkId);
       return { ok: true, gone: deleted.gone };
     },
     async deleteRoom() {

@@ -1,0 +1,93 @@
+import type { JoinRole } from "../../schemas/join-token.ts";
+import { fail, type Result } from "../directory/result.ts";
+import { roomName } from "../tokens/window.ts";
+import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
+import type { MintRequest } from "../video/mint-request.ts";
+import { accountBudget } from "../video/realtimekit/account-budget.ts";
+import type { RtkRoomSide } from "../video/realtimekit/enrolment-runner.ts";
+import { REALTIMEKIT_RETRY_AFTER_SECONDS, realtimeKitToken } from "../video/realtimekit/join-credential.ts";
+import type { RoomBinding } from "./binding.ts";
+import type { RoomGatewayDeps } from "./room-gateway.ts";
+
+/** What a join answers: a provider token, or a place in the waiting room. */
+export type JoinAnswer =
+  | {
+      status: "admitted";
+      token: string;
+      expiresAt: string;
+      provider: VideoProvider;
+      room: string;
+      joinUrl?: string;
+      callName?: string;
+    }
+  | { status: "waiting" };
+
+/** The seat the room gave: who, in which role, and the token id and window it decided. */
+export interface Seat {
+  sub: string;
+  role: JoinRole;
+  jti: string;
+  nbf: number;
+  exp: number;
+}
+
+/** Turns the room's seat into what the platform accepts, or the 503 the client retries. */
+export type Mint = (
+  seat: Seat,
+  displayName: string | null | undefined,
+  now: number,
+) => Promise<Result<{ answer: JoinAnswer }>>;
+
+/**
+ * The join's last step, the video platform's credential, in two halves around the room's decision.
+ * Before it: whether this deployment can mint for the program's platform at all (no seat, presence or
+ * announcement for a token that cannot be minted: 503 with `Retry-After`). After it: the mint itself,
+ * offline for most platforms; for RealtimeKit, the room's stored participant token, refreshed or added
+ * through its API within the account's budget (src/video/realtimekit/join-credential.ts). Its failure
+ * leaves the seat in place: the next join is a rejoin of the same seat and asks the platform again.
+ */
+export async function joinCredential(
+  deps: RoomGatewayDeps,
+  sessionId: string,
+  binding: RoomBinding,
+): Promise<Result<{ mint: Mint }>> {
+  const { realtimekit: rtk, accounts } = deps;
+  const budget = rtk && accounts ? accountBudget(accounts, rtk.accountId) : null;
+  const room: RtkRoomSide = deps.rooms.getByName(sessionId);
+  const provider: Omit<ProviderDeps, "now" | "joinUrlTemplate"> = {
+    ...(await deps.provider()),
+    ...(rtk && budget
+      ? { realtimekit: (req: MintRequest) => realtimeKitToken(room, rtk, budget, req, deps.roomSecret) }
+      : {}),
+  };
+  const kind = binding.settings.videoProvider;
+  if (!providerConfigured(kind, provider)) {
+    return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
+  }
+  const mint: Mint = async (seat, displayName, now) => {
+    const name = await roomName(sessionId, deps.roomSecret);
+    const minted = await issueProviderToken(
+      kind,
+      { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: binding.settings.joinUrlTemplate ?? undefined },
+      { ...seat, sid: sessionId, room: name },
+      displayName,
+    );
+    if (!minted.ok && minted.reason === "provider-unavailable") {
+      const headers = { "retry-after": String(REALTIMEKIT_RETRY_AFTER_SECONDS) };
+      return fail("unavailable", "The video provider did not answer; try again shortly.", { headers });
+    }
+    if (!minted.ok) return fail("unavailable", "The video provider is not configured.");
+    const { token, expiresAt, provider: platform, joinUrl, callName } = minted;
+    const answer: JoinAnswer = {
+      status: "admitted",
+      token,
+      expiresAt,
+      provider: platform,
+      room: name,
+      ...(joinUrl ? { joinUrl } : {}),
+      ...(callName ? { callName } : {}),
+    };
+    return { ok: true, answer };
+  };
+  return { ok: true, mint };
+}
