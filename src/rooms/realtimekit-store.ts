@@ -2,7 +2,7 @@ import type { Migration } from "../storage/migrations.ts";
 import type { Enrolment } from "../video/realtimekit/enrolment.ts";
 import type { RtkChange, RtkView, StoredEnrolment } from "../video/realtimekit/enrolment-runner.ts";
 import { extraIdentity, type RealtimeKitLedger } from "../video/realtimekit/room-service.ts";
-import { ProviderCallStore } from "./provider-call-store.ts";
+import type { ProviderCallStore } from "./provider-call-store.ts";
 import type { RoomStore } from "./room-store.ts";
 
 /**
