@@ -8,6 +8,7 @@ import { cpus, loadavg } from "node:os";
 import { auditJoins } from "./lib/audit-check.mjs";
 import { burst } from "./lib/burst.mjs";
 import { healthzTarget, joinTarget, round, sessionTarget, summarize } from "./lib/load.mjs";
+import { startPeer } from "./lib/peer.mjs";
 import { memorySampler } from "./lib/proc.mjs";
 import { previousResult, printReport, writeResult } from "./lib/report.mjs";
 import { GROUP_CAP, seatClients, seed } from "./lib/seed.mjs";
@@ -25,13 +26,24 @@ const config = {
   burstPerGroup: 20,
   logLevel: process.env.BENCH_LOG_LEVEL ?? "warn",
 };
-const target = { ratio: 0.5, cpuLimitFreeMs: 10, cpuLimitPaidMs: 30_000 };
+// Issue 20's targets, all within one run: join ÷ healthz throughput, the join's CPU beyond a bare
+// request in the Worker's workerd (absolute, and against the peer token server's whole request),
+// and the join's p99 against healthz's.
+const target = {
+  ratio: 0.8,
+  joinNetMs: 1.0,
+  peerMultiple: 5,
+  p99Multiple: 1.5,
+  cpuLimitFreeMs: 10,
+  cpuLimitPaidMs: 30_000,
+};
 const logPath = new URL("results/wrangler.log", import.meta.url).pathname;
 const t0 = Date.now();
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 const loadStart = load();
 const startedAt = new Date(t0).toISOString().replace(/\.\d+Z$/, "Z");
 let server;
+let peer;
 const step = (msg) => {
   console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
   server?.mark(msg);
@@ -47,6 +59,9 @@ function cpuPerRequest(summaries, procs) {
   }
   // What the join costs beyond a bare request through the same dev server.
   out.worker.joinNetMs = out.worker.joinMs - out.worker.healthzMs;
+  // The peer token server's whole request (HTTP included), in its own Node process.
+  const peer = summaries.peerJoin;
+  out.peer = { pids: procs.peer.map((p) => p.pid), joinMs: peer && peer.ok > 0 ? peer.cpuMs.peer / peer.ok : null };
   return out;
 }
 
@@ -66,17 +81,21 @@ try {
   const pairs = await seatClients(server.base, world, loadSessions);
   step(`seeded; ${pairs.length} clients seated in ${loadSessions.length} groups for the join load`);
 
+  step("starting the peer token server (bench/peer/token-server.mjs)");
+  peer = await startPeer(server.secrets);
   const targets = {
     healthz: healthzTarget(server.base),
     session: sessionTarget(server.base, loadSessions),
     join: joinTarget(server.base, pairs),
+    // The same pairs and tokens against the peer: the same load generator, connections and rounds.
+    peerJoin: joinTarget(peer.base, pairs),
   };
-  const procs = { ...server.split(), server: server.all() };
+  const procs = { ...server.split(), server: server.all(), peer: peer.procs };
   const opts = { seconds: config.seconds, connections: config.connections, procs };
   memory.phase("warmup");
   step(`warm-up ${config.warmupSeconds} s each`);
   for (const t of Object.values(targets)) await round(t, { ...opts, seconds: config.warmupSeconds });
-  const rounds = { healthz: [], session: [], join: [] };
+  const rounds = { healthz: [], session: [], join: [], peerJoin: [] };
   for (let r = 1; r <= config.rounds; r++) {
     for (const [kind, t] of Object.entries(targets)) {
       memory.phase(kind);
@@ -113,11 +132,14 @@ try {
   const pids = (list) => list.map((p) => p.pid).join(",");
   const sameWorkerd = pids(server.split().worker) === pids(procs.worker) && procs.worker.length > 0;
 
-  const { healthz: h, join: j } = summaries;
+  const { healthz: h, join: j, peerJoin: pj } = summaries;
   const cpu = cpuPerRequest(summaries, procs);
   const ratio = h.rps > 0 ? j.rps / h.rps : null;
   const checks = {
     ratio: ratio !== null && ratio >= target.ratio,
+    joinNetCpu: cpu.worker.joinNetMs !== null && cpu.worker.joinNetMs <= target.joinNetMs,
+    joinNetVsPeer: cpu.peer.joinMs !== null && cpu.worker.joinNetMs <= target.peerMultiple * cpu.peer.joinMs,
+    p99: h.p99Ms !== null && j.p99Ms !== null && j.p99Ms <= target.p99Multiple * h.p99Ms,
     burst: b.pass,
     noFiveXx: Object.values(summaries).every((s) => s.fiveXx === 0) && b.fiveXx === 0,
     // A 401, 409 or 429 in the load would mean it measured something other than admitted joins.
@@ -142,6 +164,7 @@ try {
     healthz: h,
     session: summaries.session,
     join: j,
+    peerJoin: pj,
     ratio,
     burst: b,
     audit: auditCheck,
@@ -151,7 +174,8 @@ try {
     pass: Object.values(checks).every(Boolean),
   };
 } finally {
-  step("stopping the server");
+  step("stopping the server and the peer");
+  await peer?.stop();
   await server.stop();
 }
 result.wranglerLog = scanLog(logPath);

@@ -1,6 +1,6 @@
 // The burst: more clients than seats ask to join many groups at the same instant. The answers
 // are counted per group, then each room is asked who is in it.
-import { pool, quantile } from "./util.mjs";
+import { pool, quantile, sleep } from "./util.mjs";
 
 /** POST a join; a network failure counts as status 0 rather than aborting the burst. */
 async function join(base, sessionId, token) {
@@ -48,7 +48,7 @@ const count = (answers, pred) => answers.filter((a) => pred(a.status)).length;
  * Fire `perGroup` distinct clients at each of `groups` sessions at once. Then per group: who the
  * room says is seated, whether a client who never asked is refused, and the cap the session shows.
  */
-export async function burst(base, world, { groups, perGroup, cap }) {
+export async function burst(base, world, { groups, perGroup, cap, spreadMs = 0 }) {
   const plan = world.sessions.slice(0, groups).map((s, g) => ({
     ...s,
     clients: world.clientIds.slice(g * perGroup, (g + 1) * perGroup),
@@ -58,8 +58,10 @@ export async function burst(base, world, { groups, perGroup, cap }) {
   const token = (id) => world.clientTokens.get(id);
 
   const started = performance.now();
+  // spreadMs > 0: each client joins at a random instant within it (the 09:00 rush), else all at once.
+  const at = (fn) => (spreadMs > 0 ? sleep(Math.random() * spreadMs).then(fn) : fn());
   const fired = await Promise.all(
-    plan.map((g) => Promise.all(g.clients.map((c) => join(base, g.sessionId, token(c))))),
+    plan.map((g) => Promise.all(g.clients.map((c) => at(() => join(base, g.sessionId, token(c)))))),
   );
   const wallMs = performance.now() - started;
 
@@ -102,6 +104,7 @@ export async function burst(base, world, { groups, perGroup, cap }) {
     perGroup,
     cap,
     requests: groups * perGroup,
+    spreadMs,
     wallMs: Math.round(wallMs),
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),

@@ -70,7 +70,7 @@ export async function round(target, { seconds, connections, procs = {} }) {
   cpu.loadgen = (self.user + self.system) / 1000;
   // What the rest of the machine (other users of these 2 cores) took meanwhile.
   if (machineBefore !== null && "server" in cpu)
-    cpu.foreign = machineBusyMs() - machineBefore - cpu.server - cpu.loadgen;
+    cpu.foreign = machineBusyMs() - machineBefore - cpu.server - (cpu.peer ?? 0) - cpu.loadgen;
   return { latencies, statuses, elapsedS, errors: result.errors, timeouts: result.timeouts, cpu };
 }
 

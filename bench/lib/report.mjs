@@ -49,9 +49,14 @@ export function printReport(r, previous) {
   out.push(loadRow("GET /healthz", r.healthz));
   out.push(loadRow("GET /v1/sessions/{id}", r.session));
   out.push(loadRow("POST …/join", r.join));
+  if (r.peerJoin) out.push(loadRow("peer join (Node)", r.peerJoin));
   out.push(
     `${pad("ratio join/healthz", 22)}${lpad(fmt(r.ratio, 3), 9)}   target ≥ ${r.target.ratio}  ${verdict(r.checks.ratio)}`,
   );
+  if (r.checks.p99 !== undefined)
+    out.push(
+      `${pad("p99 join/healthz", 22)}${lpad(fmt(r.join.p99Ms / r.healthz.p99Ms, 2), 9)}   target ≤ ${r.target.p99Multiple}  ${verdict(r.checks.p99)}`,
+    );
   const b = r.burst;
   const exactGroups = b.perGroupCounts.filter((g) => g.admitted === Math.min(b.perGroup, b.cap)).length;
   out.push(
@@ -76,6 +81,12 @@ export function printReport(r, previous) {
     `  Worker workerd: join ${fmt(c.worker.joinMs, 2)} ms (${fmt(c.worker.joinNetMs, 2)} ms beyond healthz), ` +
       `session read ${fmt(c.worker.sessionMs, 2)} ms, healthz ${fmt(c.worker.healthzMs, 2)} ms`,
   );
+  if (c.peer)
+    out.push(
+      `  peer token server (Node, HTTP included): ${fmt(c.peer.joinMs, 2)} ms per join; ours beyond healthz ` +
+        `${fmt(c.worker.joinNetMs, 2)} ms: target ≤ ${r.target.joinNetMs} ms ${verdict(r.checks.joinNetCpu)} and ≤ ` +
+        `${r.target.peerMultiple}× the peer (${fmt(c.worker.joinNetMs / c.peer.joinMs, 1)}×) ${verdict(r.checks.joinNetVsPeer)}`,
+    );
   out.push(
     `  wrangler's proxy workerd (not in production): join ${fmt(c.proxy.joinMs, 2)} ms, healthz ${fmt(c.proxy.healthzMs, 2)} ms`,
   );
@@ -86,8 +97,10 @@ export function printReport(r, previous) {
   const m = r.memory;
   const line = (name, s) => `${name} start ${mb(s.startBytes)}, peak ${mb(s.peakBytes)}, end ${mb(s.endBytes)}`;
   out.push(`memory RSS (${m.samples} samples, 1/s): ${line("Worker workerd", m.worker)}; ${line("proxy", m.proxy)}`);
-  const noise = [r.healthz, r.session, r.join].map((s) => fmt(s.foreignCores, 2)).join(" / ");
-  out.push(`other processes on this machine during the rounds (healthz / session / join): ${noise} cores busy`);
+  const noise = [r.healthz, r.session, r.join, ...(r.peerJoin ? [r.peerJoin] : [])]
+    .map((s) => fmt(s.foreignCores, 2))
+    .join(" / ");
+  out.push(`other processes on this machine during the rounds (healthz / session / join / peer): ${noise} cores busy`);
   const w = r.wranglerLog;
   out.push(`wrangler log: ${w.errorLines} error lines, ${w.warnLines} warnings (${w.path})`);
   for (const line of [...w.errors, ...w.warnings].slice(0, 6)) out.push(`  ${line}`);

@@ -52,7 +52,11 @@ function yesterday() {
  * Create the program, `clients` enrolled clients and `groups` open group sessions.
  * Returns ids, a token per client, and a token per session's facilitator.
  */
-export async function seed(base, signingKeys, { groups, clients, concurrency = 8, startsInMinutes = 5 }) {
+export async function seed(
+  base,
+  signingKeys,
+  { groups, clients, concurrency = 8, startsInMinutes = 5, cap = GROUP_CAP },
+) {
   const api = apiClient(base);
   const mint = await tokenMinter(signingKeys);
   const admin = await mint("admin", newId("adm"));
@@ -113,7 +117,7 @@ export async function seed(base, signingKeys, { groups, clients, concurrency = 8
       startsAt: startsAt.toISOString().replace(".000Z", "Z"),
       endsAt: endsAt.toISOString().replace(".000Z", "Z"),
       facilitatorIds: [facilitatorId],
-      cap: GROUP_CAP,
+      cap,
     });
     const facilitatorToken = await mint("facilitator", facilitatorId, programId);
     await api("POST", `/v1/sessions/${created.body.id}/open`, facilitatorToken);

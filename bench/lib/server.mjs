@@ -144,7 +144,17 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     "--log-level",
     logLevel,
   ];
-  const child = spawn(process.execPath, args, {
+  // BENCH_SERVER=miniflare: the same bundle under Miniflare's API, without wrangler's proxy.
+  const mode = process.env.BENCH_SERVER === "miniflare" ? "miniflare" : "wrangler";
+  const hostArgs = [
+    join(ROOT, "bench/lib/miniflare-host.mjs"),
+    join(build, "index.js"),
+    String(port),
+    join(dir, "state"),
+    envFile,
+    process.env.BENCH_WORKER_LOG ?? "info",
+  ];
+  const child = spawn(process.execPath, mode === "miniflare" ? hostArgs : args, {
     cwd: ROOT,
     detached: true, // its own process group: one signal reaches wrangler and workerd
     stdio: ["ignore", "pipe", "pipe"],
@@ -233,8 +243,10 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
      * The workerd that runs the Worker and its Durable Objects, and wrangler's proxy workerd in
      * front of it (the one listening on our port), which production does not have.
      */
+    mode,
     split: () => {
       const all = workerdProcesses(pgid);
+      if (mode === "miniflare") return { worker: all, proxy: [] };
       const isProxy = (p) => cmdline(p.pid).includes(`entry=${HOST}:${port} `);
       return { worker: all.filter((p) => !isProxy(p)), proxy: all.filter(isProxy) };
     },

@@ -70,6 +70,9 @@ export async function cancelledBookings(dir: BookingSource, q: BookingQuery): Pr
   return booked.filter((b) => b !== null);
 }
 
+/** The directory's listing as staff see it, for the client-week export, which filters it to one client. */
+const PROGRAM_VIEW: Viewer = { sub: "system:fhir-export", roles: ["admin"] };
+
 /** The program as the export reads it. */
 export interface ExportProgram {
   id: string;
@@ -154,7 +157,15 @@ export async function weekBundle(
   const bounds = isoWeekBounds(isoWeek, x.program.timezone);
   const [records, cancelled] = await Promise.all([
     reader.week(x.program.id, clientId, isoWeek),
-    cancelledBookings(x.dir, { from: bounds.start, to: bounds.end, dates: bounds.dates, viewer: x.viewer, clientId }),
+    // Listed as the program sees them, then narrowed to this client's bookings: a discharged client
+    // reading their own week no longer sees track sessions, yet they were booked into these.
+    cancelledBookings(x.dir, {
+      from: bounds.start,
+      to: bounds.end,
+      dates: bounds.dates,
+      viewer: PROGRAM_VIEW,
+      clientId,
+    }),
   ]);
   return attendanceExport({ ...x, records, cancelled });
 }

@@ -76,7 +76,8 @@ export class CalendarWing {
   async armFollowUps(now: number): Promise<void> {
     this.#latest = Math.max(this.#latest, now);
     const due = [this.book.nextFollowUp(), this.#otherDue()].filter((t): t is number => t !== null);
-    const next = due.length > 0 ? Math.max(Math.min(...due), 0) : null;
+    // A time already past fires at once; setAlarm refuses 0 and below, so never ask for earlier than now.
+    const next = due.length > 0 ? Math.max(Math.min(...due), Date.now()) : null;
     const armed = await this.#storage.getAlarm();
     if (next === null) {
       if (armed !== null) await this.#storage.deleteAlarm();

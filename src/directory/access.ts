@@ -34,6 +34,25 @@ export function expectedClients(session: Session, activeInTrack: (trackId: strin
 }
 
 /**
+ * The clients a session was booked for, as they stood at its start: listed clients, and for a track
+ * group the track's enrollments covering its date that were active then. An enrollment is read as
+ * active then when it is active now or its last change (a step-down or discharge: discharge is
+ * final) came after the session's start. The cancelled sessions of the FHIR export need this: their
+ * clients' later discharge must not erase the booking.
+ */
+export function bookedClients(session: Session, inTrack: (trackId: string) => Enrollment[]): string[] {
+  const booked = new Set([...session.clientIds, ...session.familyIds]);
+  if (session.kind === "group" && session.trackId) {
+    const start = Date.parse(session.startsAt);
+    for (const e of inTrack(session.trackId)) {
+      const covers = e.startsOn <= session.localDate && (e.endsOn === null || e.endsOn >= session.localDate);
+      if (covers && (e.status === "active" || Date.parse(e.updatedAt) > start)) booked.add(e.clientId);
+    }
+  }
+  return [...booked].sort();
+}
+
+/**
  * The ticket for a room action, checked fresh on every call so a discharge takes effect at once.
  * `manage` is for admins and the session's facilitators; `join` for its participants.
  */

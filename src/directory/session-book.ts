@@ -1,6 +1,6 @@
 import type { Session, SessionCreate, SessionMove, SessionRange } from "../../schemas/session.ts";
 import type { RoomBinding } from "../rooms/binding.ts";
-import { bindingOf, expectedClients, type Ticket, ticket, type Viewer } from "./access.ts";
+import { bindingOf, bookedClients, expectedClients, type Ticket, ticket, type Viewer } from "./access.ts";
 import { eligibility } from "./eligibility.ts";
 import type { EnrollmentStore } from "./enrollment-store.ts";
 import type { PeopleStore } from "./people-store.ts";
@@ -149,10 +149,12 @@ export class SessionBook {
     const program = this.#s.programs.get();
     const session = this.#s.sessions.get(sessionId);
     if (!program || !session) return null;
-    return {
-      binding: bindingOf(program, session),
-      expected: expectedClients(session, (t) => this.#s.enrollments.activeInTrack(t)),
-    };
+    // A cancelled session keeps the clients it was booked for (the FHIR export's cancelled Encounters).
+    const expected =
+      session.status === "cancelled"
+        ? bookedClients(session, (trackId) => this.#s.enrollments.list({ trackId, limit: 10_000 }))
+        : expectedClients(session, (t) => this.#s.enrollments.activeInTrack(t));
+    return { binding: bindingOf(program, session), expected };
   }
 
   /**

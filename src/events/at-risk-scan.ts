@@ -8,12 +8,19 @@ export const DANGER_SLACK_MINUTES = 60;
 
 /**
  * Whether a client's week calls for `client.at-risk`: the minimum is not met and either it can no
- * longer be met (the at-risk report's rule) or attending everything still scheduled would clear it
- * by less than DANGER_SLACK_MINUTES.
+ * longer be met (the at-risk report's rule), or some scheduled time was already missed and attending
+ * everything still scheduled would clear it by less than DANGER_SLACK_MINUTES. A week planned at
+ * exactly the minimum (three 3-hour groups for 9 hours) is not in danger until something is missed.
  */
-export function weekInDanger(w: { minutesAttended: number; minutesRequired: number }, stillScheduled: number): boolean {
+export function weekInDanger(
+  w: { minutesAttended: number; minutesRequired: number },
+  minutes: { stillScheduled: number; scheduledSoFar: number },
+): boolean {
   if (w.minutesAttended >= w.minutesRequired) return false;
-  return w.minutesAttended + stillScheduled - w.minutesRequired < DANGER_SLACK_MINUTES;
+  const slack = w.minutesAttended + minutes.stillScheduled - w.minutesRequired;
+  if (slack < 0) return true;
+  const missed = minutes.scheduledSoFar - w.minutesAttended;
+  return missed > 0 && slack < DANGER_SLACK_MINUTES;
 }
 
 /**
@@ -33,9 +40,10 @@ export async function scanAtRisk(env: Env, programId: string, now: number): Prom
   const src = { programId, part2: program.settings.part2 ?? true };
   const events = [];
   for (const clientId of await dir.weekClients(bounds)) {
-    const [records, stillScheduled] = await Promise.all([
+    const [records, stillScheduled, wholeWeek] = await Promise.all([
       reader.week(programId, clientId, isoWeek),
       dir.scheduledMinutes(clientId, Math.max(now, bounds.start), bounds.end),
+      dir.scheduledMinutes(clientId, bounds.start, bounds.end),
     ]);
     const w = weeklyAttendance({
       week: isoWeek,
@@ -45,7 +53,7 @@ export async function scanAtRisk(env: Env, programId: string, now: number): Prom
       dailyMinimumHours: program.settings.attendance.dailyMinimumHours,
       remaining: { scheduledMinutes: stillScheduled },
     });
-    if (!weekInDanger(w, stillScheduled)) continue;
+    if (!weekInDanger(w, { stillScheduled, scheduledSoFar: Math.max(0, wholeWeek - stillScheduled) })) continue;
     const week = { clientId, isoWeek, minutesAttended: w.minutesAttended, minutesRequired: w.minutesRequired };
     events.push(atRiskEvent(src, { ...week, minutesScheduled: stillScheduled }, now));
   }

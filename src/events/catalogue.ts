@@ -61,8 +61,13 @@ const sessionData = (s: Session) => ({
 export function sessionEvent(src: EventSource, before: Session | null, after: Session | null): QueuedEvent | null {
   if (!after) {
     if (!before || before.status === "cancelled") return null;
+    // Removed as a calendar duplicate: said as the cancellation it is, one version on.
+    const gone = { ...before, status: "cancelled" as const, version: before.version + 1 };
     const at = Date.parse(before.updatedAt);
-    return eventOf(src, "session.cancelled", `${before.id}:removed`, at, { ...sessionData(before), removed: true });
+    return eventOf(src, "session.cancelled", `${before.id}:v${gone.version}`, at, {
+      ...sessionData(gone),
+      removed: true,
+    });
   }
   const at = Date.parse(after.updatedAt);
   const about = `${after.id}:v${after.version}`;
@@ -78,12 +83,21 @@ export function sessionEvent(src: EventSource, before: Session | null, after: Se
   return null;
 }
 
-/** An enrollment created, or its status or track changed. */
-export function enrollmentEvent(src: EventSource, before: Enrollment | null, after: Enrollment): QueuedEvent | null {
-  if (before && before.status === after.status && before.trackId === after.trackId) return null;
-  const about = `${after.id}:${after.status}:${after.trackId}:${after.updatedAt}`;
-  return eventOf(src, "enrollment.changed", about, Date.parse(after.updatedAt), {
+/** Whether an enrollment's change is one `enrollment.changed` reports: created, or its status or track changed. */
+export function enrollmentChanged(before: Enrollment | null, after: Enrollment): boolean {
+  return !before || before.status !== after.status || before.trackId !== after.trackId;
+}
+
+/** An enrollment's `sequence`-th reported change (1: its creation): the sequence keys the id and orders them. */
+export function enrollmentEvent(
+  src: EventSource,
+  before: Enrollment | null,
+  after: Enrollment,
+  sequence: number,
+): QueuedEvent {
+  return eventOf(src, "enrollment.changed", `${after.id}:#${sequence}`, Date.parse(after.updatedAt), {
     enrollmentId: after.id,
+    sequence,
     clientId: after.clientId,
     trackId: after.trackId,
     status: after.status,

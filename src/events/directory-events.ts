@@ -4,13 +4,15 @@ import type { Session } from "../../schemas/session.ts";
 import type { ProgramStore } from "../directory/program-store.ts";
 import type { Watcher } from "../directory/session-store.ts";
 import type { Migration } from "../storage/migrations.ts";
-import { type EventSource, enrollmentEvent, sessionEvent } from "./catalogue.ts";
+import { type EventSource, enrollmentChanged, enrollmentEvent, sessionEvent } from "./catalogue.ts";
 import { EVENT_OUTBOX_MIGRATIONS, EventOutbox } from "./outbox.ts";
 
 /** The directory's event tables: the outbox, and which event types the program's endpoints want. */
 export const DIRECTORY_EVENT_MIGRATIONS: Migration[] = [
   ...EVENT_OUTBOX_MIGRATIONS,
   { id: 2, sql: "CREATE TABLE event_subscriptions (type TEXT PRIMARY KEY)" },
+  // Reported changes per enrollment: enrollments carry no version, and updatedAt has second precision.
+  { id: 3, sql: "CREATE TABLE event_sequences (subject TEXT PRIMARY KEY, n INTEGER NOT NULL)" },
 ];
 
 /** The stores whose writes become events: each tells its watcher the row before and after. */
@@ -51,7 +53,12 @@ export class DirectoryEvents {
     });
     enrollments.watch({
       active: () => this.#wants("enrollment.changed"),
-      changed: (before, after) => this.#queue((src) => (after ? enrollmentEvent(src, before, after) : null)),
+      changed: (before, after) =>
+        this.#queue((src) =>
+          after && enrollmentChanged(before, after)
+            ? enrollmentEvent(src, before, after, this.#sequence(after.id))
+            : null,
+        ),
     });
   }
 
@@ -78,6 +85,16 @@ export class DirectoryEvents {
     if (!relays || !programId || this.#outbox.nextAt() === null) return 0;
     const relay = relays.getByName(programId);
     return this.#outbox.flush((events) => relay.accept(programId, events, now), now);
+  }
+
+  /** The next number of `subject`'s reported changes, counted in the same step. */
+  #sequence(subject: string): number {
+    return this.#sql
+      .exec<{ n: number }>(
+        "INSERT INTO event_sequences (subject, n) VALUES (?, 1) ON CONFLICT (subject) DO UPDATE SET n = n + 1 RETURNING n",
+        subject,
+      )
+      .one().n;
   }
 
   #wants(type: string): boolean {

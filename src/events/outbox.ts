@@ -32,10 +32,15 @@ export class EventOutbox {
 
   queue(event: QueuedEvent | null): void {
     if (!event) return;
-    this.#sql.exec("INSERT OR IGNORE INTO events_out (id, body) VALUES (?, ?)", event.id, JSON.stringify(event));
+    this.#sql.exec(
+      "INSERT OR IGNORE INTO events_out (id, body, next_at) VALUES (?, ?, ?)",
+      event.id,
+      JSON.stringify(event),
+      Date.now(),
+    );
   }
 
-  /** When the next hand-over is due (0: now), or null when nothing waits. */
+  /** When the next hand-over is due (epoch ms; the time it was queued for a fresh event), or null when nothing waits. */
   nextAt(): number | null {
     return this.#sql.exec<{ t: number | null }>("SELECT MIN(next_at) AS t FROM events_out").one().t ?? null;
   }

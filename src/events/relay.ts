@@ -226,7 +226,8 @@ export class Relay {
       this.#store.putEndpoint({ ...e, last_success_at: now, failing_since: null });
       return;
     }
-    const failing = { ...e, failing_since: e.failing_since ?? d.created_at };
+    // Failing since the first failure after the last success: one refused event among delivered ones is not an outage.
+    const failing = { ...e, failing_since: e.failing_since ?? now };
     if (!shouldDisable(next.status === "failed", failing, now) || e.status === "disabled") {
       this.#store.putEndpoint(failing);
       return;

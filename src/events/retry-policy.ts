@@ -32,5 +32,7 @@ export function shouldDisable(
   endpoint: { failing_since: number | null; last_success_at: number | null },
   now: number,
 ): boolean {
-  return exhausted && endpoint.failing_since !== null && now - endpoint.failing_since >= DISABLE_AFTER_MS;
+  if (!exhausted || endpoint.failing_since === null) return false;
+  const quiet = endpoint.last_success_at === null || now - endpoint.last_success_at >= DISABLE_AFTER_MS;
+  return quiet && now - endpoint.failing_since >= DISABLE_AFTER_MS;
 }
