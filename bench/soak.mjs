@@ -1,4 +1,4 @@
-// `npm run soak`: mixed traffic on local workerd for a bounded time (SOAK_SECONDS, default 90):
+// `npm run soak`: mixed traffic on local workerd for a bounded time (SOAK_SECONDS, default 600):
 // joins and leaves across 50 groups of cap 12, LiveKit webhooks signed as LiveKit signs them and
 // each sent twice (duplicates), then every room closed. Checks: zero 5xx, no group ever over its
 // cap, exactly one attendance record per (session, client) that was expected or present, and the
@@ -12,7 +12,7 @@ import { GROUP_CAP, seed } from "./lib/seed.mjs";
 import { startServer } from "./lib/server.mjs";
 import { pool, sleep } from "./lib/util.mjs";
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 8);
 const GROUPS = 50;
 const CLIENTS = GROUPS * 16; // more clients than seats, so caps are under pressure throughout
@@ -156,6 +156,27 @@ try {
   // Flat: the second half of the run holds no more live heap than the first, within 10 %.
   const growth = avg(heap.slice(half)) / Math.max(1, avg(heap.slice(0, half)));
 
+  // Resident memory of each workerd process, by quarter of the traffic: flat when the last quarter
+  // averages at most 1.2 × the second (the first quarter is the climb to the allocator's working size).
+  const traffic = mem.series.filter((x) => x.phase === "soak");
+  const quarters = (set) =>
+    [0, 1, 2, 3].map((q) =>
+      avg(
+        traffic
+          .slice(Math.floor((q * traffic.length) / 4), Math.floor(((q + 1) * traffic.length) / 4))
+          .map((x) => x.bytes[set] ?? 0),
+      ),
+    );
+  const rssSets = Object.keys(mem.series[0]?.bytes ?? {}).filter((set) => traffic.some((x) => (x.bytes[set] ?? 0) > 0));
+  const rss = Object.fromEntries(
+    rssSets.map((set) => {
+      const q = quarters(set);
+      return [
+        set,
+        { quartersMiB: q.map((b) => Number(MiB(b))), lastOverSecond: Number((q[3] / Math.max(1, q[1])).toFixed(3)) },
+      ];
+    }),
+  );
   const fivexx = Object.entries(counts.byStatus)
     .filter(([s]) => Number(s) >= 500)
     .reduce((a, [, n]) => a + n, 0);
@@ -166,6 +187,7 @@ try {
     noRecordDoubled: keys.length === unique.size,
     duplicatesChangedNothing: counts.duplicatesAccepted === 0,
     memoryFlat: growth < 1.1,
+    rssFlat: rssSets.length > 0 && Object.values(rss).every((r) => r.lastOverSecond <= 1.2),
   };
   const result = {
     at: new Date(t0).toISOString(),
@@ -179,7 +201,10 @@ try {
       heapSecondHalfOverFirstHalf: Number(growth.toFixed(3)),
       // Resident memory of the two workerd processes, for the record (see docs/bench.md, soak).
       workerRss: { startMiB: Number(MiB(mem.worker.startBytes)), endMiB: Number(MiB(mem.worker.endBytes)) },
-      proxyRss: { startMiB: Number(MiB(mem.proxy.startBytes)), endMiB: Number(MiB(mem.proxy.endBytes)) },
+      proxyRss: mem.proxy
+        ? { startMiB: Number(MiB(mem.proxy.startBytes)), endMiB: Number(MiB(mem.proxy.endBytes)) }
+        : null,
+      rssByQuarter: rss,
     },
     checks,
   };
@@ -193,9 +218,10 @@ try {
   console.log(
     `Worker live heap (after GC, every ${HEAP_EVERY_MS / 1000} s): ${m.heapMiB.join(" ")} MiB; second half / first half ${m.heapSecondHalfOverFirstHalf}`,
   );
-  console.log(
-    `workerd RSS (native memory of the local dev server included): Worker process ${m.workerRss.startMiB} → ${m.workerRss.endMiB} MiB, wrangler's proxy ${m.proxyRss.startMiB} → ${m.proxyRss.endMiB} MiB`,
-  );
+  for (const [set, r] of Object.entries(rss))
+    console.log(
+      `workerd RSS, ${set} process, by quarter of the traffic: ${r.quartersMiB.join(" → ")} MiB; last / second ${r.lastOverSecond}`,
+    );
   for (const [name, ok] of Object.entries(checks)) console.log(`${ok ? "PASS" : "FAIL"}  ${name}`);
   exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
 } finally {

@@ -22,9 +22,11 @@ const secrets = Object.fromEntries(
     }),
 );
 // The bundle is one module: the rules that would pick up .txt/.wasm files are not needed (nor convertible).
-const { modulesRules: _rules, connectHandlers: _handlers, ...workerOptions } = unstable_getMiniflareWorkerOptions(
-  join(ROOT, "wrangler.toml"),
-).workerOptions;
+const {
+  modulesRules: _rules,
+  connectHandlers: _handlers,
+  ...workerOptions
+} = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;
 // wrangler hands out Miniflare 4's option shape; Miniflare 5 converts it.
 const mf = new Miniflare(
   convertV4MiniflareOptions({

@@ -124,7 +124,7 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     join(build, "index.js"),
     "--no-bundle",
     "--config",
-    join(ROOT, "wrangler.toml"),
+    process.env.BENCH_CONFIG ?? join(ROOT, "wrangler.toml"),
     "--ip",
     HOST,
     "--port",

@@ -35,8 +35,8 @@ async function join(req, res, sessionId) {
   } catch {
     return answer(res, 401, { title: "invalid token" });
   }
-  let seated = seats.get(sessionId);
-  if (!seated) seats.set(sessionId, (seated = new Set()));
+  const seated = seats.get(sessionId) ?? new Set();
+  seats.set(sessionId, seated);
   if (!seated.has(sub)) {
     if (seated.size >= CAP) return answer(res, 409, { title: "group full" });
     seated.add(sub);
