@@ -158,7 +158,14 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     cwd: ROOT,
     detached: true, // its own process group: one signal reaches wrangler and workerd
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+    // The Miniflare host reads wrangler.toml through wrangler, which looks for the required secrets here.
+    env: {
+      ...process.env,
+      ...(mode === "miniflare" ? secrets : {}),
+      WRANGLER_SEND_METRICS: "false",
+      CI: "1",
+      NO_COLOR: "1",
+    },
   });
   pipeLines(child.stdout);
   pipeLines(child.stderr);
