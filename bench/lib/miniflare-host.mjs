@@ -34,6 +34,8 @@ const mf = new Miniflare(
     port: Number(port),
     log: new Log(LogLevel.WARN),
     resourcePersistencePath: state,
+    // BENCH_MF_INSPECTOR=<port>: open workerd's inspector as wrangler dev does, to weigh what it costs.
+    ...(process.env.BENCH_MF_INSPECTOR ? { inspectorPort: Number(process.env.BENCH_MF_INSPECTOR) } : {}),
     workers: [
       {
         ...workerOptions,
