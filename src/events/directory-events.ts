@@ -15,6 +15,8 @@ export const DIRECTORY_EVENT_MIGRATIONS: Migration[] = [
   { id: 3, sql: "CREATE TABLE event_sequences (subject TEXT PRIMARY KEY, n INTEGER NOT NULL)" },
 ];
 
+const SESSION_TYPES = ["session.scheduled", "session.moved", "session.cancelled"];
+
 /** The stores whose writes become events: each tells its watcher the row before and after. */
 interface Watched<T> {
   watch(watcher: Watcher<T>): void;
@@ -69,8 +71,7 @@ export class DirectoryEvents {
       for (const t of new Set(types)) this.#sql.exec("INSERT INTO event_subscriptions (type) VALUES (?)", t);
       this.#wanted = null;
     }
-    this.#wants("");
-    return [...(this.#wanted ?? [])].sort() as EventType[];
+    return [...this.#subscribed()].sort() as EventType[];
   }
 
   /** When the alarm must hand events over (0: at once), or null. */
@@ -97,14 +98,21 @@ export class DirectoryEvents {
       .one().n;
   }
 
+  /** The subscribed types, read once and kept until the relay says otherwise. */
+  #subscribed(): Set<string> {
+    this.#wanted ??= new Set(
+      this.#sql
+        .exec<{ type: string }>("SELECT type FROM event_subscriptions")
+        .toArray()
+        .map((r) => r.type),
+    );
+    return this.#wanted;
+  }
+
+  /** Whether some endpoint wants `type` ("session": any of the three session events). */
   #wants(type: string): boolean {
-    if (!this.#wanted) {
-      const rows = this.#sql.exec<{ type: string }>("SELECT type FROM event_subscriptions").toArray();
-      this.#wanted = new Set(rows.map((r) => r.type));
-    }
-    return type === "session"
-      ? ["session.scheduled", "session.moved", "session.cancelled"].some((t) => this.#wanted?.has(t))
-      : this.#wanted.has(type);
+    const wanted = this.#subscribed();
+    return type === "session" ? SESSION_TYPES.some((t) => wanted.has(t)) : wanted.has(type);
   }
 
   #queue(make: (src: EventSource) => QueuedEvent | null): void {

@@ -4,7 +4,7 @@ import { finalizeEnded } from "../../src/directory/cron.ts";
 import { roomName } from "../../src/tokens/window.ts";
 import { livekitAuthorization } from "../calendar/providers/senders.ts";
 import { groupSession, PERSONAL } from "../rooms/fixtures.ts";
-import { type Rx, receiver, register, settle, travel } from "./programmable-receiver.ts";
+import { type Rx, receiver, register, settle, travel } from "./receiver.ts";
 
 const made: Rx[] = [];
 const use = (r: Rx) => {

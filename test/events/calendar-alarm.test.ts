@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RESCHEDULE_HOLD_MS } from "../../src/calendar/apply-changes.ts";
 import { atSecond, booking, type CalendarProgram, calendarProgram, on, SECRETS } from "../calendar/fixtures.ts";
 import { calcomHeaders } from "../calendar/providers/senders.ts";
-import { type Rx, receiver, register } from "./programmable-receiver.ts";
+import { type Rx, receiver, register } from "./receiver.ts";
 
 const made: Rx[] = [];
 const use = (r: Rx) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { futureMonday, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
-import { type Rx, receiver, register, travel } from "./programmable-receiver.ts";
+import { type Rx, receiver, register, travel } from "./receiver.ts";
 
 const made: Rx[] = [];
 const use = (r: Rx) => {

@@ -8,9 +8,9 @@ import { RETRY_DELAYS_MS } from "../../src/events/retry-policy.ts";
 import { futureMonday, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
 import { groupSession, PERSONAL } from "../rooms/fixtures.ts";
-import { fakeReceiver } from "./receiver.ts";
+import { register, receiver as startReceiver, travel as travelUntil } from "./receiver.ts";
 
-let receiver: ReturnType<typeof fakeReceiver> | null = null;
+let receiver: ReturnType<typeof startReceiver> | null = null;
 afterEach(() => {
   receiver?.restore();
   receiver = null;
@@ -20,27 +20,13 @@ type H = ReturnType<typeof harness>;
 
 /** Register an endpoint for `events` (all by default) at the fake receiver; its secret and id. */
 async function endpoint(h: H, programId: string, admin: string, events: readonly string[] = EVENT_TYPES) {
-  receiver ??= fakeReceiver();
-  const made = await h.call("POST", `/v1/programs/${programId}/event-endpoints`, {
-    token: admin,
-    body: { url: receiver.url, events },
-  });
-  expect(made.status, made.text).toBe(201);
-  return { id: made.body.id as string, secret: made.body.secret as string, rx: receiver };
+  receiver ??= startReceiver();
+  return { ...(await register(h.call, programId, admin, receiver.url, events)), rx: receiver };
 }
 
-/**
- * Let queued events travel: the directory's alarm hands them to the relay and the relay delivers
- * what is due at `now`. Alarms also fire by themselves on the real clock, so this repeats until
- * `done` holds (a handful of rounds at most).
- */
+/** Let queued events travel (directory alarm, relay at `now`) until `done` holds. */
 async function travel(programId: string, now: number, done: () => boolean) {
-  for (let i = 0; i < 40 && !done(); i++) {
-    await runDurableObjectAlarm(env.PROGRAMS.getByName(programId));
-    await env.EVENTS.getByName(programId).deliverDue(now);
-    if (!done()) await new Promise((r) => setTimeout(r, 25));
-  }
-  expect(done()).toBe(true);
+  expect(await travelUntil(programId, now, done)).toBe(true);
 }
 
 describe("signed events to the clinic's systems (issue 19)", () => {
@@ -198,7 +184,7 @@ describe("signed events to the clinic's systems (issue 19)", () => {
     const admin = await h.token("admin", "adm_1");
     const programId = await createProgram(h.call, admin);
     const { secret, rx, id } = await endpoint(h, programId, admin, ["session.scheduled"]);
-    rx.state.failWith = 503;
+    rx.failWith(503);
     const day = futureMonday();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -232,7 +218,7 @@ describe("signed events to the clinic's systems (issue 19)", () => {
     }
     // Not due yet: nothing is sent early.
     expect(await env.EVENTS.getByName(programId).deliverDue(t + 60_000)).toBe(0);
-    rx.state.failWith = null;
+    rx.failWith(null);
     t += RETRY_DELAYS_MS[2] as number;
     expect(await env.EVENTS.getByName(programId).deliverDue(t)).toBe(5);
     const delivered = rx.verified(secret);
@@ -250,7 +236,7 @@ describe("signed events to the clinic's systems (issue 19)", () => {
     const admin = await h.token("admin", "adm_1");
     const programId = await createProgram(h.call, admin);
     const { secret, rx, id } = await endpoint(h, programId, admin, ["session.scheduled"]);
-    rx.state.failWith = 500;
+    rx.failWith(500);
     const day = futureMonday();
     const first = await h.call("POST", `/v1/programs/${programId}/sessions`, {
       token: admin,
@@ -305,7 +291,7 @@ describe("signed events to the clinic's systems (issue 19)", () => {
     });
     expect(held.body.deliveries).toHaveLength(1);
     // Fixed and switched back on: the failed one and the held one both arrive.
-    rx.state.failWith = null;
+    rx.failWith(null);
     const on = await h.call("PATCH", `/v1/programs/${programId}/event-endpoints/${id}`, {
       token: admin,
       body: { status: "enabled" },

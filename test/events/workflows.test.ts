@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RETRY_DELAYS_MS } from "../../src/events/retry-policy.ts";
 import { futureMonday, plusDays, zoned } from "../dates.ts";
 import { createProgram, harness } from "../helpers.ts";
-import { type Rx, receiver, register, settle, travel } from "./programmable-receiver.ts";
+import { type Rx, receiver, register, settle, travel } from "./receiver.ts";
 
 const made: Rx[] = [];
 const use = (r: Rx) => {
