@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttendanceCorrection, AttendanceRecord, SessionRoster } from "../schemas/attendance.ts";
 import type { AuditCall } from "../schemas/audit.ts";
-import { RoomBinding as RoomBindingSchema } from "../schemas/room.ts";
 import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { setLogLevel } from "../src/lib/log.ts";
@@ -17,6 +16,8 @@ import type {
 import { helloFor } from "../src/rooms/live-channel.ts";
 import { migrateRoom, openRoom, type RoomModules } from "../src/rooms/open-room.ts";
 import { ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
+import { bindRoom } from "../src/rooms/room-bind.ts";
+import { type EntryDeps, type EntryRequest, type EntryResult, enter, entryDeps } from "../src/rooms/room-entry.ts";
 import { configuredPlatform, tellPlatform, type VideoPlatform } from "../src/rooms/room-platform.ts";
 import type { RtkChange, RtkView } from "../src/video/realtimekit/enrolment-runner.ts";
 
@@ -27,21 +28,25 @@ import type { RtkChange, RtkView } from "../src/video/realtimekit/enrolment-runn
  */
 export class SessionRoom extends DurableObject<Env> {
   readonly #r: RoomModules;
+  readonly #entry: EntryDeps;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(workerConfig(env).logLevel);
     this.#r = openRoom(ctx, env, { kv: () => this.kv(), platform: () => this.videoPlatform() });
+    this.#entry = entryDeps(env, this.#r, (b, now) => this.bind(b, now));
     ctx.blockConcurrencyWhile(async () => migrateRoom(ctx.storage.sql));
   }
 
-  /** Ask for a place: admitted with a token id, waiting, or refused with the reason. */
+  /** The gateway's join, one call: the directory's ticket (or the room's pass), then the seat (room-entry.ts). */
+  enter(request: EntryRequest): Promise<EntryResult> {
+    return enter(this.#entry, request);
+  }
+
+  /** Ask for a place as a joiner the directory vouched for: admitted with a token id, waiting, or refused. */
   async join(binding: RoomBinding, who: Joiner, now: number, requestId?: string): Promise<JoinOutcome> {
     await this.bind(binding, now);
-    const outcome = this.#r.seats.join(binding, who, now);
-    // The audit entries are written with the seat, in the same step; the program's chain gets them right after.
-    this.#r.audit.join(binding, who, outcome, now, requestId);
-    return outcome;
+    return this.#entry.seat(binding, who, now, requestId);
   }
 
   /** End the caller's presence and free their seat; their tokens stop working. */
@@ -123,6 +128,7 @@ export class SessionRoom extends DurableObject<Env> {
   /** Remove a participant: seat freed, tokens revoked, and no new join for this occurrence. Staff of record stay. */
   async remove(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
+    this.#r.passes.end(participantId);
     const outcome = this.#r.seats.remove(binding, participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
     return this.#r.audit.settle(binding, by, { action: "room.remove", participant: participantId }, outcome, now);
@@ -138,6 +144,7 @@ export class SessionRoom extends DurableObject<Env> {
   /** The client's enrollment ended or moved: tokens stop, seat freed, page told, platform told. */
   async dismiss(binding: RoomBinding, participantId: string, now: number, by = SYSTEM): Promise<ActionOutcome> {
     await this.bind(binding, now);
+    this.#r.passes.end(participantId);
     const outcome = this.#r.seats.dismiss(participantId, now);
     if (outcome.ok) this.#tellPlatform(binding, "remove", participantId, now);
     return this.#r.audit.settle(binding, by, { action: "room.dismiss", participant: participantId }, outcome, now);
@@ -153,23 +160,9 @@ export class SessionRoom extends DurableObject<Env> {
     return this.#r.store.snapshot();
   }
 
-  /**
-   * Take the directory's latest view of the occurrence. A newer version (moved or cancelled)
-   * revokes every outstanding token and tells everyone connected.
-   */
-  async bind(binding: RoomBinding, now: number): Promise<void> {
-    // The join path calls this every time: skip the write (and the alarm) when nothing changed.
-    const incoming = JSON.stringify(binding);
-    if (this.#r.store.metaJson("binding") === incoming) return;
-    // A new or changed binding is checked against its contract before it is stored (RPC arguments are untyped at runtime).
-    RoomBindingSchema.parse(binding);
-    const known = this.#r.store.getMeta<RoomBinding>("binding");
-    if (known && known.session.version > binding.session.version) return;
-    this.#r.store.setMeta("binding", binding);
-    const change = this.#r.seats.newVersion(known, binding, now);
-    if (change !== "same") this.#r.audit.record(binding, SYSTEM, [{ action: "token.revoke", outcome: change }], now);
-    if (change === "cancelled") this.#tellPlatform(binding, "delete", "", now);
-    await this.#r.upkeep.rearm(now);
+  /** Take the directory's latest view of the occurrence (src/rooms/room-bind.ts). */
+  bind(binding: RoomBinding, now: number): Promise<void> {
+    return bindRoom(this.#r, binding, now, () => this.#tellPlatform(binding, "delete", "", now));
   }
 
   /**

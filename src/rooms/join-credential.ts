@@ -1,4 +1,5 @@
 import type { JoinRole } from "../../schemas/join-token.ts";
+import { VideoProvider as VideoProviderSchema } from "../../schemas/program.ts";
 import { fail, type Result } from "../directory/result.ts";
 import { roomName } from "../tokens/window.ts";
 import { issueProviderToken, type ProviderDeps, providerConfigured, type VideoProvider } from "../video/credential.ts";
@@ -33,6 +34,7 @@ export interface Seat {
 
 /** Turns the room's seat into what the platform accepts, or the 503 the client retries. */
 export type Mint = (
+  binding: RoomBinding,
   seat: Seat,
   displayName: string | null | undefined,
   now: number,
@@ -40,17 +42,17 @@ export type Mint = (
 
 /**
  * The join's last step, the video platform's credential, in two halves around the room's decision.
- * Before it: whether this deployment can mint for the program's platform at all (no seat, presence or
- * announcement for a token that cannot be minted: 503 with `Retry-After`). After it: the mint itself,
- * offline for most platforms; for RealtimeKit, the room's stored participant token, refreshed or added
- * through its API within the account's budget (src/video/realtimekit/join-credential.ts). Its failure
- * leaves the seat in place: the next join is a rejoin of the same seat and asks the platform again.
+ * Before it: the platforms this deployment can mint for at all (`mintable`; the room refuses with 503
+ * and `Retry-After`, before any seat, presence or announcement, a join it could not mint for). After
+ * it: the mint itself, offline for most platforms; for RealtimeKit, the room's stored participant
+ * token, refreshed or added through its API within the account's budget
+ * (src/video/realtimekit/join-credential.ts). Its failure leaves the seat in place: the next join is
+ * a rejoin of the same seat and asks the platform again.
  */
 export async function joinCredential(
   deps: RoomGatewayDeps,
   sessionId: string,
-  binding: RoomBinding,
-): Promise<Result<{ mint: Mint }>> {
+): Promise<{ mintable: VideoProvider[]; mint: Mint }> {
   const { realtimekit: rtk, accounts } = deps;
   const budget = rtk && accounts ? accountBudget(accounts, rtk.accountId) : null;
   const room: RtkRoomSide = deps.rooms.getByName(sessionId);
@@ -60,14 +62,11 @@ export async function joinCredential(
       ? { realtimekit: (req: MintRequest) => realtimeKitToken(room, rtk, budget, req, deps.roomSecret) }
       : {}),
   };
-  const kind = binding.settings.videoProvider;
-  if (!providerConfigured(kind, provider)) {
-    return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
-  }
-  const mint: Mint = async (seat, displayName, now) => {
+  const mintable = VideoProviderSchema.options.filter((kind) => providerConfigured(kind, provider));
+  const mint: Mint = async (binding, seat, displayName, now) => {
     const name = await roomName(sessionId, deps.roomSecret);
     const minted = await issueProviderToken(
-      kind,
+      binding.settings.videoProvider,
       { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: binding.settings.joinUrlTemplate ?? undefined },
       { ...seat, sid: sessionId, room: name },
       displayName,
@@ -89,5 +88,5 @@ export async function joinCredential(
     };
     return { ok: true, answer };
   };
-  return { ok: true, mint };
+  return { mintable, mint };
 }

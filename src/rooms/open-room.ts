@@ -10,6 +10,7 @@ import { RealtimeKitStore, RTK_MIGRATIONS } from "./realtimekit-store.ts";
 import { RoomAttendance } from "./room-attendance.ts";
 import { RoomAudit } from "./room-audit.ts";
 import { RoomEnrolment } from "./room-enrolment.ts";
+import { RoomPasses } from "./room-passes.ts";
 import { type PlatformService, type VideoPlatform, videoService } from "./room-platform.ts";
 import { RoomSeats } from "./room-seats.ts";
 import { ROOM_MIGRATIONS, RoomStore } from "./room-store.ts";
@@ -28,6 +29,8 @@ export interface RoomModules {
   /** RealtimeKit's meeting, enrolments and tokens for this occurrence. */
   rtk: RealtimeKitStore;
   enrolment: RoomEnrolment;
+  /** The directory's tickets for this room's participants, in memory (src/rooms/room-passes.ts). */
+  passes: RoomPasses;
   /** The video platform's server API for this room's program, or null when it has none configured. */
   video: (binding: RoomBinding) => PlatformService | null;
 }
@@ -93,6 +96,7 @@ export function openRoom(ctx: DurableObjectState, env: Env, outside: RoomOutside
     audit: new RoomAudit({ store, programs: env.PROGRAMS, ctx, retry: () => upkeep.rearm(Date.now()) }),
     rtk,
     enrolment,
+    passes: new RoomPasses(),
     video,
   };
 }

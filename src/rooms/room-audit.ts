@@ -26,7 +26,7 @@ export interface StaffAct {
  * program's directory per quarter second carries a rush's entries, instead of one call per join
  * (a Durable Object call is the join's dearest part; the entries are safe in the room meanwhile).
  */
-export const JOIN_FORWARD_GAP_MS = 250;
+export const JOIN_FORWARD_GAP_MS = 1000;
 
 /** The actions that revoke tokens when they succeed (their entry is followed by a `token.revoke`). */
 const REVOKING = new Set(["room.leave", "room.close", "room.remove", "room.dismiss"]);

@@ -10,9 +10,11 @@ import { type Clock, isoInstant } from "../lib/clock.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import type { ProviderDeps, VideoProvider } from "../video/credential.ts";
+import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 import { type JoinAnswer, joinCredential } from "./join-credential.ts";
 import { rebindRooms } from "./rebind.ts";
+import type { Denied, EntryResult } from "./room-entry.ts";
 import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
 
 export type { JoinAnswer } from "./join-credential.ts";
@@ -30,8 +32,7 @@ export interface RoomGatewayDeps {
   accounts?: Env["VIDEO_ACCOUNTS"];
 }
 
-/** A refusal of the directory's ticket (not a participant, not staff): the route audits these. */
-export type Denied = Failure & { denied: true };
+export type { Denied } from "./room-entry.ts";
 
 type StaffAction = "open" | "close" | "admit" | "readmit" | "remove";
 
@@ -58,7 +59,9 @@ export class RoomGateway {
 
   /**
    * Ask for a place: a provider token, the waiting room, or the reason not; `displayName` a client gives
-   * at check-in. The platform's credential is checked before the seat and minted after it (join-credential.ts).
+   * at check-in. One call to the room, which asks the program's directory for the caller's ticket
+   * unless it holds a pass for them (src/rooms/room-entry.ts); the platform's credential is checked
+   * before the seat and minted after it (join-credential.ts).
    */
   async join(
     sessionId: string,
@@ -67,27 +70,26 @@ export class RoomGateway {
     only?: VideoProvider,
   ): Promise<Result<{ answer: JoinAnswer }> | Denied> {
     const now = this.#deps.clock.now();
+    if (!this.#deps.directory.ofChild(sessionId)) return { ...fail("not-found", "No such session."), denied: true };
     const named = displayName ? { displayName, now: isoInstant(now), who: by(who) } : undefined;
-    const ticket = await this.#ticket(sessionId, who, "join", named);
-    if (!ticket.ok) return ticket;
-    const { binding } = ticket;
-    // A provider-shaped door (LiveKit's token endpoint) is refused before any seat is taken.
-    if (only && binding.settings.videoProvider !== only) {
-      return fail("conflict", `This session's program does not use ${only}.`);
-    }
-    // Checked before the room is asked: no seat, presence or announcement for a token that cannot be minted.
-    const credential = await joinCredential(this.#deps, sessionId, binding);
-    if (!credential.ok) return credential;
-    const outcome = await this.#room(sessionId).join(
-      binding,
-      { id: who.sub, role: ticket.role, makeUp: ticket.makeUp, expected: ticket.expected },
+    const credential = await joinCredential(this.#deps, sessionId);
+    const entered = await this.#room(sessionId).enter({
+      sessionId,
+      viewer: { sub: who.sub, roles: who.roles },
+      ...(named ? { named } : {}),
       now,
-      who.requestId,
-    );
+      ...(who.requestId ? { requestId: who.requestId } : {}),
+      ...(only ? { only } : {}),
+      mintable: credential.mintable,
+    });
+    // The RPC stub's type drops the failure branches of the union; the value still carries them.
+    const result = entered as Awaited<typeof entered> | EntryResult;
+    if (!result.ok) return result;
+    const { outcome, binding, role, displayName: inCall } = result;
     if (outcome.status === "waiting") return { ok: true, answer: { status: "waiting" } };
     if (outcome.status !== "admitted") return joinRefusal(outcome);
     const { jti, nbf, exp } = outcome;
-    return credential.mint({ sub: who.sub, role: ticket.role, jti, nbf, exp }, ticket.displayName, now);
+    return credential.mint(binding, { sub: who.sub, role, jti, nbf, exp }, inCall, now);
   }
 
   /** End the caller's own presence. */
@@ -208,6 +210,23 @@ export class RoomGateway {
       }
     }
     return accepted;
+  }
+
+  /**
+   * A program's settings changed: the rooms whose join window is open take the new binding at once,
+   * which also ends their passes (src/rooms/room-passes.ts), so the next join counts the new settings.
+   */
+  async settingsChanged(programId: string): Promise<void> {
+    const dir = this.#deps.directory.program(programId);
+    if (!dir) return;
+    const now = this.#deps.clock.now();
+    const around = await dir.roomBindingsBetween(now - HALF_DAY, now + HALF_DAY);
+    await this.rebind(
+      around.filter((b) => {
+        const { opensAt, closesAt } = joinBounds(b.session, b.settings);
+        return opensAt <= now && now < closesAt;
+      }),
+    );
   }
 
   /** Push the directory's newest view of changed sessions to their rooms (moves, cancellations). */

@@ -73,6 +73,14 @@ export async function groupSession(opts: { clients?: number; cap?: number; setti
   };
 }
 
+/** The id of a client's enrollment in the session's program, through the API. */
+export async function enrollmentOf(s: Awaited<ReturnType<typeof groupSession>>, clientId: string): Promise<string> {
+  const res = await s.call("GET", `/v1/programs/${s.programId}/enrollments`, { token: s.admin });
+  const found = res.body.enrollments.find((e: { clientId: string }) => e.clientId === clientId);
+  if (!found) throw new Error(`no enrollment for ${clientId}: ${res.text}`);
+  return found.id;
+}
+
 /** Open the live channel through the app, with the bearer as a subprotocol as a browser would. */
 export async function connect(s: Awaited<ReturnType<typeof groupSession>>, token: string) {
   const res = await s.app.request(

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { connect, groupSession } from "./fixtures.ts";
+import { connect, enrollmentOf, groupSession } from "./fixtures.ts";
 
 type Session = Awaited<ReturnType<typeof groupSession>>;
 
@@ -8,13 +8,6 @@ const introspect = (s: Session, token: string) =>
   s.call("POST", "/v1/tokens/introspect", { token: s.admin, body: { token } });
 
 /** The enrollment id of a client, through the API. */
-async function enrollmentOf(s: Session, clientId: string): Promise<string> {
-  const res = await s.call("GET", `/v1/programs/${s.programId}/enrollments`, { token: s.admin });
-  const found = res.body.enrollments.find((e: { clientId: string }) => e.clientId === clientId);
-  if (!found) throw new Error(`no enrollment for ${clientId}: ${res.text}`);
-  return found.id;
-}
-
 /** The audit trail's actions, oldest first. */
 async function auditActions(s: Session): Promise<{ action: string; object: string; actor: string }[]> {
   const page = await s.call("GET", `/v1/programs/${s.programId}/audit`, { token: s.admin });

@@ -44,7 +44,7 @@ describe("faults", () => {
     await s.open();
     const failing = {
       getByName: () => ({
-        join: async () => {
+        enter: async () => {
           throw Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), flags);
         },
       }),

@@ -70,6 +70,8 @@ export function programRoutes() {
       if (!result) throw notFound();
       if (!result.ok)
         throw new ApiError("invalid-request", "One or more fields are invalid.", { errors: result.errors });
+      // Rooms open now hear the new settings at once (and ask the directory again at each next join).
+      await c.var.services.gateway.settingsChanged(programId);
       return c.json(result.program, 200);
     });
 }
