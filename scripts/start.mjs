@@ -32,7 +32,11 @@ const wrangler = spawn(process.execPath, [WRANGLER, ...args], {
   stdio: ["ignore", "inherit", "inherit"],
   // wrangler's local trace collector attaches a streaming tail to every invocation, Durable Object
   // calls included, and doubled the join's CPU (docs/bench.md): off unless asked for.
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" },
+  env: {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
+  },
 });
 const stop = () => wrangler.kill("SIGTERM");
 process.on("SIGINT", stop);

@@ -52,10 +52,10 @@ export type Mint = (
 export async function joinCredential(
   deps: RoomGatewayDeps,
   sessionId: string,
+  room: RtkRoomSide,
 ): Promise<{ mintable: VideoProvider[]; mint: Mint }> {
   const { realtimekit: rtk, accounts } = deps;
   const budget = rtk && accounts ? accountBudget(accounts, rtk.accountId) : null;
-  const room: RtkRoomSide = deps.rooms.getByName(sessionId);
   const provider: Omit<ProviderDeps, "now" | "joinUrlTemplate"> = {
     ...(await deps.provider()),
     ...(rtk && budget

@@ -7,6 +7,7 @@ import type { DirectoryClient } from "../directory/client.ts";
 import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
+import { programIdOf } from "../lib/ids.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import type { ProviderDeps, VideoProvider } from "../video/credential.ts";
@@ -70,10 +71,11 @@ export class RoomGateway {
     only?: VideoProvider,
   ): Promise<Result<{ answer: JoinAnswer }> | Denied> {
     const now = this.#deps.clock.now();
-    if (!this.#deps.directory.ofChild(sessionId)) return { ...fail("not-found", "No such session."), denied: true };
+    if (!programIdOf(sessionId)) return { ...fail("not-found", "No such session."), denied: true };
     const named = displayName ? { displayName, now: isoInstant(now), who: by(who) } : undefined;
-    const credential = await joinCredential(this.#deps, sessionId);
-    const entered = await this.#room(sessionId).enter({
+    const room = this.#room(sessionId);
+    const credential = await joinCredential(this.#deps, sessionId, room);
+    const entered = await room.enter({
       sessionId,
       viewer: { sub: who.sub, roles: who.roles },
       ...(named ? { named } : {}),
