@@ -7,7 +7,7 @@ import type { MintRequest } from "../video/mint-request.ts";
 import { accountBudget } from "../video/realtimekit/account-budget.ts";
 import type { RtkRoomSide } from "../video/realtimekit/enrolment-runner.ts";
 import { REALTIMEKIT_RETRY_AFTER_SECONDS, realtimeKitToken } from "../video/realtimekit/join-credential.ts";
-import type { RoomBinding } from "./binding.ts";
+import type { MintFor } from "./room-entry.ts";
 import type { RoomGatewayDeps } from "./room-gateway.ts";
 
 /** What a join answers: a provider token, or a place in the waiting room. */
@@ -34,7 +34,7 @@ export interface Seat {
 
 /** Turns the room's seat into what the platform accepts, or the 503 the client retries. */
 export type Mint = (
-  binding: RoomBinding,
+  mintFor: MintFor,
   seat: Seat,
   displayName: string | null | undefined,
   now: number,
@@ -63,11 +63,11 @@ export async function joinCredential(
       : {}),
   };
   const mintable = VideoProviderSchema.options.filter((kind) => providerConfigured(kind, provider));
-  const mint: Mint = async (binding, seat, displayName, now) => {
+  const mint: Mint = async (mintFor, seat, displayName, now) => {
     const name = await roomName(sessionId, deps.roomSecret);
     const minted = await issueProviderToken(
-      binding.settings.videoProvider,
-      { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: binding.settings.joinUrlTemplate ?? undefined },
+      mintFor.provider,
+      { ...provider, now: Math.floor(now / 1000), joinUrlTemplate: mintFor.joinUrlTemplate ?? undefined },
       { ...seat, sid: sessionId, room: name },
       displayName,
     );

@@ -24,9 +24,15 @@ export interface EntryRequest {
 /** A refusal of the directory's ticket (not a participant, no such session): the route audits these. */
 export type Denied = Failure & { denied: true };
 
-/** The room's decision and what the Worker needs to mint: the binding, the role, the name in the call. */
+/** Where a token is minted for: the program's platform and its join link (all the Worker needs of the binding). */
+export interface MintFor {
+  provider: VideoProvider;
+  joinUrlTemplate: string | null;
+}
+
+/** The room's decision and what the Worker needs to mint: the platform, the role, the name in the call. */
 export type EntryResult =
-  | { ok: true; outcome: JoinOutcome; binding: RoomBinding; role: Joiner["role"]; displayName: string | null }
+  | { ok: true; outcome: JoinOutcome; mintFor: MintFor; role: Joiner["role"]; displayName: string | null }
   | Failure
   | Denied;
 
@@ -76,7 +82,8 @@ export async function enter(d: EntryDeps, req: EntryRequest): Promise<EntryResul
     return fail("unavailable", "The video provider is not configured.", { headers: { "retry-after": "60" } });
   }
   const outcome = d.seat(binding, joiner, now, req.requestId);
-  return { ok: true, outcome, binding, role: joiner.role, displayName };
+  const mintFor = { provider, joinUrlTemplate: binding.settings.joinUrlTemplate ?? null };
+  return { ok: true, outcome, mintFor, role: joiner.role, displayName };
 }
 
 /** The entry's wiring inside a SessionRoom: its modules, and its own `bind` (which clears the passes on a change). */

@@ -87,11 +87,11 @@ export class RoomGateway {
     // The RPC stub's type drops the failure branches of the union; the value still carries them.
     const result = entered as Awaited<typeof entered> | EntryResult;
     if (!result.ok) return result;
-    const { outcome, binding, role, displayName: inCall } = result;
+    const { outcome, mintFor, role, displayName: inCall } = result;
     if (outcome.status === "waiting") return { ok: true, answer: { status: "waiting" } };
     if (outcome.status !== "admitted") return joinRefusal(outcome);
     const { jti, nbf, exp } = outcome;
-    return credential.mint(binding, { sub: who.sub, role, jti, nbf, exp }, inCall, now);
+    return credential.mint(mintFor, { sub: who.sub, role, jti, nbf, exp }, inCall, now);
   }
 
   /** End the caller's own presence. */
