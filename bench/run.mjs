@@ -157,6 +157,11 @@ try {
       loadEnd: load(),
     },
     config,
+    server: {
+      mode: server.mode,
+      limiters: !process.env.BENCH_NO_LIMITERS,
+      localObservability: process.env.X_LOCAL_OBSERVABILITY ?? "false",
+    },
     target,
     buildMs: server.buildMs,
     stateRoot: server.stateRoot,

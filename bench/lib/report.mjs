@@ -43,6 +43,15 @@ export function printReport(r, previous) {
   const out = [];
   out.push("");
   out.push(`iop-orchestrator bench  ${r.startedAt}  (${r.machine.cpus} CPUs, load ${r.machine.loadStart.join(" ")})`);
+  if (r.server) {
+    const how = r.server.mode === "miniflare" ? "Miniflare's API" : "wrangler dev";
+    const limiters = r.server.limiters
+      ? "rate limiters on (simulated locally)"
+      : "rate limiters off (BENCH_NO_LIMITERS)";
+    out.push(
+      `served by ${how}, state in ${r.stateRoot}, ${limiters}, local observability ${r.server.localObservability}`,
+    );
+  }
   out.push(
     `${pad("", 22)}${lpad("req/s", 9)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("requests", 10)}  statuses`,
   );

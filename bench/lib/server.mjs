@@ -42,6 +42,23 @@ function stateRoot() {
   return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 }
 
+const NO_LIMITERS = join(ROOT, "wrangler.bench-no-limiters.toml");
+
+/**
+ * The config wrangler dev serves: BENCH_CONFIG, or wrangler.toml. BENCH_NO_LIMITERS=1 serves
+ * wrangler.toml without its [[ratelimits]] tables, to weigh the local rate limiter: Miniflare
+ * simulates the binding with a Durable Object of its own, one fetch per `limit()` call, where
+ * production's binding is a counter in the same location. Written beside wrangler.toml (its
+ * relative paths must resolve) and removed when the server stops.
+ */
+function configPath() {
+  const base = process.env.BENCH_CONFIG ?? join(ROOT, "wrangler.toml");
+  if (!process.env.BENCH_NO_LIMITERS) return base;
+  const tables = readFileSync(base, "utf8").split(/^(?=\[)/m);
+  writeFileSync(NO_LIMITERS, tables.filter((t) => !t.startsWith("[[ratelimits]]")).join(""));
+  return NO_LIMITERS;
+}
+
 /** The names under `[secrets] required` in wrangler.toml. */
 export function requiredSecrets() {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
@@ -124,7 +141,7 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     join(build, "index.js"),
     "--no-bundle",
     "--config",
-    process.env.BENCH_CONFIG ?? join(ROOT, "wrangler.toml"),
+    configPath(),
     "--ip",
     HOST,
     "--port",
@@ -199,6 +216,7 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
       for (let i = 0; i < 20 && alive(); i++) await sleep(100);
       gone = !alive();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(NO_LIMITERS, { force: true });
       await new Promise((resolve) => log.end(resolve));
     })();
     return stopped;
@@ -213,6 +231,7 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
   process.once("exit", () => {
     killGroup("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
+    rmSync(NO_LIMITERS, { force: true });
   });
 
   const started = Date.now();
