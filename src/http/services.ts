@@ -17,7 +17,7 @@ export interface Services {
   programs: ProgramService;
   directory: DirectoryClient;
   rooms: Env["ROOMS"];
-  /** The one door to a room: every room action, two hops each. */
+  /** The one door to a room: a join is one call to the room; other actions ask the directory first. */
   gateway: RoomGateway;
   /** Issuer and audience of native join tokens. */
   joinToken: { issuer: string; audience: string };

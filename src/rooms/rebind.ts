@@ -1,4 +1,5 @@
 import { log } from "../lib/log.ts";
+import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 
 /**
@@ -10,6 +11,14 @@ export async function rebindRooms(rooms: Env["ROOMS"], bindings: readonly RoomBi
   results.forEach((r, i) => {
     // Joins and introspection rebind from the directory anyway; this only makes the news immediate.
     if (r.status === "rejected") log("warn", "room.rebind.failed", { sessionId: bindings[i]?.session.id });
+  });
+}
+
+/** Those of `bindings` whose join window is open at `now` (ms): the rooms people may be in. */
+export function openAt(bindings: readonly RoomBinding[], now: number): RoomBinding[] {
+  return bindings.filter((b) => {
+    const { opensAt, closesAt } = joinBounds(b.session, b.settings);
+    return opensAt <= now && now < closesAt;
   });
 }
 

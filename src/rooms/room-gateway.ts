@@ -4,17 +4,15 @@ import type { Principal } from "../../schemas/auth.ts";
 import type { WorkerConfig } from "../../schemas/config.ts";
 import type { PresenceFact } from "../../schemas/video/livekit-webhook.ts";
 import type { DirectoryClient } from "../directory/client.ts";
-import type { NameGiven } from "../directory/people-book.ts";
 import { type Failure, fail, type Result } from "../directory/result.ts";
 import { type Clock, isoInstant } from "../lib/clock.ts";
 import { programIdOf } from "../lib/ids.ts";
 import { log } from "../lib/log.ts";
 import { roomName } from "../tokens/window.ts";
 import type { ProviderDeps, VideoProvider } from "../video/credential.ts";
-import { joinBounds } from "./admission.ts";
 import type { RoomBinding } from "./binding.ts";
 import { type JoinAnswer, joinCredential } from "./join-credential.ts";
-import { rebindRooms } from "./rebind.ts";
+import { openAt, rebindRooms } from "./rebind.ts";
 import type { Denied, EntryResult } from "./room-entry.ts";
 import { actionResult, correctionRefusal, joinRefusal } from "./room-refusals.ts";
 
@@ -46,10 +44,11 @@ const by = (who: Caller): AuditCall => ({ actor: who.sub, ...(who.requestId ? { 
 const HALF_DAY = 12 * 3600_000;
 
 /**
- * The one door to a room. Every action makes the same two hops: the program's directory (a ticket
- * for a caller: who they are in this session and its binding; a plain lookup for system callers),
- * then the room's RPC. Room refusals become the one `Failure` shape that `unwrap` turns into
- * problem+json (src/rooms/room-refusals.ts).
+ * The one door to a room. A join is one call to the room, which asks the program's directory
+ * itself (src/rooms/room-entry.ts); every other action makes two hops: the program's directory (a
+ * ticket for a caller: who they are in this session and its binding; a plain lookup for system
+ * callers), then the room's RPC. Room refusals become the one `Failure` shape that `unwrap` turns
+ * into problem+json (src/rooms/room-refusals.ts).
  */
 export class RoomGateway {
   readonly #deps: RoomGatewayDeps;
@@ -222,13 +221,7 @@ export class RoomGateway {
     const dir = this.#deps.directory.program(programId);
     if (!dir) return;
     const now = this.#deps.clock.now();
-    const around = await dir.roomBindingsBetween(now - HALF_DAY, now + HALF_DAY);
-    await this.rebind(
-      around.filter((b) => {
-        const { opensAt, closesAt } = joinBounds(b.session, b.settings);
-        return opensAt <= now && now < closesAt;
-      }),
-    );
+    await this.rebind(openAt(await dir.roomBindingsBetween(now - HALF_DAY, now + HALF_DAY), now));
   }
 
   /** Push the directory's newest view of changed sessions to their rooms (moves, cancellations). */
@@ -244,10 +237,10 @@ export class RoomGateway {
     return this.#deps.directory.ofChild(childId)?.stub;
   }
 
-  async #ticket(sessionId: string, who: Principal, action: "join" | "manage", named?: NameGiven) {
+  async #ticket(sessionId: string, who: Principal, action: "join" | "manage") {
     const dir = this.#directory(sessionId);
     if (!dir) return { ...fail("not-found", "No such session."), denied: true as const };
-    const ticket = await dir.ticket(sessionId, { sub: who.sub, roles: who.roles }, action, named);
+    const ticket = await dir.ticket(sessionId, { sub: who.sub, roles: who.roles }, action);
     // The RPC stub's type drops the failure branch of the union; the value still carries it.
     const t = ticket as Awaited<typeof ticket> | Failure;
     return t.ok ? t : { ...t, denied: true as const };
