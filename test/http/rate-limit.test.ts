@@ -23,6 +23,24 @@ describe("rate limits", () => {
     expect((await s.join(s.clients[1] as string)).status).toBe(200);
   });
 
+  it("counts a caller's joins across sessions: made-up session ids do not each get a fresh allowance", async () => {
+    const s = await groupSession({ clients: 2 });
+    await s.open();
+    const token = await s.clientToken(s.clients[0] as string);
+    // Well-formed ids of the same program that name no session: each would otherwise wake a room.
+    const base = s.sessionId.slice(0, -4);
+    const statuses = [];
+    for (let i = 0; i < 40; i++) {
+      const made = `${base}${i.toString(32).padStart(4, "0")}`;
+      statuses.push((await s.call("POST", `/v1/sessions/${made}/join`, { token })).status);
+    }
+    expect(statuses.filter((x) => x === 404).length).toBeLessThanOrEqual(30);
+    expect(statuses.filter((x) => x === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((x) => x === 404 || x === 429)).toBe(true);
+    // Another caller still joins the real session.
+    expect((await s.join(s.clients[1] as string)).status).toBe(200);
+  });
+
   it("throttles invite-code guessing per address", async () => {
     const s = await groupSession({ clients: 1 });
     const statuses = [];

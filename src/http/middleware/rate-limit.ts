@@ -17,6 +17,14 @@ export const LIMITER_PERIODS: Record<Limiter, number> = {
   TOKEN_LIMITER: 10,
 };
 
+/**
+ * Whether the limit counts per path (the default) or across every path of the limiter: joins count
+ * across sessions, since a join of a session id nobody scheduled still wakes a room (issue 20).
+ */
+export interface RateScope {
+  perPath?: boolean;
+}
+
 /** The caller: the token's subject when authenticated, else the client address. Opaque either way. */
 export function callerKey(c: Context<AppEnv>): string {
   const sub = c.get("principal")?.sub;
@@ -28,10 +36,15 @@ export function callerKey(c: Context<AppEnv>): string {
  * eventually consistent per location, so it is a brake on abuse, never a cap: caps live in
  * Durable Objects.
  */
-export async function checkRate(c: Context<AppEnv>, limiter: Limiter, key: (c: Context<AppEnv>) => string = callerKey) {
+export async function checkRate(
+  c: Context<AppEnv>,
+  limiter: Limiter,
+  key: (c: Context<AppEnv>) => string = callerKey,
+  { perPath = true }: RateScope = {},
+) {
   const binding = c.env[limiter] as RateLimit | undefined;
   if (!binding) return;
-  const { success } = await binding.limit({ key: `${c.req.path}|${key(c)}` });
+  const { success } = await binding.limit({ key: `${perPath ? c.req.path : limiter}|${key(c)}` });
   if (!success) {
     log("warn", "rate.limited", { requestId: c.var.requestId, limiter });
     throw new ApiError(
@@ -47,9 +60,10 @@ export async function checkRate(c: Context<AppEnv>, limiter: Limiter, key: (c: C
 export function rateLimit(
   limiter: Limiter,
   key: (c: Context<AppEnv>) => string = callerKey,
+  scope: RateScope = {},
 ): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    await checkRate(c, limiter, key);
+    await checkRate(c, limiter, key, scope);
     await next();
   };
 }

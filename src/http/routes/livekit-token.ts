@@ -4,7 +4,7 @@ import { JoinWaiting } from "../../../schemas/room.ts";
 import { roomName } from "../../tokens/window.ts";
 import { caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
-import { rateLimit } from "../middleware/rate-limit.ts";
+import { callerKey, rateLimit } from "../middleware/rate-limit.ts";
 import { SessionParams } from "../params.ts";
 import { ApiError } from "../problem.ts";
 import { json, problems } from "../responses.ts";
@@ -24,7 +24,7 @@ const tokenRoute = createRoute({
     "room or identity, a name, metadata, attributes or room configuration is refused with 400. `202` while the " +
     "facilitator has not let the caller in (LiveKit's SDKs treat it as a failure: ask again). 409 for a program " +
     "whose video provider is not LiveKit; 503 when LiveKit's URL is not configured.",
-  ...secured(["admin", "facilitator", "client"], "resource", rateLimit("JOIN_LIMITER")),
+  ...secured(["admin", "facilitator", "client"], "resource", rateLimit("JOIN_LIMITER", callerKey, { perPath: false })),
   request: {
     params: SessionParams,
     body: { required: false, content: { "application/json": { schema: LiveKitTokenRequest } } },

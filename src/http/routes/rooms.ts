@@ -6,7 +6,7 @@ import type { Failure } from "../../directory/result.ts";
 import type { Denied } from "../../rooms/room-gateway.ts";
 import { audit, caller } from "../audit.ts";
 import { secured } from "../middleware/auth.ts";
-import { rateLimit } from "../middleware/rate-limit.ts";
+import { callerKey, rateLimit } from "../middleware/rate-limit.ts";
 import { ParticipantParams, SessionParams } from "../params.ts";
 import { json, problems } from "../responses.ts";
 import { newRouter } from "../router.ts";
@@ -47,7 +47,7 @@ const joinRoute = createRoute({
   operationId: "joinSession",
   tags: ["rooms"],
   summary: "Ask to enter the room: a token, a place in the waiting room, or the reason not",
-  ...secured(everyone, "resource", rateLimit("JOIN_LIMITER")),
+  ...secured(everyone, "resource", rateLimit("JOIN_LIMITER", callerKey, { perPath: false })),
   request: {
     params: SessionParams,
     body: { required: false, content: { "application/json": { schema: JoinRequest } } },
