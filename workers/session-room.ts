@@ -5,14 +5,7 @@ import { workerConfig } from "../src/config/worker-config.ts";
 import { problemResponse } from "../src/http/problem.ts";
 import { setLogLevel } from "../src/lib/log.ts";
 import { joinBounds } from "../src/rooms/admission.ts";
-import type {
-  ActionOutcome,
-  Joiner,
-  JoinOutcome,
-  ProviderFact,
-  RoomBinding,
-  TokenState,
-} from "../src/rooms/binding.ts";
+import type { ActionOutcome, ProviderFact, RoomBinding, TokenState } from "../src/rooms/binding.ts";
 import { helloFor } from "../src/rooms/live-channel.ts";
 import { migrateRoom, openRoom, type RoomModules } from "../src/rooms/open-room.ts";
 import { ROOM_SYSTEM as SYSTEM } from "../src/rooms/room-audit.ts";
@@ -41,12 +34,6 @@ export class SessionRoom extends DurableObject<Env> {
   /** The gateway's join, one call: the directory's ticket (or the room's pass), then the seat (room-entry.ts). */
   enter(request: EntryRequest): Promise<EntryResult> {
     return enter(this.#entry, request);
-  }
-
-  /** Ask for a place as a joiner the directory vouched for: admitted with a token id, waiting, or refused. */
-  async join(binding: RoomBinding, who: Joiner, now: number, requestId?: string): Promise<JoinOutcome> {
-    await this.bind(binding, now);
-    return this.#entry.seat(binding, who, now, requestId);
   }
 
   /** End the caller's presence and free their seat; their tokens stop working. */

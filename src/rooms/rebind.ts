@@ -9,7 +9,7 @@ import type { RoomBinding } from "./binding.ts";
 export async function rebindRooms(rooms: Env["ROOMS"], bindings: readonly RoomBinding[], now: number): Promise<void> {
   const results = await Promise.allSettled(bindings.map((b) => rooms.getByName(b.session.id).bind(b, now)));
   results.forEach((r, i) => {
-    // Joins and introspection rebind from the directory anyway; this only makes the news immediate.
+    // Introspection and a join that asks the directory rebind anyway; a room's passes last 60 s at most.
     if (r.status === "rejected") log("warn", "room.rebind.failed", { sessionId: bindings[i]?.session.id });
   });
 }
