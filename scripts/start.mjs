@@ -1,8 +1,9 @@
-// `npm start`: a dev signing key on first start, `wrangler dev` on 127.0.0.1:$PORT (8787) with local
-// persistence, then the demo program seeded through the public API (idempotently), a drop-in
+// `npm start`: a dev signing key on first start, wrangler's dev server on 127.0.0.1:$PORT (8787)
+// with local persistence (scripts/lib/dev-server.mjs), then the demo program seeded through the public API (idempotently), a drop-in
 // session open now, and the links and commands a newcomer pastes.
 // IOP_DEV_DIR=<dir> keeps `.dev.vars`, wrangler's state and the demo's ids there instead (the
-// browser tests use a throwaway one); INSPECTOR_PORT picks wrangler's inspector port.
+// browser tests use a throwaway one); INSPECTOR_PORT=<port> opens wrangler's inspector
+// there for DevTools (off otherwise: see dev-server.mjs).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { mintApiToken } from "../src/tokens/api-token.ts";
@@ -10,7 +11,7 @@ import { loadKeyRing } from "../src/tokens/keys.ts";
 import { apiClient } from "./lib/api.mjs";
 import { banner } from "./lib/banner.mjs";
 import { devPaths } from "./lib/dev-paths.mjs";
-import { ensureDevVars, optionalSecretArgs } from "./lib/dev-vars.mjs";
+import { ensureDevVars, optionalSecrets } from "./lib/dev-vars.mjs";
 import { ensureDropIn } from "./lib/drop-in.mjs";
 import { inviteLinks, signInLink } from "./lib/links.mjs";
 import { demoClients, seedDemo, writeDemo } from "./lib/seed.mjs";
@@ -19,16 +20,19 @@ import { wranglerVar } from "./lib/wrangler-vars.mjs";
 const HOST = "127.0.0.1";
 const PORT = process.env.PORT || "8787";
 const BASE = `http://${HOST}:${PORT}`;
-const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const DEV_SERVER = fileURLToPath(new URL("./lib/dev-server.mjs", import.meta.url));
 
 const paths = devPaths();
 const vars = await ensureDevVars();
-const args = ["dev", "--ip", HOST, "--port", PORT, "--persist-to", paths.state, "--show-interactive-dev-session=false"];
-// wrangler reads the project's .dev.vars by itself; another directory's has to be named.
-if (paths.dir) args.push("--env-file", paths.devVars);
-if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
-args.push(...optionalSecretArgs(vars));
-const wrangler = spawn(process.execPath, [WRANGLER, ...args], {
+const server = {
+  host: HOST,
+  port: PORT,
+  persistTo: paths.state,
+  // wrangler reads the project's .dev.vars by itself; another directory's has to be named.
+  ...(paths.dir ? { envFile: paths.devVars } : {}),
+  secrets: optionalSecrets(vars),
+};
+const wrangler = spawn(process.execPath, [DEV_SERVER, JSON.stringify(server)], {
   stdio: ["ignore", "inherit", "inherit"],
   // wrangler's local trace collector attaches a streaming tail to every invocation, Durable Object
   // calls included, and doubled the join's CPU (docs/bench.md): off unless asked for.

@@ -44,7 +44,10 @@ export function printReport(r, previous) {
   out.push("");
   out.push(`iop-orchestrator bench  ${r.startedAt}  (${r.machine.cpus} CPUs, load ${r.machine.loadStart.join(" ")})`);
   if (r.server) {
-    const how = r.server.mode === "miniflare" ? "Miniflare's API" : "wrangler dev";
+    const how =
+      { miniflare: "Miniflare's API", "dev-api": "npm start's dev server (wrangler's API, inspector off)" }[
+        r.server.mode
+      ] ?? "wrangler dev (CLI, inspector on)";
     const limiters = r.server.limiters
       ? "rate limiters on (simulated locally)"
       : "rate limiters off (BENCH_NO_LIMITERS)";

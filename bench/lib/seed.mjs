@@ -55,7 +55,7 @@ function yesterday() {
 export async function seed(
   base,
   signingKeys,
-  { groups, clients, concurrency = 8, startsInMinutes = 5, cap = GROUP_CAP },
+  { groups, clients, concurrency = 8, startsInMinutes = 5, lengthMinutes = 60, cap = GROUP_CAP },
 ) {
   const api = apiClient(base);
   const mint = await tokenMinter(signingKeys);
@@ -108,7 +108,7 @@ export async function seed(
     })
   ).body.id;
   const startsAt = new Date(Math.ceil((Date.now() + startsInMinutes * 60_000) / 60_000) * 60_000);
-  const endsAt = new Date(startsAt.getTime() + 60 * 60_000);
+  const endsAt = new Date(startsAt.getTime() + lengthMinutes * 60_000);
   const sessions = await pool([...Array(groups).keys()], concurrency, async () => {
     const facilitatorId = newId("fac");
     const created = await api("POST", `/v1/programs/${programId}/sessions`, admin, {

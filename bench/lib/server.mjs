@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { optionalSecretArgs } from "../../scripts/lib/dev-vars.mjs";
+import { optionalSecretArgs, optionalSecrets } from "../../scripts/lib/dev-vars.mjs";
 import { generateSigningKeys } from "../../src/tokens/dev-keys.ts";
 import { cmdline, groupProcesses, workerdProcesses } from "./proc.mjs";
 import { sleep } from "./util.mjs";
@@ -161,8 +161,24 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     "--log-level",
     logLevel,
   ];
-  // BENCH_SERVER=miniflare: the same bundle under Miniflare's API, without wrangler's proxy.
-  const mode = process.env.BENCH_SERVER === "miniflare" ? "miniflare" : "wrangler";
+  // BENCH_SERVER=miniflare: the same bundle under Miniflare's API, without wrangler's proxy;
+  // BENCH_SERVER=dev-api: under wrangler's dev server through its API, with the inspector off.
+  const mode = ["miniflare", "dev-api"].includes(process.env.BENCH_SERVER) ? process.env.BENCH_SERVER : "wrangler";
+  // npm start's dev server (scripts/lib/dev-server.mjs) on the run's bundle, state and secrets.
+  const devApiArgs = [
+    join(ROOT, "scripts/lib/dev-server.mjs"),
+    JSON.stringify({
+      host: HOST,
+      port,
+      persistTo: join(dir, "state"),
+      envFile,
+      secrets: optionalSecrets(secrets),
+      config: configPath(),
+      bundle: join(build, "index.js"),
+      vars: { LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? "info" },
+      logLevel,
+    }),
+  ];
   const hostArgs = [
     join(ROOT, "bench/lib/miniflare-host.mjs"),
     join(build, "index.js"),
@@ -171,7 +187,7 @@ export async function startServer({ logPath, logLevel = "info", timeoutMs = 120_
     envFile,
     process.env.BENCH_WORKER_LOG ?? "info",
   ];
-  const child = spawn(process.execPath, mode === "miniflare" ? hostArgs : args, {
+  const child = spawn(process.execPath, { miniflare: hostArgs, "dev-api": devApiArgs }[mode] ?? args, {
     cwd: ROOT,
     detached: true, // its own process group: one signal reaches wrangler and workerd
     stdio: ["ignore", "pipe", "pipe"],

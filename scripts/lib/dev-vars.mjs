@@ -37,7 +37,12 @@ export const OPTIONAL_SECRETS = [
  * optional ones present there are handed over as `--var` arguments, so local runs see them too.
  */
 export function optionalSecretArgs(vars) {
-  return OPTIONAL_SECRETS.filter((name) => vars[name]).flatMap((name) => ["--var", `${name}:${vars[name]}`]);
+  return Object.entries(optionalSecrets(vars)).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+}
+
+/** The optional secrets present in `vars`, by name (for wrangler's API, as bindings). */
+export function optionalSecrets(vars) {
+  return Object.fromEntries(OPTIONAL_SECRETS.filter((name) => vars[name]).map((name) => [name, vars[name]]));
 }
 
 /** Make sure `.dev.vars` holds a signing key (and dev LiveKit and calendar values); returns the variables. */

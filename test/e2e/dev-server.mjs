@@ -64,13 +64,11 @@ export async function stop(child) {
  * group of its own so that `stop` ends wrangler and workerd with it. Its output goes to `dir/start.log`.
  */
 export async function startDev(dir, port) {
-  const inspector = await freePort(9330);
   const logPath = join(dir, "start.log");
   const out = openSync(logPath, "a");
   const env = {
     ...process.env,
     PORT: String(port),
-    INSPECTOR_PORT: String(inspector),
     IOP_DEV_DIR: dir,
     WRANGLER_SEND_METRICS: "false",
     CI: "1",
